@@ -1,0 +1,18 @@
+const SECRET_QUERY_KEYS = /([?&](?:Signature|SecurityToken|AccessKeyId|access_token|sign|key|timestamp)=)[^&#\s"']*/gi;
+
+/** Masks the values of signing and token query parameters in any URL found in `text`. */
+export function redactUrl(text: string): string {
+  return text.replace(SECRET_QUERY_KEYS, '$1***');
+}
+
+/** Returns a redactor that replaces every occurrence of the given secrets, and secret-bearing query values. */
+export function makeRedactor(secrets: Iterable<string | undefined | null>): (text: string) => string {
+  const list = [...new Set([...secrets].filter((s): s is string => typeof s === 'string' && s.length >= 4))];
+  list.sort((a, b) => b.length - a.length);
+  const variants = list.flatMap((s) => [s, encodeURIComponent(s)]);
+  return (text: string) => {
+    let out = redactUrl(text);
+    for (const s of variants) out = out.split(s).join('***');
+    return out;
+  };
+}

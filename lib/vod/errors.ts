@@ -1,0 +1,138 @@
+/** Facts about a failed VOD API call, safe to log: never a URL, signature, key or token. */
+export interface VodErrorFields {
+  code: string;
+  message: string;
+  requestId?: string | undefined;
+  httpStatus?: number | undefined;
+  retryable: boolean;
+  recommend?: string | undefined;
+}
+
+/** A failed VOD API call, classified where the I/O happened. */
+export class VodError extends Error {
+  readonly code: string;
+  readonly requestId: string | undefined;
+  readonly httpStatus: number | undefined;
+  readonly retryable: boolean;
+  readonly recommend: string | undefined;
+
+  constructor(fields: VodErrorFields) {
+    super(fields.message);
+    this.name = 'VodError';
+    this.code = fields.code;
+    this.requestId = fields.requestId;
+    this.httpStatus = fields.httpStatus;
+    this.retryable = fields.retryable;
+    this.recommend = fields.recommend;
+  }
+
+  /** A plain object for logs and reports. */
+  toJSON(): VodErrorFields {
+    return {
+      code: this.code,
+      message: this.message,
+      requestId: this.requestId,
+      httpStatus: this.httpStatus,
+      retryable: this.retryable,
+    };
+  }
+}
+
+/** A query rejected before it was sent. */
+export class VodParamError extends VodError {
+  constructor(code: string, message: string) {
+    super({ code, message, retryable: false });
+    this.name = 'VodParamError';
+  }
+}
+
+/** The scan stopped because it reached its page limit: it fails loudly instead of truncating. */
+export class PageLimitError extends VodError {
+  constructor(totalCount: number, pageSize: number, maxPages: number) {
+    super({
+      code: 'PageLimitExceeded',
+      message: `the window holds ${totalCount} tasks (${Math.ceil(totalCount / pageSize)} pages), more than the limit of ${maxPages} pages; raise VOD_MAX_PAGES or narrow the window`,
+      retryable: false,
+    });
+    this.name = 'PageLimitError';
+  }
+}
+
+const RETRYABLE_CODES = new Set([
+  'Throttling',
+  'Throttling.User',
+  'Throttling.Api',
+  'ServiceUnAvailable',
+  'ServiceUnavailable',
+  'InternalError',
+  'SignatureNonceUsed',
+  'RequestTimeout',
+  'MalformedResponse',
+]);
+
+const PERMANENT = [
+  /^OperationDenied(\..*)?$/,
+  /^InvalidAccessKeyId(\..*)?$/,
+  /^InvalidSecurityToken(\..*)?$/,
+  /^SignatureDoesNotMatch$/,
+  /^InvalidTaskId\.Malformed$/,
+  /^MissingParameter.*$/,
+  /^InvalidParameter.*$/,
+  /^Invalid.*Time.*$/,
+  /^Forbidden.*$/,
+];
+
+const SOCKET_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND']);
+
+/** Whether a VOD error code is worth another attempt. Unknown codes: only when the server said 5xx. */
+export function isRetryableCode(code: string, httpStatus?: number): boolean {
+  if (RETRYABLE_CODES.has(code)) return true;
+  if (PERMANENT.some((re) => re.test(code))) return false;
+  return httpStatus !== undefined && httpStatus >= 500;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+}
+
+function clip(text: string, max = 300): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/**
+ * Turns whatever pop-core, httpx or the socket threw into a VodError. pop-core's and httpx's messages carry the
+ * full signed URL or path, so the message is rebuilt from the parsed body or the error's code, never copied.
+ */
+export function classifyVodError(err: unknown, timeoutMs?: number): VodError {
+  if (err instanceof VodError) return err;
+  const e = (err ?? {}) as Record<string, unknown>;
+  const data = (e.data ?? null) as Record<string, unknown> | null;
+  const entry = e.entry as { response?: { statusCode?: number } } | undefined;
+  const httpStatus = typeof entry?.response?.statusCode === 'number' ? entry.response.statusCode : undefined;
+  if (data && str(data.Code)) {
+    const code = str(data.Code)!;
+    return new VodError({
+      code,
+      message: clip(str(data.Message) ?? code),
+      requestId: str(data.RequestId),
+      httpStatus,
+      retryable: isRetryableCode(code, httpStatus),
+      recommend: str(data.Recommend),
+    });
+  }
+  const name = str(e.name) ?? '';
+  const sysCode = str(e.code);
+  if (name.includes('RequestTimeout')) {
+    return new VodError({ code: 'RequestTimeout', message: `no answer within ${timeoutMs ?? '?'} ms`, retryable: true });
+  }
+  if (sysCode && SOCKET_CODES.has(sysCode)) {
+    return new VodError({ code: sysCode, message: `connection failed (${sysCode})`, retryable: true });
+  }
+  if (/socket hang up/i.test(String(e.message ?? ''))) {
+    return new VodError({ code: 'ECONNRESET', message: 'connection failed (socket hang up)', retryable: true });
+  }
+  if (name === 'SyntaxError') {
+    return new VodError({ code: 'MalformedResponse', message: 'the API answered with a body that is not JSON (an HTML error page?)', retryable: true });
+  }
+  return new VodError({ code: 'UnknownError', message: `unexpected ${name || typeof err} from the VOD client`, retryable: false });
+}

@@ -1,0 +1,55 @@
+/** The three task types DescribeVodRefreshTasks knows. */
+export const OBJECT_TYPES = ['file', 'directory', 'preload'] as const;
+export type ObjectType = (typeof OBJECT_TYPES)[number];
+
+/** Statuses the API accepts as a `Status` filter. */
+export const QUERY_STATUSES = ['Complete', 'Refreshing', 'Failed'] as const;
+export type QueryStatus = (typeof QUERY_STATUSES)[number];
+
+/** Statuses a task can report; anything else is kept verbatim and treated as unfinished. */
+export const KNOWN_STATUSES = ['Complete', 'Refreshing', 'Failed', 'Pending'] as const;
+
+/** One refresh or preload task, normalized from an API row. */
+export interface RefreshTask {
+  readonly taskId: string;
+  readonly objectPath: string;
+  readonly objectType: string;
+  readonly status: string;
+  readonly process: string;
+  /** `yyyy-MM-ddTHH:mm:ssZ` as the API sent it, or null when absent or unparsable. */
+  readonly creationTime: string | null;
+  /** `creationTime` in epoch milliseconds, or null. */
+  readonly createdAtMs: number | null;
+  readonly description: string | null;
+}
+
+/** One page of DescribeVodRefreshTasks. */
+export interface TaskPage {
+  readonly tasks: RefreshTask[];
+  readonly pageNumber: number;
+  readonly pageSize: number;
+  readonly totalCount: number;
+  readonly requestId: string | null;
+  /** Rows that could not be used, each with the reason. */
+  readonly skipped: string[];
+}
+
+/** A DescribeVodRefreshTasks query, before validation. */
+export interface RefreshTaskQuery {
+  taskId?: string;
+  objectPath?: string;
+  objectType?: string;
+  domainName?: string;
+  status?: string;
+  startTime?: Date | string;
+  endTime?: Date | string;
+  pageNumber?: number;
+  pageSize?: number;
+}
+
+/** AccessKey or STS credentials. */
+export interface Credentials {
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  readonly securityToken?: string | undefined;
+}

@@ -1,0 +1,235 @@
+import RPCClient from '@alicloud/pop-core';
+import { VodError, PageLimitError } from '../../lib/vod/errors';
+import { makeRedactor } from '../../lib/redact';
+import { seededRandom } from '../../sim/random';
+import { DEFAULT_ACCOUNT, startVodSim, type VodSim } from '../../sim/vod/server';
+import { seedHistory } from '../../sim/vod/store';
+import { makeReader } from '../helpers/reader';
+import { logSink } from '../helpers/sink';
+
+const HOUR = 3600_000;
+const STS = { accessKeyId: 'STS.NUxSimTempKey', accessKeySecret: 'sts-secret-for-tests-9f8e7d', securityToken: 'CAIS-sim-security-token-0042' };
+
+let sim: VodSim;
+beforeEach(async () => {
+  sim = await startVodSim({ accounts: [DEFAULT_ACCOUNT, STS], seed: 7 });
+});
+afterEach(async () => {
+  await sim.close();
+});
+
+function seed(n: number) {
+  const now = Date.now();
+  for (let i = 0; i < n; i++) sim.store.add({ ObjectPath: `http://video.example.com/v/${i}.mp4`, creationMs: now - 2 * HOUR + i * 1000 });
+}
+
+describe('the simulator against pop-core', () => {
+  it('accepts pop-core GET and POST requests, with AccessKey and with STS credentials', async () => {
+    seed(3);
+    for (const method of ['GET', 'POST'] as const) {
+      for (const credentials of [DEFAULT_ACCOUNT, STS]) {
+        const { reader } = makeReader({ endpoint: sim.url, logger: logSink().logger, credentials, method });
+        const page = await reader.page({ pageSize: 50 });
+        expect(page.totalCount).toBe(3);
+      }
+    }
+    expect(sim.stats.byCode).toEqual({ OK: 4 });
+  });
+
+  it('rejects a signature that differs by a single character', async () => {
+    const client = new RPCClient({ endpoint: sim.url, apiVersion: '2017-03-21', accessKeyId: DEFAULT_ACCOUNT.accessKeyId, accessKeySecret: DEFAULT_ACCOUNT.accessKeySecret });
+    const ok = await client.request<{ TotalCount: number }>('DescribeVodRefreshTasks', {}, { formatParams: false });
+    expect(ok.TotalCount).toBe(0);
+    // Sign with a secret one character off: the request is otherwise identical.
+    const bad = new RPCClient({ endpoint: sim.url, apiVersion: '2017-03-21', accessKeyId: DEFAULT_ACCOUNT.accessKeyId, accessKeySecret: `${DEFAULT_ACCOUNT.accessKeySecret.slice(0, -1)}X` });
+    await expect(bad.request('DescribeVodRefreshTasks', {}, {})).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
+  });
+
+  it.each([
+    ['an unknown AccessKeyId', { ...DEFAULT_ACCOUNT, accessKeyId: 'LTAInobody' }, 'InvalidAccessKeyId.NotFound', 404],
+    ['an STS key without its token', { accessKeyId: STS.accessKeyId, accessKeySecret: STS.accessKeySecret }, 'MissingSecurityToken', 400],
+    ['an STS key with the wrong token', { ...STS, securityToken: 'CAIS-wrong' }, 'InvalidSecurityToken.MismatchWithAccessKey', 400],
+  ])('answers %s with the real code and status, never retried', async (_n, credentials, code, status) => {
+    const { reader } = makeReader({ endpoint: sim.url, logger: logSink().logger, credentials });
+    await expect(reader.page({})).rejects.toMatchObject({ code, httpStatus: status, retryable: false });
+    expect(sim.stats.requests).toBe(1);
+  });
+
+  it.each([
+    ['StartTime alone', { StartTime: '2026-11-28T00:00:00Z' }, 'MissingParameter', 400],
+    ['Status without ObjectType', { Status: 'Failed' }, 'MissingParameter.ObjectType', 400],
+    ['PageSize 51', { PageSize: '51' }, 'InvalidParameter', 400],
+    ['a malformed TaskId', { TaskId: 'abc' }, 'InvalidTaskId.Malformed', 400],
+    ['milliseconds in StartTime', { StartTime: '2026-11-28T00:00:00.000Z', EndTime: '2026-11-28T01:00:00Z' }, 'InvalidStartTime.Malformed', 400],
+    ['EndTime before StartTime', { StartTime: new Date(Date.now() - HOUR).toISOString().slice(0, 19) + 'Z', EndTime: new Date(Date.now() - 2 * HOUR).toISOString().slice(0, 19) + 'Z' }, 'InvalidEndTime.Mismatch', 400],
+    ['a window older than 3 days', { StartTime: new Date(Date.now() - 4 * 24 * HOUR).toISOString().slice(0, 19) + 'Z', EndTime: new Date(Date.now() - HOUR).toISOString().slice(0, 19) + 'Z' }, 'InvalidTime', 400],
+  ])('enforces the API rules: %s', async (_n, params, code, status) => {
+    const { api } = makeReader({ endpoint: sim.url, logger: logSink().logger });
+    await expect(api.describeRefreshTasks(params as Record<string, string>)).rejects.toMatchObject({ code, httpStatus: status, retryable: false });
+  });
+
+  it('answers OperationDenied for an account without VOD and OperationDenied.Suspended in arrears', async () => {
+    const { reader } = makeReader({ endpoint: sim.url, logger: logSink().logger });
+    sim.accounts[0]!.state = 'notOpened';
+    await expect(reader.page({})).rejects.toMatchObject({ code: 'OperationDenied', httpStatus: 403, retryable: false });
+    sim.accounts[0]!.state = 'suspended';
+    await expect(reader.page({})).rejects.toMatchObject({ code: 'OperationDenied.Suspended', httpStatus: 403, retryable: false });
+    expect(sim.stats.requests).toBe(2);
+  });
+
+  it('filters by domain, type and status, newest first', async () => {
+    const now = Date.now();
+    sim.store.add({ ObjectPath: 'http://a.example.com/1.mp4', creationMs: now - 3000, Status: 'Failed', Description: 'Origin Timeout' });
+    sim.store.add({ ObjectPath: 'http://b.example.com/2.mp4', creationMs: now - 2000, Status: 'Failed', Description: 'Internal Error' });
+    sim.store.add({ ObjectPath: 'http://a.example.com/3.mp4', creationMs: now - 1000, Status: 'Complete' });
+    sim.store.add({ ObjectPath: 'http://a.example.com/dir/', ObjectType: 'directory', creationMs: now - 500, Status: 'Failed' });
+    const { reader } = makeReader({ endpoint: sim.url, logger: logSink().logger });
+    const failedA = await reader.page({ objectType: 'file', status: 'Failed', domainName: 'a.example.com' });
+    expect(failedA.tasks.map((t) => t.objectPath)).toEqual(['http://a.example.com/1.mp4']);
+    const all = await reader.page({});
+    expect(all.tasks.map((t) => t.createdAtMs)).toEqual([...all.tasks.map((t) => t.createdAtMs)].sort((a, b) => b! - a!));
+  });
+});
+
+describe('TaskReader.scan', () => {
+  it('returns every task of a many-page window once, while tasks are inserted during the scan', async () => {
+    seed(1234);
+    const { reader, api } = makeReader({ endpoint: sim.url, logger: logSink().logger, concurrency: 3 });
+    const end = Date.now();
+    let inserted = 0;
+    const result = await reader.scan({
+      startMs: end - 3 * HOUR,
+      endMs: end,
+      onProgress: () => {
+        sim.store.add({ ObjectPath: `http://video.example.com/late/${inserted++}.mp4`, creationMs: Date.now() + 1000, Status: 'Failed' });
+      },
+    });
+    expect(inserted).toBeGreaterThan(10);
+    expect(result.tasks).toHaveLength(1234);
+    expect(new Set(result.tasks.map((t) => t.taskId)).size).toBe(1234);
+    expect(result.pagesRead).toBe(25);
+    expect(api.counter.calls).toBe(25);
+  });
+
+  it('loses no task when lagging tasks appear inside the window mid-scan and shift the pages', async () => {
+    seed(120);
+    const before = new Set(sim.store.all().map((t) => t.TaskId));
+    const { reader } = makeReader({ endpoint: sim.url, logger: logSink().logger, concurrency: 1 });
+    const end = Date.now();
+    let once = true;
+    const result = await reader.scan({
+      startMs: end - 3 * HOUR,
+      endMs: end,
+      onProgress: (read) => {
+        if (read === 1 && once) {
+          once = false;
+          for (let i = 0; i < 40; i++) sim.store.add({ ObjectPath: `http://video.example.com/lag/${i}.mp4`, creationMs: end - 60_000 });
+        }
+      },
+    });
+    // The shift pushed 40 rows onto a 4th page: it was read, and every task present at the start came back once.
+    expect(result.pagesRead).toBe(4);
+    const got = result.tasks.map((t) => t.taskId);
+    expect(new Set(got).size).toBe(got.length);
+    for (const id of before) expect(got).toContain(id);
+  });
+
+  it('scans 5,000 tasks while 20% of requests are throttled: all of them, each once', async () => {
+    seedHistory(sim.store, { nowMs: Date.now(), count: 5000, random: seededRandom(3) });
+    sim.faults.throttleRate = 0.2;
+    const sink = logSink();
+    const { reader } = makeReader({ endpoint: sim.url, logger: sink.logger, concurrency: 4 });
+    const end = Date.now();
+    const result = await reader.scan({ startMs: end - 3 * 24 * HOUR, endMs: end });
+    expect(result.tasks).toHaveLength(5000);
+    expect(new Set(result.tasks.map((t) => t.taskId)).size).toBe(5000);
+    expect(sim.stats.byCode.Throttling).toBeGreaterThan(10);
+    expect(sink.records().filter((r) => r.event === 'vod-retry').length).toBe(sim.stats.byCode.Throttling);
+  });
+
+  it('fails loudly at the page limit instead of truncating', async () => {
+    seed(260);
+    const { reader } = makeReader({ endpoint: sim.url, logger: logSink().logger, maxPages: 5 });
+    await expect(reader.scan({ startMs: Date.now() - 3 * HOUR, endMs: Date.now() })).rejects.toBeInstanceOf(PageLimitError);
+    expect(sim.stats.requests).toBe(1);
+  });
+});
+
+describe('retries', () => {
+  it.each([
+    ['Throttling', { kind: 'throttle' as const }],
+    ['Throttling.User', { kind: 'error' as const, code: 'Throttling.User', status: 400 }],
+    ['ServiceUnAvailable', { kind: 'error' as const, code: 'ServiceUnAvailable', status: 503 }],
+    ['InternalError', { kind: 'error' as const, code: 'InternalError', status: 500 }],
+    ['an HTML 502 page', { kind: 'html' as const, status: 502 }],
+    ['a connection reset', { kind: 'reset' as const }],
+    ['an answer slower than the timeout', { kind: 'slow' as const, ms: 600 }],
+    ['an error status without a Code', { kind: 'noCode' as const, status: 502 }],
+    ['a body without paging fields', { kind: 'body' as const, body: { RequestId: 'x' } }],
+  ])('retries %s and then succeeds', async (_n, fault) => {
+    seed(2);
+    sim.faults.queue.push(fault, fault);
+    const sink = logSink();
+    const { reader } = makeReader({ endpoint: sim.url, logger: sink.logger, timeoutMs: 300 });
+    const page = await reader.page({});
+    expect(page.totalCount).toBe(2);
+    expect(sim.stats.requests).toBe(3);
+  });
+
+  it.each([
+    ['OperationDenied', 403],
+    ['OperationDenied.Suspended', 403],
+    ['InvalidAccessKeyId.Inactive', 403],
+    ['SignatureDoesNotMatch', 400],
+    ['InvalidTaskId.Malformed', 400],
+    ['MissingParameter', 400],
+    ['InvalidParameter', 400],
+    ['InvalidStartTime.Malformed', 400],
+  ])('does not retry %s', async (code, status) => {
+    sim.faults.queue.push({ kind: 'error', code, status });
+    const { reader } = makeReader({ endpoint: sim.url, logger: logSink().logger });
+    await expect(reader.page({})).rejects.toMatchObject({ code, retryable: false });
+    expect(sim.stats.requests).toBe(1);
+  });
+
+  it('gives up when the time budget runs out under a throttling storm', async () => {
+    sim.faults.throttleRate = 1;
+    const { reader } = makeReader({ endpoint: sim.url, logger: logSink().logger, budgetMs: 400 });
+    await expect(reader.page({})).rejects.toMatchObject({ code: 'Throttling' });
+  });
+
+  it('treats a refused connection as retryable until the budget ends', async () => {
+    const url = sim.url;
+    await sim.close();
+    const { reader } = makeReader({ endpoint: url, logger: logSink().logger, budgetMs: 300 });
+    const err = await reader.page({}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VodError);
+    expect((err as VodError).code).toBe('ECONNREFUSED');
+    sim = await startVodSim();
+  });
+});
+
+describe('secrets', () => {
+  it('never puts the AccessKey secret, STS token or signature in an error or a log line', async () => {
+    const signatures: string[] = [];
+    const sink = logSink();
+    const { reader } = makeReader({ endpoint: sim.url, logger: sink.logger, credentials: STS, timeoutMs: 200 });
+    sim.faults.queue.push({ kind: 'slow', ms: 400 }, { kind: 'throttle' }, { kind: 'html' }, { kind: 'reset' }, { kind: 'error', code: 'OperationDenied', status: 403 });
+    const err = await reader.page({}).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'OperationDenied' });
+    for (const entry of sim.stats.log) expect(entry.Signature).toBeUndefined();
+    // the signatures pop-core sent, recomputed from what the simulator logged, must appear nowhere either
+    const { signRpc } = await import('../../sim/vod/signature');
+    for (const entry of sim.stats.log) signatures.push(signRpc('GET', { ...entry, SecurityToken: STS.securityToken }, STS.accessKeySecret));
+    const haystack = [sink.text(), JSON.stringify(err), String((err as Error).message), String((err as Error).stack)].join('\n');
+    for (const needle of [STS.accessKeySecret, STS.securityToken, ...signatures, ...signatures.map(encodeURIComponent)]) {
+      expect(haystack).not.toContain(needle);
+    }
+    expect(sink.records().filter((r) => r.event === 'vod-retry')).toHaveLength(4);
+  });
+
+  it('redacts secrets and signed query values from any text', () => {
+    const redact = makeRedactor(['s3cr3t-value', undefined]);
+    expect(redact('x s3cr3t-value y https://h/?Signature=abc&x=1&access_token=tok')).toBe('x *** y https://h/?Signature=***&x=1&access_token=***');
+  });
+});
