@@ -1,4 +1,4 @@
-import RPCClient from '@alicloud/pop-core';
+import RPCClient from '@alicloud/pop-core/lib/rpc';
 import { classifyVodError, VodError } from './errors';
 import { normalizePage } from './normalize';
 import type { Credentials, TaskPage } from './types';

@@ -12,6 +12,7 @@ export function logSink(redact?: (line: string) => string) {
   });
   const logger = createLogger({ level: 'debug', destination: stream, ...(redact ? { redact } : {}) });
   return {
+    stream,
     logger,
     lines,
     records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
