@@ -7,6 +7,7 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs'
 const targets = [
   { entryPoints: ['functions/refresh-monitor/index.ts'], outfile: 'dist/index.js' },
   { entryPoints: ['bin/cli.ts'], outfile: 'build/cli.js' },
+  { entryPoints: ['demo/demo.ts'], outfile: 'build/demo.js', minify: false },
 ].filter((t) => existsSync(t.entryPoints[0]));
 for (const t of targets) {
   await build({ ...common, ...t });

@@ -92,8 +92,9 @@ function titleOf(p: Parts, opts: RenderOptions): string {
     if (e.kind === 'backlog') bits.push(`${e.count} earlier failures`);
     if (e.kind === 'state-reset') bits.push('state reset');
   }
-  const kw = opts.keywords[0] ? `${opts.keywords[0]} ` : '';
-  return `${kw}${opts.monitorName}: ${bits.join(', ') || 'no news'}`;
+  const title = `${opts.monitorName}: ${bits.join(', ') || 'no news'}`;
+  const kw = opts.keywords[0];
+  return kw && !title.includes(kw) ? `${kw} ${title}` : title;
 }
 
 /** Renders events into one markdown text, listing at most `budget` tasks; the counts are always exact. */

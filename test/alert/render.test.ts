@@ -28,7 +28,8 @@ describe('renderMessages', () => {
   it('groups by Description then domain, with the counts in the title, times in Asia/Shanghai', () => {
     const events = [failed(1), failed(2, { description: 'Internal Error' }), failed(3, { domain: 'vod.example.cn', objectPath: 'http://vod.example.cn/3.mp4' }), failed(4, { description: 'Origin Return StatusCode 5XX' })];
     const [m] = renderMessages(events, opts);
-    expect(m!.title).toBe('VOD VOD refresh: 4 failed');
+    expect(m!.title).toBe('VOD refresh: 4 failed');
+    expect(renderMessages([failed(1)], { ...opts, monitorName: 'CDN watch' })[0]!.title).toBe('VOD CDN watch: 1 failed');
     const order = ['#### Origin Timeout: 2 failed', '#### Origin Return StatusCode 5XX: 1 failed', '#### Internal Error: 1 failed'].map((h) => m!.text.indexOf(h));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
