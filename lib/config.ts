@@ -27,6 +27,7 @@ export interface Config {
     readonly atUserIds: readonly string[];
     readonly atAllMinFailures: number;
     readonly maxPerMinute: number;
+    readonly timeoutMs: number;
     readonly monitorName: string;
     readonly hint: string;
   };
@@ -38,7 +39,7 @@ export const VARIABLES = [
   'VOD_ENDPOINT', 'VOD_DOMAINS', 'VOD_OBJECT_TYPES', 'VOD_REQUESTS_PER_SECOND', 'VOD_CONCURRENCY', 'VOD_REQUEST_TIMEOUT_MS',
   'VOD_MAX_PAGES', 'VOD_SCAN_OVERLAP_SECONDS', 'VOD_HTTP_METHOD', 'STUCK_AFTER_MINUTES', 'FIRST_RUN_LOOKBACK_MINUTES', 'STATE_FILE',
   'ALERT_CHANNEL', 'DINGTALK_WEBHOOK', 'DINGTALK_SECRET', 'DINGTALK_KEYWORDS', 'DINGTALK_AT_MOBILES', 'DINGTALK_AT_USER_IDS',
-  'DINGTALK_AT_ALL_MIN_FAILURES', 'ALERT_WEBHOOK_URL', 'WECOM_WEBHOOK', 'ALERT_MAX_PER_MINUTE', 'MONITOR_NAME', 'ALERT_HINT', 'LOG_LEVEL',
+  'DINGTALK_AT_ALL_MIN_FAILURES', 'ALERT_WEBHOOK_URL', 'WECOM_WEBHOOK', 'ALERT_MAX_PER_MINUTE', 'ALERT_TIMEOUT_MS', 'MONITOR_NAME', 'ALERT_HINT', 'LOG_LEVEL',
 ] as const;
 
 const PREFIXES = /^(VOD_|DINGTALK_|ALERT_|WECOM_|STUCK_|FIRST_RUN_|STATE_|MONITOR_)/;
@@ -152,6 +153,7 @@ const schema = z.object({
   ALERT_WEBHOOK_URL: httpUrl('the URL that receives the JSON alerts'),
   WECOM_WEBHOOK: httpUrl('the WeCom group robot webhook, https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...'),
   ALERT_MAX_PER_MINUTE: int(20, 1, 20),
+  ALERT_TIMEOUT_MS: int(5000, 200, 30_000),
   MONITOR_NAME: z.string().optional().transform((v) => (v && v.trim().slice(0, 60)) || 'VOD refresh'),
   ALERT_HINT: z.string().optional().transform((v) => (v && v.trim().slice(0, 500)) || DEFAULT_HINT),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'use fatal, error, warn, info, debug, trace or silent (default info)' }).optional().transform((v) => v ?? 'info'),
@@ -228,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       atUserIds: e.DINGTALK_AT_USER_IDS,
       atAllMinFailures: e.DINGTALK_AT_ALL_MIN_FAILURES,
       maxPerMinute: e.ALERT_MAX_PER_MINUTE,
+      timeoutMs: e.ALERT_TIMEOUT_MS,
       monitorName: e.MONITOR_NAME,
       hint: e.ALERT_HINT,
     },

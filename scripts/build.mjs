@@ -8,6 +8,7 @@ const targets = [
   { entryPoints: ['functions/refresh-monitor/index.ts'], outfile: 'dist/index.js' },
   { entryPoints: ['bin/cli.ts'], outfile: 'build/cli.js' },
   { entryPoints: ['demo/demo.ts'], outfile: 'build/demo.js', minify: false },
+  { entryPoints: ['bench/bench.ts'], outfile: 'build/bench.js', minify: false },
 ].filter((t) => existsSync(t.entryPoints[0]));
 for (const t of targets) {
   await build({ ...common, ...t });

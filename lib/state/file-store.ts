@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { emptyState, parseState, StateError, type MonitorState } from './schema';
 
@@ -60,7 +61,7 @@ export class FileStateStore implements StateStore {
   async lock(ttlMs: number, nowMs: number): Promise<boolean> {
     await fs.mkdir(path.dirname(this.location), { recursive: true });
     const token = randomUUID();
-    const body = JSON.stringify({ token, pid: process.pid, expiresAtMs: nowMs + ttlMs });
+    const body = JSON.stringify({ token, host: hostname(), pid: process.pid, expiresAtMs: nowMs + ttlMs });
     try {
       await fs.writeFile(this.lockFile, body, { flag: 'wx' });
       this.lockToken = token;
@@ -68,14 +69,16 @@ export class FileStateStore implements StateStore {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    // A lock past its expiry belongs to a run that died; take it over by replacing it atomically.
-    let held: { expiresAtMs?: number } = {};
+    // A lock past its expiry, or held by a process of this host that no longer exists, belongs to a run that
+    // died: take it over by replacing it atomically.
+    let held: { expiresAtMs?: number; host?: string; pid?: number } = {};
     try {
       held = JSON.parse(await fs.readFile(this.lockFile, 'utf8'));
     } catch {
       held = {};
     }
-    if (typeof held.expiresAtMs === 'number' && held.expiresAtMs > nowMs) return false;
+    const live = typeof held.expiresAtMs === 'number' && held.expiresAtMs > nowMs;
+    if (live && !(held.host === hostname() && typeof held.pid === 'number' && !processExists(held.pid))) return false;
     const tmp = `${this.lockFile}.${token}`;
     await fs.writeFile(tmp, body);
     await fs.rename(tmp, this.lockFile);
@@ -94,6 +97,15 @@ export class FileStateStore implements StateStore {
       // already gone
     }
     this.lockToken = null;
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -63,7 +63,7 @@ export class TaskReader {
     const { params, warnings } = checkQuery(query, this.deps.now());
     for (const w of warnings) this.deps.logger.warn({ event: 'query-clamped' }, w);
     const { deps } = this;
-    return retry(() => deps.pacer.run(() => deps.api.describeRefreshTasks(params)), deps.retryPolicy, {
+    const page = await retry(() => deps.pacer.run(() => deps.api.describeRefreshTasks(params)), deps.retryPolicy, {
       now: deps.now,
       sleep: deps.sleep,
       random: deps.random,
@@ -75,6 +75,10 @@ export class TaskReader {
           'VOD call failed, retrying',
         ),
     });
+    if (page.skipped.length) {
+      deps.logger.warn({ event: 'rows-skipped', page: page.pageNumber, count: page.skipped.length, reasons: page.skipped.slice(0, 5), requestId: page.requestId }, 'the API page held rows that cannot be used; they were skipped');
+    }
+    return page;
   }
 
   /** The task with this id, or null when the API no longer holds it. */

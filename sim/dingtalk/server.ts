@@ -47,6 +47,10 @@ export interface DingTalkSim extends LoopbackServer {
   readonly accepted: AcceptedMessage[];
   /** Every answer by errcode (HTTP failures as `http-<status>`). */
   readonly answers: Record<string, number>;
+  /** Every `sign` query value received, for leak checks. */
+  readonly signs: string[];
+  /** Awaited after a message is accepted and before the robot answers: tests kill the sender from here. */
+  beforeReply: ((message: AcceptedMessage) => Promise<void>) | null;
   /** The webhook URL of a robot. */
   webhook(accessToken?: string): string;
   /** Set true to refuse connections, as a robot host that is down. */
@@ -113,9 +117,11 @@ export async function startDingTalkSim(options: DingTalkSimOptions = {}): Promis
       return reply(res, 460101, 'message too long, exceed 20000 bytes');
     }
     if (fault?.kind === 'errcode') return reply(res, fault.errcode, fault.errmsg ?? 'injected');
+    const sentSign = url.searchParams.get('sign');
+    if (sentSign) sim.signs.push(sentSign);
     if (robot.secret) {
       const ts = url.searchParams.get('timestamp');
-      const sign = url.searchParams.get('sign');
+      const sign = sentSign;
       if (!ts || !sign) return reply(res, 310000, 'sign not match, more: [missing timestamp or sign]');
       if (!/^\d{13}$/.test(ts) || Math.abs(now() - Number(ts)) > WINDOW_MS) return reply(res, 310000, 'invalid timestamp');
       const expected = createHmac('sha256', robot.secret).update(`${ts}\n${robot.secret}`).digest('base64');
@@ -146,7 +152,10 @@ export async function startDingTalkSim(options: DingTalkSimOptions = {}): Promis
     }
     recent.push(t);
     sends.set(token, recent);
-    accepted.push({ atMs: t, accessToken: token, bytes: raw.length, body });
+    const message = { atMs: t, accessToken: token, bytes: raw.length, body };
+    accepted.push(message);
+    if (sim.beforeReply) await sim.beforeReply(message);
+    if (res.destroyed) return;
     return reply(res, 0, 'ok');
   }
 
@@ -163,6 +172,8 @@ export async function startDingTalkSim(options: DingTalkSimOptions = {}): Promis
     accepted,
     answers,
     down: false,
+    signs: [],
+    beforeReply: null,
     webhook: (accessToken = robots[0]!.accessToken) => `${loopback.url}/robot/send?access_token=${accessToken}`,
   };
   return sim;

@@ -64,6 +64,8 @@ export interface VodSimOptions {
 
 export interface VodSim extends LoopbackServer {
   readonly store: TaskStore;
+  /** Called for every request after it is parsed: tests change the store mid-scan from here. */
+  onRequest: ((params: Record<string, string>) => void) | null;
   readonly faults: FaultSettings;
   readonly stats: SimStats;
   readonly accounts: SimAccount[];
@@ -226,7 +228,7 @@ export async function startVodSim(options: VodSimOptions = {}): Promise<VodSim> 
       if (start < nowMs - WINDOW_MS) throw new ApiError('InvalidTime', 400, 'The query time cannot exceed the last 3 days.');
     }
     const domain = params.DomainName?.toLowerCase();
-    const matches = store.all().filter((t: SimTask) => {
+    const matches = store.newestFirst().filter((t: SimTask) => {
       const c = Date.parse(t.CreationTime);
       if (!(c >= start && c <= end) || c < nowMs - WINDOW_MS) return false;
       if (params.TaskId !== undefined && t.TaskId !== params.TaskId) return false;
@@ -236,7 +238,6 @@ export async function startVodSim(options: VodSimOptions = {}): Promise<VodSim> 
       if (domain !== undefined && hostOf(t.ObjectPath) !== domain) return false;
       return true;
     });
-    matches.sort((a, b) => b.CreationTime.localeCompare(a.CreationTime) || Number(b.TaskId) - Number(a.TaskId) || b.TaskId.localeCompare(a.TaskId));
     const rows = matches.slice((pageNumber - 1) * pageSize, pageNumber * pageSize).map((t) => {
       const row: Record<string, string> = { TaskId: t.TaskId, ObjectPath: t.ObjectPath, ObjectType: t.ObjectType, Status: t.Status, Process: t.Process, CreationTime: t.CreationTime };
       if (t.Description !== undefined) row.Description = t.Description;
@@ -271,6 +272,7 @@ export async function startVodSim(options: VodSimOptions = {}): Promise<VodSim> 
     delete logged.Signature;
     delete logged.SecurityToken;
     stats.log.push(logged);
+    sim.onRequest?.(logged);
     if (stats.log.length > 50_000) stats.log.splice(0, 10_000);
 
     const fault = faults.queue.shift();
@@ -320,8 +322,9 @@ export async function startVodSim(options: VodSimOptions = {}): Promise<VodSim> 
     });
   }, options.port);
 
-  return {
+  const sim: VodSim = {
     ...loopback,
+    onRequest: null,
     store,
     faults,
     stats,
@@ -333,6 +336,7 @@ export async function startVodSim(options: VodSimOptions = {}): Promise<VodSim> 
       stats.log = [];
     },
   };
+  return sim;
 }
 
 export { apiTime };

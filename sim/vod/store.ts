@@ -20,6 +20,7 @@ export function apiTime(ms: number): string {
 export class TaskStore {
   private readonly tasks = new Map<string, SimTask>();
   private nextId = 700_000_000;
+  private sortedCache: SimTask[] | null = null;
 
   /** Adds a task; TaskId, Process and Status get defaults. Returns the stored task. */
   add(task: Partial<SimTask> & { ObjectPath: string; creationMs: number }): SimTask {
@@ -33,6 +34,7 @@ export class TaskStore {
       CreationTime: rest.CreationTime ?? apiTime(creationMs),
     };
     this.tasks.set(stored.TaskId, stored);
+    this.sortedCache = null;
     return stored;
   }
 
@@ -41,6 +43,7 @@ export class TaskStore {
     const task = this.tasks.get(taskId);
     if (!task) throw new Error(`no simulated task ${taskId}`);
     Object.assign(task, patch);
+    this.sortedCache = null;
     if (patch.Status === 'Complete' && patch.Process === undefined) task.Process = '100%';
     if (patch.Status === 'Failed' && task.Description === undefined) task.Description = 'Internal Error';
     return task;
@@ -52,6 +55,17 @@ export class TaskStore {
 
   remove(taskId: string): void {
     this.tasks.delete(taskId);
+    this.sortedCache = null;
+  }
+
+  /** Every task, newest first (CreationTime, then TaskId, descending), as the API orders them. Cached. */
+  newestFirst(): readonly SimTask[] {
+    if (!this.sortedCache) {
+      this.sortedCache = [...this.tasks.values()].sort(
+        (a, b) => b.CreationTime.localeCompare(a.CreationTime) || Number(b.TaskId) - Number(a.TaskId) || b.TaskId.localeCompare(a.TaskId),
+      );
+    }
+    return this.sortedCache;
   }
 
   all(): SimTask[] {

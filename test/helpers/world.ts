@@ -54,10 +54,14 @@ export async function startWorld(options: { env?: Record<string, string | undefi
     sink,
     built,
     /** One timer invocation, as Function Compute makes it. */
-    async run(payload?: string, triggerTime?: string): Promise<Record<string, unknown>> {
+    async run(payload?: string, triggerTime?: string, timeoutSec = 60): Promise<Record<string, unknown>> {
       tick++;
       const event = Buffer.from(JSON.stringify({ triggerTime: triggerTime ?? new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'), triggerName: 'every-5-minutes', payload: payload ?? '' }));
-      return handler(event, { requestId: `req-${tick}`, credentials: FC_CREDENTIALS, function: { name: 'vod-refresh-monitor', handler: 'index.handler', memory: 128, timeout: 60 }, region: 'cn-shanghai', accountId: '1234' });
+      return handler(event, { requestId: `req-${tick}`, credentials: FC_CREDENTIALS, function: { name: 'vod-refresh-monitor', handler: 'index.handler', memory: 128, timeout: timeoutSec }, region: 'cn-shanghai', accountId: '1234' });
+    },
+    /** Adds a failed task created `agoMs` before now. */
+    fail(path: string, agoMs = 30_000, description = 'Origin Timeout'): string {
+      return vod.store.add({ ObjectPath: path, creationMs: clock.now() - agoMs, Status: 'Failed', Description: description }).TaskId;
     },
     /** The TaskIds listed as failed in accepted messages, with repeats. */
     listedTaskIds(): string[] {
