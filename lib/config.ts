@@ -56,6 +56,18 @@ export class ConfigError extends Error {
 
 const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
+/** A comma-separated list whose every item must pass `valid`; `refuse` words the error for the first that fails. */
+const listOf = (valid: (item: string) => boolean, refuse: (bad: string) => string, normalize: (item: string) => string = (x) => x) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const items = list(v).map(normalize);
+      const bad = items.find((item) => !valid(item));
+      if (bad !== undefined) ctx.addIssue({ code: 'custom', message: refuse(bad) });
+      return items;
+    });
+
 const int = (dflt: number, min: number, max: number) =>
   z
     .string()
@@ -92,25 +104,15 @@ const httpUrl = (what: string) =>
 
 const schema = z.object({
   VOD_ENDPOINT: httpUrl(`the VOD endpoint, default ${DEFAULT_VOD_ENDPOINT}`).transform((v) => v ?? DEFAULT_VOD_ENDPOINT),
-  VOD_DOMAINS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      const domains = list(v).map((d) => d.toLowerCase());
-      const bad = domains.find((d) => !/^[a-z0-9.-]{1,253}(:\d{1,5})?$/.test(d));
-      if (bad) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(bad)} is not a domain; use comma-separated domain names, or leave empty for all` });
-      return domains;
-    }),
-  VOD_OBJECT_TYPES: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      const types = list(v);
-      if (types.length === 0) return [...OBJECT_TYPES];
-      const bad = types.find((t) => !(OBJECT_TYPES as readonly string[]).includes(t));
-      if (bad) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(bad)} is not accepted; use a comma-separated subset of ${OBJECT_TYPES.join(',')}` });
-      return types as ObjectType[];
-    }),
+  VOD_DOMAINS: listOf(
+    (d) => /^[a-z0-9.-]{1,253}(:\d{1,5})?$/.test(d),
+    (bad) => `${JSON.stringify(bad)} is not a domain; use comma-separated domain names, or leave empty for all`,
+    (d) => d.toLowerCase(),
+  ),
+  VOD_OBJECT_TYPES: listOf(
+    (t) => (OBJECT_TYPES as readonly string[]).includes(t),
+    (bad) => `${JSON.stringify(bad)} is not accepted; use a comma-separated subset of ${OBJECT_TYPES.join(',')}`,
+  ).transform((types) => (types.length === 0 ? [...OBJECT_TYPES] : (types as ObjectType[]))),
   VOD_REQUESTS_PER_SECOND: int(5, 1, 100),
   VOD_CONCURRENCY: int(3, 1, 16),
   VOD_REQUEST_TIMEOUT_MS: int(5000, 200, 60_000),
@@ -131,24 +133,8 @@ const schema = z.object({
       return v.trim();
     }),
   DINGTALK_KEYWORDS: z.string().optional().transform(list),
-  DINGTALK_AT_MOBILES: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      const mobiles = list(v);
-      const bad = mobiles.find((m) => !/^\+?\d{5,20}$/.test(m));
-      if (bad) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(bad)} is not a mobile number; use comma-separated digits` });
-      return mobiles;
-    }),
-  DINGTALK_AT_USER_IDS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      const ids = list(v);
-      const bad = ids.find((m) => !/^[A-Za-z0-9_$-]{1,64}$/.test(m));
-      if (bad) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(bad)} is not a DingTalk user id; use comma-separated ids` });
-      return ids;
-    }),
+  DINGTALK_AT_MOBILES: listOf((m) => /^\+?\d{5,20}$/.test(m), (bad) => `${JSON.stringify(bad)} is not a mobile number; use comma-separated digits`),
+  DINGTALK_AT_USER_IDS: listOf((m) => /^[A-Za-z0-9_$-]{1,64}$/.test(m), (bad) => `${JSON.stringify(bad)} is not a DingTalk user id; use comma-separated ids`),
   DINGTALK_AT_ALL_MIN_FAILURES: int(0, 0, 100_000),
   ALERT_WEBHOOK_URL: httpUrl('the URL that receives the JSON alerts'),
   WECOM_WEBHOOK: httpUrl('the WeCom group robot webhook, https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...'),

@@ -5,7 +5,7 @@ import { renderMessages, type RenderedMessage, type RenderOptions } from './aler
 import type { Config } from './config';
 import { detect, markDelivered, nextHealth, type ReadOutcome } from './detect';
 import { chooseFollowUp, planScan, type ScanPlan } from './plan';
-import type { Clock, Logger, Random, Sleep } from './ports';
+import type { Logger, Runtime } from './ports';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry';
 import { emptyState, StateError, type MonitorState } from './state/schema';
 import type { StateStore } from './state/file-store';
@@ -17,17 +17,13 @@ import { TaskReader } from './vod/reader';
 import type { RefreshTask } from './vod/types';
 import { domainOf } from './alert/model';
 
-export interface MonitorDeps {
+export interface MonitorDeps extends Runtime {
   readonly config: Config;
   readonly api: RefreshTaskApi;
   /** API calls made so far by `api`. */
   readonly apiCalls: () => number;
   readonly store: StateStore;
   readonly notifier: Notifier;
-  readonly logger: Logger;
-  readonly now: Clock;
-  readonly sleep: Sleep;
-  readonly random: Random;
   /** Epoch ms by which the run must have saved its state. */
   readonly deadlineMs: number;
   readonly retryPolicy?: RetryPolicy;

@@ -1,14 +1,10 @@
 import { retry, type RetryPolicy } from '../retry';
-import type { Clock, Logger, Random, Sleep } from '../ports';
+import type { Runtime } from '../ports';
 import type { Notifier, SendResult } from './notifier';
 import type { RenderedMessage } from './render';
 
-export interface DeliveryDeps {
+export interface DeliveryDeps extends Runtime {
   readonly notifier: Notifier;
-  readonly logger: Logger;
-  readonly now: Clock;
-  readonly sleep: Sleep;
-  readonly random: Random;
   readonly deadlineMs: number;
   readonly retryPolicy: RetryPolicy;
   /** Client-side limit per robot; DingTalk allows 20 a minute. */

@@ -1,19 +1,15 @@
 import { retry, type RetryPolicy } from '../retry';
-import type { Clock, Logger, Random, Sleep } from '../ports';
+import type { Runtime } from '../ports';
 import type { RefreshTaskApi } from './client';
 import { PageLimitError, VodError } from './errors';
 import { checkQuery, MAX_PAGE_SIZE } from './params';
 import type { Pacer } from './pacer';
 import type { RefreshTask, RefreshTaskQuery, TaskPage } from './types';
 
-export interface ReaderDeps {
+export interface ReaderDeps extends Runtime {
   readonly api: RefreshTaskApi;
   readonly pacer: Pacer;
   readonly retryPolicy: RetryPolicy;
-  readonly now: Clock;
-  readonly sleep: Sleep;
-  readonly random: Random;
-  readonly logger: Logger;
   /** Epoch ms after which no new request starts. */
   readonly deadlineMs: number;
   /** Pages one scan may read before it fails with PageLimitError. */

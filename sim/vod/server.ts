@@ -228,16 +228,30 @@ export async function startVodSim(options: VodSimOptions = {}): Promise<VodSim> 
       if (start < nowMs - WINDOW_MS) throw new ApiError('InvalidTime', 400, 'The query time cannot exceed the last 3 days.');
     }
     const domain = params.DomainName?.toLowerCase();
-    const matches = store.newestFirst().filter((t: SimTask) => {
-      const c = Date.parse(t.CreationTime);
-      if (!(c >= start && c <= end) || c < nowMs - WINDOW_MS) return false;
-      if (params.TaskId !== undefined && t.TaskId !== params.TaskId) return false;
-      if (params.ObjectPath !== undefined && t.ObjectPath !== params.ObjectPath) return false;
-      if (params.ObjectType !== undefined && t.ObjectType !== params.ObjectType) return false;
-      if (params.Status !== undefined && t.Status !== params.Status) return false;
-      if (domain !== undefined && hostOf(t.ObjectPath) !== domain) return false;
-      return true;
-    });
+    const { tasks: sorted, createdMs } = store.newestFirst();
+    const from = Math.max(start, nowMs - WINDOW_MS);
+    // Newest first: the window [from, end] is one contiguous run, found by binary search.
+    const firstAtOrBefore = (t: number) => {
+      let lo = 0;
+      let hi = createdMs.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (createdMs[mid]! > t) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    let matches = sorted.slice(firstAtOrBefore(end), firstAtOrBefore(from - 1));
+    if (params.TaskId !== undefined || params.ObjectPath !== undefined || params.ObjectType !== undefined || params.Status !== undefined || domain !== undefined) {
+      matches = matches.filter((t: SimTask) => {
+        if (params.TaskId !== undefined && t.TaskId !== params.TaskId) return false;
+        if (params.ObjectPath !== undefined && t.ObjectPath !== params.ObjectPath) return false;
+        if (params.ObjectType !== undefined && t.ObjectType !== params.ObjectType) return false;
+        if (params.Status !== undefined && t.Status !== params.Status) return false;
+        if (domain !== undefined && hostOf(t.ObjectPath) !== domain) return false;
+        return true;
+      });
+    }
     const rows = matches.slice((pageNumber - 1) * pageSize, pageNumber * pageSize).map((t) => {
       const row: Record<string, string> = { TaskId: t.TaskId, ObjectPath: t.ObjectPath, ObjectType: t.ObjectType, Status: t.Status, Process: t.Process, CreationTime: t.CreationTime };
       if (t.Description !== undefined) row.Description = t.Description;

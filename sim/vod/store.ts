@@ -20,7 +20,7 @@ export function apiTime(ms: number): string {
 export class TaskStore {
   private readonly tasks = new Map<string, SimTask>();
   private nextId = 700_000_000;
-  private sortedCache: SimTask[] | null = null;
+  private sortedCache: { tasks: SimTask[]; createdMs: Float64Array } | null = null;
 
   /** Adds a task; TaskId, Process and Status get defaults. Returns the stored task. */
   add(task: Partial<SimTask> & { ObjectPath: string; creationMs: number }): SimTask {
@@ -58,12 +58,13 @@ export class TaskStore {
     this.sortedCache = null;
   }
 
-  /** Every task, newest first (CreationTime, then TaskId, descending), as the API orders them. Cached. */
-  newestFirst(): readonly SimTask[] {
+  /** Every task, newest first (CreationTime, then TaskId, descending), as the API orders them, with parsed times. Cached. */
+  newestFirst(): { readonly tasks: readonly SimTask[]; readonly createdMs: Float64Array } {
     if (!this.sortedCache) {
-      this.sortedCache = [...this.tasks.values()].sort(
+      const tasks = [...this.tasks.values()].sort(
         (a, b) => b.CreationTime.localeCompare(a.CreationTime) || Number(b.TaskId) - Number(a.TaskId) || b.TaskId.localeCompare(a.TaskId),
       );
+      this.sortedCache = { tasks, createdMs: Float64Array.from(tasks, (t) => Date.parse(t.CreationTime)) };
     }
     return this.sortedCache;
   }
