@@ -13,8 +13,9 @@ export function createPacer(concurrency: number, ratePerSecond: number): Pacer {
   const queue = new PQueue({
     concurrency,
     intervalCap: 1,
+    // Only starts are paced; a request still in flight must not count against the next interval, or the
+    // queue degrades to one request at a time.
     interval: Math.ceil((1000 / ratePerSecond) * PACING_MARGIN),
-    carryoverConcurrencyCount: true,
   });
   return {
     run: <T>(fn: () => Promise<T>) => queue.add(fn) as Promise<T>,

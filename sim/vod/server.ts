@@ -51,6 +51,11 @@ export interface SimStats {
   byCode: Record<string, number>;
   /** Every request's decoded parameters (Signature and SecurityToken dropped). */
   log: Array<Record<string, string>>;
+  /** Requests being answered right now, and the most there ever were at once. */
+  inFlight: number;
+  maxInFlight: number;
+  /** Arrival times (ms), for checking the pace of a client. */
+  arrivals: number[];
 }
 
 export interface VodSimOptions {
@@ -142,7 +147,7 @@ export async function startVodSim(options: VodSimOptions = {}): Promise<VodSim> 
   const now = options.now ?? Date.now;
   const random = seededRandom(options.seed ?? 1);
   const faults: FaultSettings = { latencyMs: 0, qpsLimit: null, throttleRate: 0, htmlRate: 0, resetRate: 0, queue: [], omitEmptyTasks: false };
-  const stats: SimStats = { requests: 0, served: 0, byCode: {}, log: [] };
+  const stats: SimStats = { requests: 0, served: 0, byCode: {}, log: [], inFlight: 0, maxInFlight: 0, arrivals: [] };
   const nonces = new Map<string, number>();
   const arrivals = new Map<string, number[]>();
 
@@ -331,6 +336,18 @@ export async function startVodSim(options: VodSimOptions = {}): Promise<VodSim> 
   }
 
   const { loopback } = await listenLoopback((req, res) => {
+    stats.inFlight++;
+    stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+    stats.arrivals.push(Date.now());
+    if (stats.arrivals.length > 50_000) stats.arrivals.splice(0, 10_000);
+    let done = false;
+    const finish = () => {
+      if (!done) {
+        done = true;
+        stats.inFlight--;
+      }
+    };
+    res.on('close', finish);
     handle(req, res).catch(() => {
       if (!res.headersSent) sendJson(res, 500, { Code: 'InternalError', Message: 'simulator failure' });
     });
@@ -348,6 +365,8 @@ export async function startVodSim(options: VodSimOptions = {}): Promise<VodSim> 
       stats.served = 0;
       stats.byCode = {};
       stats.log = [];
+      stats.maxInFlight = stats.inFlight;
+      stats.arrivals = [];
     },
   };
   return sim;

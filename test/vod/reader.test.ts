@@ -147,6 +147,26 @@ describe('TaskReader.scan', () => {
     expect(sink.records().filter((r) => r.event === 'vod-retry').length).toBe(sim.stats.byCode.Throttling);
   });
 
+  it('reads pages 2..n concurrently, never more than the configured concurrency at once', async () => {
+    seed(500);
+    sim.faults.latencyMs = 40;
+    const { reader } = makeReader({ endpoint: sim.url, logger: logSink().logger, concurrency: 4, rate: 1000 });
+    const r = await reader.scan({ startMs: Date.now() - 3 * HOUR, endMs: Date.now() });
+    expect(r.tasks).toHaveLength(500);
+    expect(sim.stats.maxInFlight).toBe(4);
+  });
+
+  it('paces requests: no rolling second sees more than the configured rate', async () => {
+    seed(400);
+    sim.faults.latencyMs = 30;
+    sim.faults.qpsLimit = 5;
+    const { reader } = makeReader({ endpoint: sim.url, logger: logSink().logger, concurrency: 3, rate: 5 });
+    await reader.scan({ startMs: Date.now() - 3 * HOUR, endMs: Date.now() });
+    const a = sim.stats.arrivals;
+    for (let i = 5; i < a.length; i++) expect(a[i]! - a[i - 5]!).toBeGreaterThanOrEqual(1000);
+    expect(sim.stats.byCode.Throttling).toBeUndefined();
+  });
+
   it('fails loudly at the page limit instead of truncating', async () => {
     seed(260);
     const { reader } = makeReader({ endpoint: sim.url, logger: logSink().logger, maxPages: 5 });
