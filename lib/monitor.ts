@@ -1,4 +1,4 @@
-import type { AlertEvent } from './alert/model';
+import { domainOf, type AlertEvent } from './alert/model';
 import { deliver } from './alert/deliver';
 import type { Notifier } from './alert/notifier';
 import { renderMessages, type RenderedMessage, type RenderOptions } from './alert/render';
@@ -15,7 +15,6 @@ import { createPacer } from './vod/pacer';
 import { MAX_PAGE_SIZE } from './vod/params';
 import { TaskReader } from './vod/reader';
 import type { RefreshTask } from './vod/types';
-import { domainOf } from './alert/model';
 
 export interface MonitorDeps extends Runtime {
   readonly config: Config;

@@ -16,3 +16,22 @@ export function makeRedactor(secrets: Iterable<string | undefined | null>): (tex
     return out;
   };
 }
+
+/** Each URL, and the token-like query values in it (`access_token`, `key`, `sign`), for a redactor. */
+export function urlSecrets(urls: Iterable<string | undefined>): string[] {
+  const out: string[] = [];
+  for (const raw of urls) {
+    if (!raw) continue;
+    out.push(raw);
+    try {
+      const u = new URL(raw);
+      for (const k of ['access_token', 'key', 'sign']) {
+        const v = u.searchParams.get(k);
+        if (v) out.push(v);
+      }
+    } catch {
+      // not a URL: the raw value is already listed
+    }
+  }
+  return out;
+}

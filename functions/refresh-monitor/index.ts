@@ -6,7 +6,7 @@ import { parseTimerEvent } from '../../lib/event';
 import { createLogger } from '../../lib/log';
 import { runMonitor, type RunReport } from '../../lib/monitor';
 import { realSleep, systemClock, type Clock, type Sleep } from '../../lib/ports';
-import { makeRedactor } from '../../lib/redact';
+import { makeRedactor, urlSecrets } from '../../lib/redact';
 import { FileStateStore } from '../../lib/state/file-store';
 import { PopCoreRefreshTaskApi } from '../../lib/vod/client';
 
@@ -28,23 +28,15 @@ export function createHandler(overrides: HandlerOverrides = {}) {
     const now = overrides.now ?? systemClock;
     const started = now();
     const env = overrides.env ?? process.env;
-    const webhookToken = (() => {
-      try {
-        const u = new URL(env.DINGTALK_WEBHOOK ?? env.WECOM_WEBHOOK ?? env.ALERT_WEBHOOK_URL ?? '');
-        return [u.searchParams.get('access_token'), u.searchParams.get('key'), env.DINGTALK_WEBHOOK, env.WECOM_WEBHOOK, env.ALERT_WEBHOOK_URL];
-      } catch {
-        return [];
-      }
-    })();
     const redact = makeRedactor([
       context.credentials?.accessKeySecret,
       context.credentials?.securityToken,
       env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
       env.ALIBABA_CLOUD_SECURITY_TOKEN,
       env.DINGTALK_SECRET,
-      ...webhookToken,
+      ...urlSecrets([env.DINGTALK_WEBHOOK, env.WECOM_WEBHOOK, env.ALERT_WEBHOOK_URL]),
     ]);
-    const bootLogger = createLogger({ redact, ...(overrides.logDestination ? { destination: overrides.logDestination } : {}) });
+    const logger = createLogger({ redact, ...(overrides.logDestination ? { destination: overrides.logDestination } : {}) }).child({ requestId: context.requestId ?? null });
     let config;
     let credentials;
     try {
@@ -52,12 +44,12 @@ export function createHandler(overrides: HandlerOverrides = {}) {
       credentials = credentialsFrom(context, env);
     } catch (err) {
       if (err instanceof ConfigError) {
-        bootLogger.error({ event: 'config-invalid', problems: err.problems }, err.message);
+        logger.error({ event: 'config-invalid', problems: err.problems }, err.message);
         throw new Error(redact(err.message));
       }
       throw err;
     }
-    const logger = createLogger({ level: config.logLevel, redact, ...(overrides.logDestination ? { destination: overrides.logDestination } : {}) }).child({ requestId: context.requestId ?? null });
+    logger.level = config.logLevel;
     const trigger = parseTimerEvent(event);
     for (const p of trigger.problems) logger.warn({ event: 'event-ignored' }, p);
     const timeoutMs = (typeof context.function?.timeout === 'number' && context.function.timeout > 0 ? context.function.timeout : 60) * 1000;

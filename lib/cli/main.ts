@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { Writable } from 'node:stream';
 import { notifierFor } from '../alert/channels';
 import { renderMessages } from '../alert/render';
 import type { AlertEvent } from '../alert/model';
@@ -17,7 +18,6 @@ import { createPacer } from '../vod/pacer';
 import { TaskReader } from '../vod/reader';
 import { OBJECT_TYPES, QUERY_STATUSES, type RefreshTask } from '../vod/types';
 import { markdownToTerminal, parseSince, taskTable } from './format';
-import { Writable } from 'node:stream';
 
 /** Exit codes, as documented in the README. */
 export const EXIT = { ok: 0, problem: 1, usage: 2, remote: 3 } as const;

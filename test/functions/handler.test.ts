@@ -139,6 +139,16 @@ describe('the built handler over successive timer runs', () => {
     expect(report.stateError).toMatch(/version 99/);
   });
 
+  it('logs at the configured level', async () => {
+    world = await startWorld({ env: { LOG_LEVEL: 'warn' } });
+    await world.run();
+    expect(world.sink.records().filter((r) => r.level === 'info')).toEqual([]);
+    world.vod.faults.queue.push({ kind: 'throttle' });
+    world.clock.advance(MIN);
+    await world.run();
+    expect(world.sink.records().some((r) => r.level === 'warn' && r.event === 'vod-retry')).toBe(true);
+  });
+
   it('fails with a clear error naming a bad variable', async () => {
     world = await startWorld({ env: { STUCK_AFTER_MINUTES: 'soon', DINGTALK_KEYWORD: 'VOD' } });
     const err = await world.run().catch((e: unknown) => e as Error);
