@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as v from 'valibot';
 import { OBJECT_TYPES, type ObjectType } from './vod/types';
 import { DEFAULT_VOD_ENDPOINT } from './vod/client';
 
@@ -56,54 +56,73 @@ export class ConfigError extends Error {
 
 const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
+type Refuse = (message: string) => never;
+
+/** A variable read by `parse`, which calls `refuse` with the accepted values when the text will not do. */
+function variable<T>(parse: (value: string | undefined, refuse: Refuse) => T) {
+  return v.pipe(
+    v.unknown(),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      class Refused extends Error {}
+      const value = dataset.value;
+      if (value !== undefined && typeof value !== 'string') {
+        addIssue({ message: 'must be text' });
+        return NEVER;
+      }
+      try {
+        return parse(value, (message) => {
+          throw new Refused(message);
+        });
+      } catch (err) {
+        if (!(err instanceof Refused)) throw err;
+        addIssue({ message: err.message });
+        return NEVER;
+      }
+    }),
+  );
+}
+
 /** A comma-separated list whose every item must pass `valid`; `refuse` words the error for the first that fails. */
-const listOf = (valid: (item: string) => boolean, refuse: (bad: string) => string, normalize: (item: string) => string = (x) => x) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      const items = list(v).map(normalize);
-      const bad = items.find((item) => !valid(item));
-      if (bad !== undefined) ctx.addIssue({ code: 'custom', message: refuse(bad) });
-      return items;
-    });
+const listOf = (valid: (item: string) => boolean, refuseItem: (bad: string) => string, normalize: (item: string) => string = (x) => x) =>
+  variable((value, refuse) => {
+    const items = list(value).map(normalize);
+    const bad = items.find((item) => !valid(item));
+    return bad === undefined ? items : refuse(refuseItem(bad));
+  });
 
 const int = (dflt: number, min: number, max: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === '') return dflt;
-      const n = Number(v);
-      if (!/^\s*-?\d+\s*$/.test(v) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)} is not accepted; use a whole number from ${min} to ${max} (default ${dflt})` });
-        return z.NEVER;
-      }
-      return n;
-    });
+  variable((value, refuse) => {
+    if (value === undefined || value.trim() === '') return dflt;
+    const n = Number(value);
+    if (!/^\s*-?\d+\s*$/.test(value) || n < min || n > max) return refuse(`${JSON.stringify(value)} is not accepted; use a whole number from ${min} to ${max} (default ${dflt})`);
+    return n;
+  });
+
+const oneOf = <T extends string>(choices: readonly T[], dflt: T) =>
+  variable((value, refuse): T => {
+    if (value === undefined || value.trim() === '') return dflt;
+    return (choices as readonly string[]).includes(value) ? (value as T) : refuse(`use ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)} (default ${dflt})`);
+  });
 
 const httpUrl = (what: string) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === '') return null;
-      let u: URL;
-      try {
-        u = new URL(v.trim());
-      } catch {
-        ctx.addIssue({ code: 'custom', message: `is not a URL; use ${what}` });
-        return z.NEVER;
-      }
-      if (u.protocol !== 'https:' && !(u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname))) {
-        ctx.addIssue({ code: 'custom', message: `must be https (http only on loopback); use ${what}` });
-        return z.NEVER;
-      }
-      return v.trim();
-    });
+  variable((value, refuse): string | null => {
+    if (value === undefined || value.trim() === '') return null;
+    let u: URL;
+    try {
+      u = new URL(value.trim());
+    } catch {
+      return refuse(`is not a URL; use ${what}`);
+    }
+    if (u.protocol !== 'https:' && !(u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname))) {
+      return refuse(`must be https (http only on loopback); use ${what}`);
+    }
+    return value.trim();
+  });
 
-const schema = z.object({
-  VOD_ENDPOINT: httpUrl(`the VOD endpoint, default ${DEFAULT_VOD_ENDPOINT}`).transform((v) => v ?? DEFAULT_VOD_ENDPOINT),
+const text = (dflt: string, max: number) => variable((value) => (value && value.trim().slice(0, max)) || dflt);
+
+const schema = v.object({
+  VOD_ENDPOINT: httpUrl(`the VOD endpoint, default ${DEFAULT_VOD_ENDPOINT}`),
   VOD_DOMAINS: listOf(
     (d) => /^[a-z0-9.-]{1,253}(:\d{1,5})?$/.test(d),
     (bad) => `${JSON.stringify(bad)} is not a domain; use comma-separated domain names, or leave empty for all`,
@@ -112,27 +131,24 @@ const schema = z.object({
   VOD_OBJECT_TYPES: listOf(
     (t) => (OBJECT_TYPES as readonly string[]).includes(t),
     (bad) => `${JSON.stringify(bad)} is not accepted; use a comma-separated subset of ${OBJECT_TYPES.join(',')}`,
-  ).transform((types) => (types.length === 0 ? [...OBJECT_TYPES] : (types as ObjectType[]))),
+  ),
   VOD_REQUESTS_PER_SECOND: int(5, 1, 100),
   VOD_CONCURRENCY: int(3, 1, 16),
   VOD_REQUEST_TIMEOUT_MS: int(5000, 200, 60_000),
   VOD_MAX_PAGES: int(400, 1, 10_000),
   VOD_SCAN_OVERLAP_SECONDS: int(300, 0, 3600),
-  VOD_HTTP_METHOD: z.enum(['GET', 'POST'], { message: 'use GET or POST (default GET)' }).optional().transform((v) => v ?? 'GET'),
+  VOD_HTTP_METHOD: oneOf(['GET', 'POST'] as const, 'GET'),
   STUCK_AFTER_MINUTES: int(30, 1, 24 * 60),
   FIRST_RUN_LOOKBACK_MINUTES: int(60, 0, 3 * 24 * 60),
-  STATE_FILE: z.string().optional().transform((v) => (v && v.trim()) || '.state/vod-refresh-monitor.json'),
-  ALERT_CHANNEL: z.enum(['dingtalk', 'webhook', 'wecom'], { message: 'use dingtalk, webhook or wecom (default dingtalk)' }).optional().transform((v) => v ?? 'dingtalk'),
+  STATE_FILE: text('.state/vod-refresh-monitor.json', 4096),
+  ALERT_CHANNEL: oneOf(['dingtalk', 'webhook', 'wecom'] as const, 'dingtalk'),
   DINGTALK_WEBHOOK: httpUrl('the robot webhook, https://oapi.dingtalk.com/robot/send?access_token=...'),
-  DINGTALK_SECRET: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === '') return null;
-      if (/\s/.test(v.trim()) || v.trim().length < 8) ctx.addIssue({ code: 'custom', message: 'is not a signing secret; use the robot\'s SEC... secret, or leave empty when signing is off' });
-      return v.trim();
-    }),
-  DINGTALK_KEYWORDS: z.string().optional().transform(list),
+  DINGTALK_SECRET: variable((value, refuse): string | null => {
+    if (value === undefined || value.trim() === '') return null;
+    if (/\s/.test(value.trim()) || value.trim().length < 8) return refuse('is not a signing secret; use the robot\'s SEC... secret, or leave empty when signing is off');
+    return value.trim();
+  }),
+  DINGTALK_KEYWORDS: variable((value) => list(value)),
   DINGTALK_AT_MOBILES: listOf((m) => /^\+?\d{5,20}$/.test(m), (bad) => `${JSON.stringify(bad)} is not a mobile number; use comma-separated digits`),
   DINGTALK_AT_USER_IDS: listOf((m) => /^[A-Za-z0-9_$-]{1,64}$/.test(m), (bad) => `${JSON.stringify(bad)} is not a DingTalk user id; use comma-separated ids`),
   DINGTALK_AT_ALL_MIN_FAILURES: int(0, 0, 100_000),
@@ -140,9 +156,9 @@ const schema = z.object({
   WECOM_WEBHOOK: httpUrl('the WeCom group robot webhook, https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...'),
   ALERT_MAX_PER_MINUTE: int(20, 1, 20),
   ALERT_TIMEOUT_MS: int(5000, 200, 30_000),
-  MONITOR_NAME: z.string().optional().transform((v) => (v && v.trim().slice(0, 60)) || 'VOD refresh'),
-  ALERT_HINT: z.string().optional().transform((v) => (v && v.trim().slice(0, 500)) || DEFAULT_HINT),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'use fatal, error, warn, info, debug, trace or silent (default info)' }).optional().transform((v) => v ?? 'info'),
+  MONITOR_NAME: text('VOD refresh', 60),
+  ALERT_HINT: text(DEFAULT_HINT, 500),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
 });
 
 function closest(name: string): string | null {
@@ -180,12 +196,12 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     }
   }
   const picked = Object.fromEntries(VARIABLES.map((k) => [k, env[k]]));
-  const parsed = schema.safeParse(picked);
+  const parsed = v.safeParse(schema, picked);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${String(issue.path[0] ?? '(config)')}: ${issue.message}`);
+    for (const issue of parsed.issues) problems.push(`${String(issue.path?.[0]?.key ?? '(config)')}: ${issue.message}`);
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
-  const e = parsed.data;
+  const e = parsed.output;
   const url = e.ALERT_CHANNEL === 'dingtalk' ? e.DINGTALK_WEBHOOK : e.ALERT_CHANNEL === 'wecom' ? e.WECOM_WEBHOOK : e.ALERT_WEBHOOK_URL;
   const urlVar = e.ALERT_CHANNEL === 'dingtalk' ? 'DINGTALK_WEBHOOK' : e.ALERT_CHANNEL === 'wecom' ? 'WECOM_WEBHOOK' : 'ALERT_WEBHOOK_URL';
   if (url === null) throw new ConfigError([`${urlVar}: is required when ALERT_CHANNEL is ${e.ALERT_CHANNEL}`]);
@@ -194,9 +210,9 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   }
   const config: Config = {
     vod: {
-      endpoint: e.VOD_ENDPOINT,
+      endpoint: e.VOD_ENDPOINT ?? DEFAULT_VOD_ENDPOINT,
       domains: e.VOD_DOMAINS,
-      objectTypes: e.VOD_OBJECT_TYPES,
+      objectTypes: e.VOD_OBJECT_TYPES.length ? (e.VOD_OBJECT_TYPES as ObjectType[]) : [...OBJECT_TYPES],
       requestsPerSecond: e.VOD_REQUESTS_PER_SECOND,
       concurrency: e.VOD_CONCURRENCY,
       requestTimeoutMs: e.VOD_REQUEST_TIMEOUT_MS,

@@ -1,52 +1,59 @@
-import { z } from 'zod';
+import * as v from 'valibot';
 import type { AlertEvent } from '../alert/model';
 
 export const STATE_VERSION = 1;
 
-const taskFacts = z.object({
-  taskId: z.string(),
-  objectPath: z.string(),
-  objectType: z.string(),
-  status: z.string(),
-  description: z.string().nullable(),
-  creationTime: z.string().nullable(),
-  domain: z.string(),
+/** A string-keyed record; valibot's `record` alone would accept an array. */
+const dict = <T extends v.GenericSchema>(value: T) =>
+  v.pipe(
+    v.custom<Record<string, unknown>>((r) => typeof r === 'object' && r !== null && !Array.isArray(r), 'must be an object, not an array'),
+    v.record(v.string(), value),
+  );
+
+const taskFacts = v.object({
+  taskId: v.string(),
+  objectPath: v.string(),
+  objectType: v.string(),
+  status: v.string(),
+  description: v.nullable(v.string()),
+  creationTime: v.nullable(v.string()),
+  domain: v.string(),
 });
 
-const alertEvent = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('failed'), key: z.string(), task: taskFacts }),
-  z.object({ kind: z.literal('stuck'), key: z.string(), task: taskFacts, ageMinutes: z.number() }),
-  z.object({ kind: z.literal('recovered'), key: z.string(), task: taskFacts, failedTaskId: z.string(), failedDescription: z.string().nullable() }),
-  z.object({ kind: z.literal('backlog'), key: z.string(), count: z.number(), byDescription: z.record(z.string(), z.number()), sinceMs: z.number(), untilMs: z.number() }),
-  z.object({ kind: z.literal('health-down'), key: z.string(), code: z.string(), message: z.string(), sinceMs: z.number() }),
-  z.object({ kind: z.literal('health-up'), key: z.string(), code: z.string(), downSinceMs: z.number() }),
-  z.object({ kind: z.literal('state-reset'), key: z.string(), reason: z.string(), keptAt: z.string() }),
+const alertEvent = v.variant('kind', [
+  v.object({ kind: v.literal('failed'), key: v.string(), task: taskFacts }),
+  v.object({ kind: v.literal('stuck'), key: v.string(), task: taskFacts, ageMinutes: v.number() }),
+  v.object({ kind: v.literal('recovered'), key: v.string(), task: taskFacts, failedTaskId: v.string(), failedDescription: v.nullable(v.string()) }),
+  v.object({ kind: v.literal('backlog'), key: v.string(), count: v.number(), byDescription: dict(v.number()), sinceMs: v.number(), untilMs: v.number() }),
+  v.object({ kind: v.literal('health-down'), key: v.string(), code: v.string(), message: v.string(), sinceMs: v.number() }),
+  v.object({ kind: v.literal('health-up'), key: v.string(), code: v.string(), downSinceMs: v.number() }),
+  v.object({ kind: v.literal('state-reset'), key: v.string(), reason: v.string(), keptAt: v.string() }),
 ]);
 
-const watched = z.object({ task: taskFacts, createdAtMs: z.number() });
+const watched = v.object({ task: taskFacts, createdAtMs: v.number() });
 
-const stateSchema = z.object({
-  version: z.literal(STATE_VERSION),
+const stateSchema = v.object({
+  version: v.literal(STATE_VERSION),
   /** End of the last complete scan, epoch ms. */
-  watermarkMs: z.number().nullable(),
+  watermarkMs: v.nullable(v.number()),
   /** Delivered alert keys and when they may be forgotten (epoch ms). */
-  reported: z.record(z.string(), z.number()),
+  reported: dict(v.number()),
   /** Unfinished tasks still being watched, by TaskId. */
-  watching: z.record(z.string(), watched),
+  watching: dict(watched),
   /** The latest failure of each ObjectPath, for recovery. */
-  failedPaths: z.record(z.string(), z.object({ taskId: z.string(), createdAtMs: z.number(), description: z.string().nullable() })),
+  failedPaths: dict(v.object({ taskId: v.string(), createdAtMs: v.number(), description: v.nullable(v.string()) })),
   /** Alerts decided but not yet confirmed by the robot. */
-  outbox: z.array(z.object({ event: alertEvent, queuedAtMs: z.number() })),
-  health: z.object({ status: z.enum(['ok', 'down']), sinceMs: z.number(), code: z.string().nullable(), message: z.string().nullable() }),
+  outbox: v.array(v.object({ event: alertEvent, queuedAtMs: v.number() })),
+  health: v.object({ status: v.picklist(['ok', 'down']), sinceMs: v.number(), code: v.nullable(v.string()), message: v.nullable(v.string()) }),
   /** When messages went to the robot recently (epoch ms), for the client-side rate limit. */
-  recentSends: z.array(z.number()),
+  recentSends: v.array(v.number()),
   /** The timer triggerTime of the last run that finished, to recognise a duplicated event. */
-  lastTrigger: z.string().nullable(),
-  lastRun: z.object({ atMs: z.number(), complete: z.boolean(), apiCalls: z.number() }).nullable(),
+  lastTrigger: v.nullable(v.string()),
+  lastRun: v.nullable(v.object({ atMs: v.number(), complete: v.boolean(), apiCalls: v.number() })),
 });
 
-export type MonitorState = z.infer<typeof stateSchema>;
-export type WatchedTask = z.infer<typeof watched>;
+export type MonitorState = v.InferOutput<typeof stateSchema>;
+export type WatchedTask = v.InferOutput<typeof watched>;
 export type OutboxEntry = { event: AlertEvent; queuedAtMs: number };
 
 /** The state of a monitor that has never run. */
@@ -90,10 +97,10 @@ export function parseState(text: string): MonitorState {
   if (version !== STATE_VERSION) {
     throw new StateError('StateVersionUnknown', `the state file has version ${JSON.stringify(version)}; this build reads version ${STATE_VERSION}`);
   }
-  const parsed = stateSchema.safeParse(raw);
+  const parsed = v.safeParse(stateSchema, raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new StateError('StateCorrupt', `the state file does not match version ${STATE_VERSION}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+    const issue = parsed.issues[0];
+    throw new StateError('StateCorrupt', `the state file does not match version ${STATE_VERSION}: ${v.getDotPath(issue) ?? '(root)'}: ${issue.message}`);
   }
-  return parsed.data as MonitorState;
+  return parsed.output;
 }
