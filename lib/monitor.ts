@@ -14,7 +14,7 @@ import { VodError } from './vod/errors';
 import { createPacer } from './vod/pacer';
 import { MAX_PAGE_SIZE } from './vod/params';
 import { TaskReader } from './vod/reader';
-import type { RefreshTask } from './vod/types';
+import { KNOWN_STATUSES, type RefreshTask } from './vod/types';
 
 export interface MonitorDeps extends Runtime {
   readonly config: Config;
@@ -185,7 +185,7 @@ export async function runMonitor(deps: MonitorDeps, options: RunOptions): Promis
     });
     if (decided.dropped.length) logger.info({ event: 'watch-dropped', taskIds: decided.dropped.slice(0, 20), count: decided.dropped.length }, 'stopped watching unfinished tasks the API no longer holds');
     for (const t of observed) {
-      if (!['Complete', 'Failed', 'Refreshing', 'Pending'].includes(t.status)) logger.warn({ event: 'unknown-status', taskId: t.taskId, status: t.status }, 'a task has a status this build does not know; it is watched as unfinished');
+      if (!(KNOWN_STATUSES as readonly string[]).includes(t.status)) logger.warn({ event: 'unknown-status', taskId: t.taskId, status: t.status }, 'a task has a status this build does not know; it is watched as unfinished');
     }
     const outcome: ReadOutcome = read.error ? { ok: false, code: read.error.code, message: read.error.message } : { ok: true };
     const health = nextHealth(decided.state, outcome, nowMs);

@@ -35,3 +35,13 @@ export function urlSecrets(urls: Iterable<string | undefined>): string[] {
   }
   return out;
 }
+
+/** The secrets an environment carries: AccessKey secret, STS token, DingTalk signing secret, every webhook and its token. */
+export function envSecrets(env: Record<string, string | undefined>): string[] {
+  return [
+    env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
+    env.ALIBABA_CLOUD_SECURITY_TOKEN,
+    env.DINGTALK_SECRET,
+    ...urlSecrets([env.DINGTALK_WEBHOOK, env.WECOM_WEBHOOK, env.ALERT_WEBHOOK_URL]),
+  ].filter((x): x is string => typeof x === 'string');
+}

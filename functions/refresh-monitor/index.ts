@@ -6,7 +6,7 @@ import { parseTimerEvent } from '../../lib/event';
 import { createLogger } from '../../lib/log';
 import { runMonitor, type RunReport } from '../../lib/monitor';
 import { realSleep, systemClock, type Clock, type Sleep } from '../../lib/ports';
-import { makeRedactor, urlSecrets } from '../../lib/redact';
+import { envSecrets, makeRedactor } from '../../lib/redact';
 import { FileStateStore } from '../../lib/state/file-store';
 import { PopCoreRefreshTaskApi } from '../../lib/vod/client';
 
@@ -28,14 +28,7 @@ export function createHandler(overrides: HandlerOverrides = {}) {
     const now = overrides.now ?? systemClock;
     const started = now();
     const env = overrides.env ?? process.env;
-    const redact = makeRedactor([
-      context.credentials?.accessKeySecret,
-      context.credentials?.securityToken,
-      env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
-      env.ALIBABA_CLOUD_SECURITY_TOKEN,
-      env.DINGTALK_SECRET,
-      ...urlSecrets([env.DINGTALK_WEBHOOK, env.WECOM_WEBHOOK, env.ALERT_WEBHOOK_URL]),
-    ]);
+    const redact = makeRedactor([context.credentials?.accessKeySecret, context.credentials?.securityToken, ...envSecrets(env)]);
     const logger = createLogger({ redact, ...(overrides.logDestination ? { destination: overrides.logDestination } : {}) }).child({ requestId: context.requestId ?? null });
     let config;
     let credentials;

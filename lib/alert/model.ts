@@ -19,8 +19,6 @@ export type AlertEvent =
   | { readonly kind: 'health-up'; readonly key: string; readonly code: string; readonly downSinceMs: number }
   | { readonly kind: 'state-reset'; readonly key: string; readonly reason: string; readonly keptAt: string };
 
-export type AlertKind = AlertEvent['kind'];
-
 /** The failure classes on-call sees first; anything else is grouped under its own text. */
 export const KNOWN_DESCRIPTIONS = ['Origin Timeout', 'Origin Return StatusCode 5XX', 'Internal Error'] as const;
 

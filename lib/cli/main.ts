@@ -2,14 +2,14 @@ import { Command, CommanderError, Option } from 'commander';
 import { Writable } from 'node:stream';
 import { notifierFor } from '../alert/channels';
 import { renderMessages } from '../alert/render';
-import type { AlertEvent } from '../alert/model';
+import { domainOf, type AlertEvent } from '../alert/model';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { credentialsFrom } from '../credentials';
 import { fcRemote } from '../fc/remote';
 import { createLogger } from '../log';
 import { renderOptionsOf, type RunReport } from '../monitor';
 import { realSleep } from '../ports';
-import { makeRedactor } from '../redact';
+import { envSecrets, makeRedactor } from '../redact';
 import { FileStateStore } from '../state/file-store';
 import { DEFAULT_RETRY } from '../retry';
 import { PopCoreRefreshTaskApi } from '../vod/client';
@@ -56,7 +56,7 @@ function credentials(io: CliIo) {
 }
 
 function quietLogger(io: CliIo) {
-  const redact = makeRedactor([io.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET, io.env.ALIBABA_CLOUD_SECURITY_TOKEN, io.env.DINGTALK_SECRET]);
+  const redact = makeRedactor(envSecrets(io.env));
   const sink = new Writable({ write: (_c, _e, cb) => cb() });
   return createLogger({ level: 'silent', destination: sink, redact });
 }
@@ -141,7 +141,7 @@ async function cmdTasks(io: CliIo, opts: { since: string; until?: string; status
   let tasks: RefreshTask[] = result.tasks;
   if (!serverSide) {
     if (opts.status) tasks = tasks.filter((t) => t.status === opts.status);
-    if (opts.domain) tasks = tasks.filter((t) => t.objectPath.replace(/^[a-z]+:\/\//i, '').split('/')[0]?.toLowerCase() === opts.domain!.toLowerCase());
+    if (opts.domain) tasks = tasks.filter((t) => domainOf(t.objectPath) === opts.domain!.toLowerCase());
   }
   if (opts.json) io.stdout(JSON.stringify(tasks, null, 2));
   else io.stdout(taskTable(tasks));
@@ -356,7 +356,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stderr(`VOD API: ${err.code}: ${err.message} - ${vodAdvice(err.code)}`);
       return EXIT.remote;
     }
-    const redact = makeRedactor([io.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET, io.env.ALIBABA_CLOUD_SECURITY_TOKEN, io.env.DINGTALK_SECRET]);
+    const redact = makeRedactor(envSecrets(io.env));
     io.stderr(`error: ${redact((err as Error).message ?? String(err))}`);
     return EXIT.problem;
   }

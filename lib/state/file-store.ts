@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { emptyState, parseState, StateError, type MonitorState } from './schema';
+import { parseState, StateError, type MonitorState } from './schema';
 
 /** Where the monitor keeps its state: a few methods, so that other stores (OSS, NAS, memory) fit behind it. */
 export interface StateStore {
@@ -106,32 +106,5 @@ function processExists(pid: number): boolean {
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** A store in memory, for tests and dry runs. */
-export class MemoryStateStore implements StateStore {
-  readonly location = 'memory';
-  private text: string | null = null;
-  private locked = false;
-  constructor(initial?: MonitorState) {
-    if (initial) this.text = JSON.stringify(initial);
-  }
-  async load() {
-    return this.text === null ? null : parseState(this.text);
-  }
-  async save(state: MonitorState) {
-    this.text = JSON.stringify(state);
-  }
-  async lock() {
-    if (this.locked) return false;
-    this.locked = true;
-    return true;
-  }
-  async unlock() {
-    this.locked = false;
-  }
-  static fresh(nowMs: number) {
-    return new MemoryStateStore(emptyState(nowMs));
   }
 }

@@ -53,7 +53,6 @@ const stateSchema = v.object({
 });
 
 export type MonitorState = v.InferOutput<typeof stateSchema>;
-export type WatchedTask = v.InferOutput<typeof watched>;
 export type OutboxEntry = { event: AlertEvent; queuedAtMs: number };
 
 /** The state of a monitor that has never run. */

@@ -53,11 +53,6 @@ export class TaskStore {
     return this.tasks.get(taskId);
   }
 
-  remove(taskId: string): void {
-    this.tasks.delete(taskId);
-    this.sortedCache = null;
-  }
-
   /** Every task, newest first (CreationTime, then TaskId, descending), as the API orders them, with parsed times. Cached. */
   newestFirst(): { readonly tasks: readonly SimTask[]; readonly createdMs: Float64Array } {
     if (!this.sortedCache) {
