@@ -3,12 +3,14 @@ export interface TimerRun {
   readonly triggerTime: string | null;
   readonly triggerName: string | null;
   readonly dryRun: boolean;
+  /** `{"status": true}`: report the saved state and the last runs; read nothing, change nothing. */
+  readonly status: boolean;
   /** Parts of the event that were ignored, with why. */
   readonly problems: string[];
 }
 
 const MAX_EVENT_BYTES = 64 * 1024;
-const PAYLOAD_KEYS = new Set(['dryRun']);
+const PAYLOAD_KEYS = new Set(['dryRun', 'status']);
 
 function parseJson(text: string): unknown {
   try {
@@ -26,7 +28,7 @@ export function parseTimerEvent(event: unknown): TimerRun {
   const problems: string[] = [];
   let raw: unknown = event;
   if (Buffer.isBuffer(raw)) {
-    if (raw.length > MAX_EVENT_BYTES) return { triggerTime: null, triggerName: null, dryRun: false, problems: [`event of ${raw.length} bytes ignored (over ${MAX_EVENT_BYTES})`] };
+    if (raw.length > MAX_EVENT_BYTES) return { triggerTime: null, triggerName: null, dryRun: false, status: false, problems: [`event of ${raw.length} bytes ignored (over ${MAX_EVENT_BYTES})`] };
     raw = raw.toString('utf8');
   }
   if (typeof raw === 'string') {
@@ -41,7 +43,7 @@ export function parseTimerEvent(event: unknown): TimerRun {
   }
   if (raw === undefined || raw === null) raw = {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    return { triggerTime: null, triggerName: null, dryRun: false, problems: [...problems, 'event is not a JSON object; ran with defaults'] };
+    return { triggerTime: null, triggerName: null, dryRun: false, status: false, problems: [...problems, 'event is not a JSON object; ran with defaults'] };
   }
   const e = raw as Record<string, unknown>;
   let triggerTime: string | null = null;
@@ -60,6 +62,7 @@ export function parseTimerEvent(event: unknown): TimerRun {
     }
   }
   let dryRun = false;
+  let status = false;
   if (payload !== undefined && payload !== null) {
     if (typeof payload !== 'object' || Array.isArray(payload)) problems.push('payload is not a JSON object; ignored');
     else {
@@ -69,7 +72,11 @@ export function parseTimerEvent(event: unknown): TimerRun {
         if (typeof p.dryRun === 'boolean') dryRun = p.dryRun;
         else problems.push('payload dryRun must be true or false; ignored');
       }
+      if (p.status !== undefined) {
+        if (typeof p.status === 'boolean') status = p.status;
+        else problems.push('payload status must be true or false; ignored');
+      }
     }
   }
-  return { triggerTime, triggerName, dryRun, problems };
+  return { triggerTime, triggerName, dryRun, status, problems };
 }

@@ -5,14 +5,31 @@ export function redactUrl(text: string): string {
   return text.replace(SECRET_QUERY_KEYS, '$1***');
 }
 
-/** Returns a redactor that replaces every occurrence of the given secrets, and secret-bearing query values. */
+const rfc3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/**
+ * Every form a secret can take on its way into a log line: raw, percent-encoded once and twice (both
+ * encodeURIComponent and RFC 3986, as the RPC string-to-sign encodes twice), JSON-escaped, and base64.
+ */
+export function encodings(secret: string): string[] {
+  return [
+    secret,
+    encodeURIComponent(secret),
+    encodeURIComponent(encodeURIComponent(secret)),
+    rfc3986(secret),
+    rfc3986(rfc3986(secret)),
+    JSON.stringify(secret).slice(1, -1),
+    Buffer.from(secret, 'utf8').toString('base64'),
+  ];
+}
+
+/** Returns a redactor that replaces every encoding of the given secrets, and secret-bearing query values. */
 export function makeRedactor(secrets: Iterable<string | undefined | null>): (text: string) => string {
   const list = [...new Set([...secrets].filter((s): s is string => typeof s === 'string' && s.length >= 4))];
-  list.sort((a, b) => b.length - a.length);
-  const variants = list.flatMap((s) => [s, encodeURIComponent(s)]);
+  const variants = [...new Set(list.flatMap(encodings))].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
   return (text: string) => {
     let out = redactUrl(text);
-    for (const s of variants) out = out.split(s).join('***');
+    for (const s of variants) if (out.includes(s)) out = out.split(s).join('***');
     return out;
   };
 }

@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, legalComments: 'none', logLevel: 'warning' };
 const targets = [
-  { entryPoints: ['functions/refresh-monitor/index.ts'], outfile: 'dist/index.js' },
+  { entryPoints: ['functions/index.ts'], outfile: 'dist/index.js' },
   { entryPoints: ['bin/cli.ts'], outfile: 'build/cli.js' },
   { entryPoints: ['demo/demo.ts'], outfile: 'build/demo.js', minify: false },
   { entryPoints: ['bench/bench.ts'], outfile: 'build/bench.js', minify: false },

@@ -1,23 +1,47 @@
-/** What an alert says about one task: all of it came from the API, so all of it is untrusted text. */
-export interface TaskFacts {
-  readonly taskId: string;
-  readonly objectPath: string;
-  readonly objectType: string;
-  readonly status: string;
-  readonly description: string | null;
-  readonly creationTime: string | null;
-  readonly domain: string;
-}
+import * as v from 'valibot';
 
-/** One thing on-call must hear about, keyed so that it is delivered once. */
-export type AlertEvent =
-  | { readonly kind: 'failed'; readonly key: string; readonly task: TaskFacts }
-  | { readonly kind: 'stuck'; readonly key: string; readonly task: TaskFacts; readonly ageMinutes: number }
-  | { readonly kind: 'recovered'; readonly key: string; readonly task: TaskFacts; readonly failedTaskId: string; readonly failedDescription: string | null }
-  | { readonly kind: 'backlog'; readonly key: string; readonly count: number; readonly byDescription: Record<string, number>; readonly sinceMs: number; readonly untilMs: number }
-  | { readonly kind: 'health-down'; readonly key: string; readonly code: string; readonly message: string; readonly sinceMs: number }
-  | { readonly kind: 'health-up'; readonly key: string; readonly code: string; readonly downSinceMs: number }
-  | { readonly kind: 'state-reset'; readonly key: string; readonly reason: string; readonly keptAt: string };
+/** A string-keyed record; valibot's `record` alone would accept an array. */
+export const dict = <T extends v.GenericSchema>(value: T) =>
+  v.pipe(
+    v.custom<Record<string, unknown>>((r) => typeof r === 'object' && r !== null && !Array.isArray(r), 'must be an object, not an array'),
+    v.record(v.string(), value),
+  );
+
+/** What an alert says about one row: all of it came from the API, so all of it is untrusted text. */
+export const taskFactsSchema = v.object({
+  taskId: v.string(),
+  objectPath: v.string(),
+  objectType: v.string(),
+  status: v.string(),
+  description: v.nullable(v.string()),
+  creationTime: v.nullable(v.string()),
+  domain: v.string(),
+});
+export type TaskFacts = v.InferOutput<typeof taskFactsSchema>;
+
+const counts = dict(v.number());
+
+/**
+ * One thing on-call must hear about, keyed so that it is delivered once. The schema is the single source of truth:
+ * the state file is validated with it and the TypeScript type is inferred from it.
+ */
+export const alertEventSchema = v.variant('kind', [
+  v.object({ kind: v.literal('failed'), key: v.string(), task: taskFactsSchema }),
+  v.object({ kind: v.literal('stuck'), key: v.string(), task: taskFactsSchema, ageMinutes: v.number() }),
+  v.object({ kind: v.literal('recovered'), key: v.string(), task: taskFactsSchema, failedTaskId: v.string(), failedDescription: v.nullable(v.string()) }),
+  /** Failures before the first run's lookback: counted, not listed. `byDescription` is empty when only counts were read. */
+  v.object({ kind: v.literal('backlog'), key: v.string(), count: v.number(), byDescription: counts, byType: counts, sinceMs: v.number(), untilMs: v.number() }),
+  v.object({ kind: v.literal('health-down'), key: v.string(), code: v.string(), message: v.string(), sinceMs: v.number() }),
+  v.object({ kind: v.literal('health-up'), key: v.string(), code: v.string(), downSinceMs: v.number() }),
+  v.object({ kind: v.literal('state-reset'), key: v.string(), reason: v.string(), keptAt: v.string() }),
+  /** The monitor did not run (or could not read) from `fromMs` to `toMs`. */
+  v.object({ kind: v.literal('blind'), key: v.string(), fromMs: v.number(), toMs: v.number(), cause: v.nullable(v.string()) }),
+  /** Something the monitor itself must tell: a limit reached, an alert that could not be delivered. Our own words only. */
+  v.object({ kind: v.literal('notice'), key: v.string(), code: v.string(), message: v.string() }),
+]);
+export type AlertEvent = v.InferOutput<typeof alertEventSchema>;
+export type AlertKind = AlertEvent['kind'];
+export type EventOf<K extends AlertKind> = Extract<AlertEvent, { kind: K }>;
 
 /** The failure classes on-call sees first; anything else is grouped under its own text. */
 export const KNOWN_DESCRIPTIONS = ['Origin Timeout', 'Origin Return StatusCode 5XX', 'Internal Error'] as const;

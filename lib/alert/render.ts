@@ -1,5 +1,7 @@
+import { DEFAULT_FAILURE_HINT, STUCK_HINT, vodAdvice } from '../advice';
 import { inert } from './escape';
-import { failureClass, KNOWN_DESCRIPTIONS, type AlertEvent, type TaskFacts } from './model';
+import { failureClass, KNOWN_DESCRIPTIONS, type AlertEvent, type EventOf, type TaskFacts } from './model';
+import { duration, localTime } from './time';
 
 /** Who a message rings, and when. */
 export interface MentionPolicy {
@@ -10,15 +12,15 @@ export interface MentionPolicy {
 }
 
 export interface RenderOptions {
+  /** In every title; the configuration's own text, shown verbatim. */
   readonly monitorName: string;
-  /** Words the robot requires; the first one is put in the title and the text. */
+  /** Words the robot requires; shown verbatim (never made inert), the first in the title. */
   readonly keywords: readonly string[];
   readonly mentions: MentionPolicy;
-  /** Largest request body in bytes of UTF-8 (DingTalk: 20,000). */
+  /** Largest body the channel accepts, as `measure` counts it. */
   readonly maxBodyBytes: number;
-  /** Where on-call looks next; shown at the end of every message. */
-  readonly hint: string;
-  /** Stuck threshold in minutes, for the wording. */
+  /** The last line under failures (ALERT_HINT); the default points at the origin. */
+  readonly failureHint?: string;
   readonly stuckAfterMinutes: number;
 }
 
@@ -30,45 +32,12 @@ export interface RenderedMessage {
   readonly atUserIds: string[];
   readonly isAtAll: boolean;
   readonly keys: string[];
-  /** Tasks counted in the message but not listed for lack of room. */
+  /** URLs counted in the message but not listed for lack of room. */
   readonly unlisted: number;
 }
 
-const SHANGHAI = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-
-/** `yyyy-MM-dd HH:mm:ss` in Asia/Shanghai. */
-export function shanghaiTime(ms: number): string {
-  const p = Object.fromEntries(SHANGHAI.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
-}
-
-function created(t: TaskFacts): string {
-  const ms = t.creationTime ? Date.parse(t.creationTime) : NaN;
-  return Number.isNaN(ms) ? 'time unknown' : shanghaiTime(ms);
-}
-
-function taskLine(t: TaskFacts, extra = ''): string {
-  return `- ${inert(t.objectPath) || '(no path)'}  \n  ${inert(t.objectType, 20)} · TaskId ${inert(t.taskId, 64)} · ${created(t)}${extra}`;
-}
-
-function classOrder(a: string, b: string): number {
-  const ia = (KNOWN_DESCRIPTIONS as readonly string[]).indexOf(a);
-  const ib = (KNOWN_DESCRIPTIONS as readonly string[]).indexOf(b);
-  return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
-}
-
-function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const it of items) {
-    const k = key(it);
-    const list = m.get(k);
-    if (list) list.push(it);
-    else m.set(k, [it]);
-  }
-  return m;
-}
-
-type Parts = { failed: Extract<AlertEvent, { kind: 'failed' }>[]; stuck: Extract<AlertEvent, { kind: 'stuck' }>[]; recovered: Extract<AlertEvent, { kind: 'recovered' }>[]; other: AlertEvent[] };
+type Row = { task: TaskFacts; note: string };
+type Parts = { failed: EventOf<'failed'>[]; stuck: EventOf<'stuck'>[]; recovered: EventOf<'recovered'>[]; other: AlertEvent[] };
 
 function split(events: readonly AlertEvent[]): Parts {
   const parts: Parts = { failed: [], stuck: [], recovered: [], other: [] };
@@ -81,6 +50,54 @@ function split(events: readonly AlertEvent[]): Parts {
   return parts;
 }
 
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const it of items) m.set(key(it), [...(m.get(key(it)) ?? []), it]);
+  return m;
+}
+
+/** Known Descriptions first, in their order; any other text after them, alphabetically. */
+function classOrder(a: string, b: string): number {
+  const rank = (x: string) => {
+    const i = (KNOWN_DESCRIPTIONS as readonly string[]).indexOf(x);
+    return i < 0 ? KNOWN_DESCRIPTIONS.length : i;
+  };
+  return rank(a) - rank(b) || a.localeCompare(b);
+}
+
+const header = (t: TaskFacts) => `TaskId ${inert(t.taskId, 64)} · ${inert(t.objectType, 20)} · ${created(t)}`;
+
+function created(t: TaskFacts): string {
+  const ms = t.creationTime ? Date.parse(t.creationTime) : NaN;
+  return Number.isNaN(ms) ? 'time unknown' : localTime(ms);
+}
+
+/** Lists rows grouped by task id, as many URLs as the budget allows; returns the URLs listed. */
+class Listing {
+  listed = 0;
+  total = 0;
+  constructor(
+    private readonly lines: string[],
+    private readonly budget: number,
+  ) {}
+
+  tasks(rows: readonly Row[], header: (first: TaskFacts) => string): number {
+    let shown = 0;
+    for (const [, group] of groupBy(rows, (r) => r.task.taskId)) {
+      this.total += group.length;
+      const room = Math.max(0, Math.min(group.length, this.budget - this.listed));
+      if (room === 0) continue;
+      const head = `- ${header(group[0]!.task)}${group.length > 1 ? ` · ${group.length} URLs` : ''}`;
+      const urls = group.slice(0, room).map((r) => `  ${inert(r.task.objectPath) || '(no path)'}${r.note}`);
+      if (room < group.length) urls.push(`  … and ${group.length - room} more URLs of this task`);
+      this.lines.push([head, ...urls].join('  \n'));
+      this.listed += room;
+      shown += room;
+    }
+    return rows.length - shown;
+  }
+}
+
 function titleOf(p: Parts, opts: RenderOptions): string {
   const bits: string[] = [];
   if (p.failed.length) bits.push(`${p.failed.length} failed`);
@@ -91,98 +108,88 @@ function titleOf(p: Parts, opts: RenderOptions): string {
     if (e.kind === 'health-up') bits.push('monitor reading again');
     if (e.kind === 'backlog') bits.push(`${e.count} earlier failures`);
     if (e.kind === 'state-reset') bits.push('state reset');
+    if (e.kind === 'blind') bits.push(`monitor was blind ${duration(e.toMs - e.fromMs)}`);
+    if (e.kind === 'notice') bits.push('notice');
   }
-  const title = `${opts.monitorName}: ${bits.join(', ') || 'no news'}`;
+  const title = `${opts.monitorName}: ${[...new Set(bits)].join(', ') || 'no news'}`;
   const kw = opts.keywords[0];
   return kw && !title.includes(kw) ? `${kw} ${title}` : title;
 }
 
-/** Renders events into one markdown text, listing at most `budget` tasks; the counts are always exact. */
-function compose(events: readonly AlertEvent[], opts: RenderOptions, budget: number): { title: string; text: string; listed: number; total: number; mentions: Pick<RenderedMessage, 'atMobiles' | 'atUserIds' | 'isAtAll'> } {
+function otherLines(e: AlertEvent): string | null {
+  switch (e.kind) {
+    case 'health-down':
+      return `**The monitor cannot read refresh tasks** since ${localTime(e.sinceMs)}: ${inert(e.code, 80)}, ${inert(e.message, 200)}. Failures are not being watched until this is fixed. Fix: ${vodAdvice(e.code)}.`;
+    case 'health-up':
+      return `**The monitor reads refresh tasks again** (it could not since ${localTime(e.downSinceMs)}, ${inert(e.code, 80)}). Failures from the gap are included when they are still in the 3-day window.`;
+    case 'backlog': {
+      const by = Object.keys(e.byDescription).length ? e.byDescription : e.byType;
+      const list = Object.entries(by).sort(([a], [b]) => classOrder(a, b)).map(([d, n]) => `${inert(d, 80)} ${n}`).join(', ');
+      return `**${e.count} earlier failures** between ${localTime(e.sinceMs)} and ${localTime(e.untilMs)} were found on the first run and are counted, not listed (${list}).`;
+    }
+    case 'state-reset':
+      return `**The state file could not be read** (${inert(e.reason, 200)}). It was kept at ${inert(e.keptAt, 200)}; this run started afresh, listing only recent failures.`;
+    case 'blind':
+      return `**The monitor was blind for ${duration(e.toMs - e.fromMs)}**, from ${localTime(e.fromMs)} to ${localTime(e.toMs)}: no run completed${e.cause ? ` (last error: ${inert(e.cause, 200)})` : ''}. It reads again now; failures from the gap are listed below while the API still holds them (3 days).`;
+    case 'notice':
+      return `**Notice:** ${e.message}`;
+    default:
+      return null;
+  }
+}
+
+/** Renders events into one markdown text, listing at most `budget` URLs; the counts are always exact. */
+function compose(events: readonly AlertEvent[], opts: RenderOptions, budget: number, repeat: boolean) {
   const p = split(events);
   const lines: string[] = [];
-  let listed = 0;
-  let total = 0;
-  const list = (t: TaskFacts, extra = '') => {
-    total++;
-    if (listed < budget) {
-      listed++;
-      lines.push(taskLine(t, extra));
-      return true;
-    }
-    return false;
-  };
+  const listing = new Listing(lines, budget);
   const title = titleOf(p, opts);
-  lines.push(`### ${inert(title, 200)}`, '');
-
+  lines.push(`### ${title}`, '');
+  if (repeat) lines.push('_Possibly a repeat: an earlier send of these alerts timed out, and may have arrived._', '');
   for (const e of p.other) {
-    if (e.kind === 'health-down') lines.push(`**The monitor cannot read refresh tasks** since ${shanghaiTime(e.sinceMs)}: ${inert(e.code, 80)}, ${inert(e.message, 200)}. Failures are not being watched until this is fixed.`, '');
-    if (e.kind === 'health-up') lines.push(`**The monitor reads refresh tasks again** (it could not since ${shanghaiTime(e.downSinceMs)}, ${inert(e.code, 80)}). Failures from the gap are included when they are still in the 3-day window.`, '');
-    if (e.kind === 'backlog') {
-      const by = Object.entries(e.byDescription).sort(([a], [b]) => classOrder(a, b)).map(([d, n]) => `${inert(d, 80)} ${n}`).join(', ');
-      lines.push(`**${e.count} earlier failures** between ${shanghaiTime(e.sinceMs)} and ${shanghaiTime(e.untilMs)} were found on the first run and are counted, not listed (${by}).`, '');
-    }
-    if (e.kind === 'state-reset') lines.push(`**The state file could not be read** (${inert(e.reason, 200)}). It was kept at ${inert(e.keptAt, 200)}; this run started afresh, listing only recent failures.`, '');
+    const text = otherLines(e);
+    if (text) lines.push(text, '');
   }
-
-  if (p.failed.length) {
-    const byClass = groupBy(p.failed, (e) => failureClass(e.task.description));
-    for (const cls of [...byClass.keys()].sort(classOrder)) {
-      const items = byClass.get(cls)!;
-      lines.push(`#### ${inert(cls, 80)}: ${items.length} failed`);
-      const byDomain = groupBy(items, (e) => e.task.domain || '(no domain)');
-      for (const domain of [...byDomain.keys()].sort()) {
-        const ds = byDomain.get(domain)!;
-        lines.push(`**${inert(domain, 100)}** (${ds.length})`, '');
-        const before = listed;
-        for (const e of ds) list(e.task);
-        const hidden = ds.length - (listed - before);
-        if (hidden > 0) lines.push(`- … and ${hidden} more on ${inert(domain, 100)}`);
-        lines.push('');
-      }
+  const byClass = groupBy(p.failed, (e) => failureClass(e.task.description));
+  for (const cls of [...byClass.keys()].sort(classOrder)) {
+    const items = byClass.get(cls)!;
+    lines.push(`#### ${inert(cls, 80)}: ${items.length} failed`);
+    const byDomain = groupBy(items, (e) => e.task.domain || '(no domain)');
+    for (const domain of [...byDomain.keys()].sort()) {
+      const ds = byDomain.get(domain)!;
+      lines.push(`**${inert(domain, 100)}** (${ds.length})`, '');
+      const hidden = listing.tasks(ds.map((e) => ({ task: e.task, note: '' })), header);
+      if (hidden > 0) lines.push(`- … and ${hidden} more on ${inert(domain, 100)}`);
+      lines.push('');
     }
   }
   if (p.stuck.length) {
     lines.push(`#### Stuck for more than ${opts.stuckAfterMinutes} minutes: ${p.stuck.length}`);
-    const before = listed;
-    for (const e of p.stuck) list(e.task, ` · ${inert(e.task.status, 20)} for ${e.ageMinutes} min`);
-    const hidden = p.stuck.length - (listed - before);
+    const hidden = listing.tasks(p.stuck.map((e) => ({ task: e.task, note: ` · ${inert(e.task.status, 20)} for ${e.ageMinutes} min` })), header);
     if (hidden > 0) lines.push(`- … and ${hidden} more`);
     lines.push('');
   }
   if (p.recovered.length) {
     lines.push(`#### Recovered: ${p.recovered.length}`);
-    const before = listed;
-    for (const e of p.recovered) list(e.task, ` · after ${inert(failureClass(e.failedDescription), 60)} (TaskId ${inert(e.failedTaskId, 64)})`);
-    const hidden = p.recovered.length - (listed - before);
+    const hidden = listing.tasks(p.recovered.map((e) => ({ task: e.task, note: ` · after ${inert(failureClass(e.failedDescription), 60)} (TaskId ${inert(e.failedTaskId, 64)})` })), header);
     if (hidden > 0) lines.push(`- … and ${hidden} more`);
     lines.push('');
   }
-
-  lines.push(`> ${opts.hint}`);
-  const alarming = p.failed.length > 0 || p.stuck.length > 0 || p.other.some((e) => e.kind === 'health-down' || e.kind === 'state-reset');
+  if (p.failed.length) lines.push(`> ${opts.failureHint ?? DEFAULT_FAILURE_HINT}`);
+  if (p.stuck.length) lines.push(`> ${STUCK_HINT}`);
+  const alarming = p.failed.length > 0 || p.stuck.length > 0 || p.other.some((e) => e.kind === 'health-down' || e.kind === 'state-reset' || e.kind === 'blind' || e.kind === 'notice');
   const atAll = alarming && opts.mentions.atAllMinFailures > 0 && p.failed.length >= opts.mentions.atAllMinFailures;
   const atMobiles = alarming ? [...opts.mentions.atMobiles] : [];
   const atUserIds = alarming ? [...opts.mentions.atUserIds] : [];
   const rings = [...atMobiles.map((m) => `@${m}`), ...atUserIds.map((u) => `@${u}`), ...(atAll ? ['@all'] : [])];
   if (rings.length) lines.push('', rings.join(' '));
   if (opts.keywords.length > 1) lines.push('', opts.keywords.join(' '));
-  return { title, text: lines.join('\n'), listed, total, mentions: { atMobiles, atUserIds, isAtAll: atAll } };
+  return { title, text: lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd(), listed: listing.listed, total: listing.total, mentions: { atMobiles, atUserIds, isAtAll: atAll } };
 }
 
-/** The DingTalk markdown request body for a message. */
-export function dingTalkBody(m: Pick<RenderedMessage, 'title' | 'text' | 'atMobiles' | 'atUserIds' | 'isAtAll'>): Record<string, unknown> {
-  return { msgtype: 'markdown', markdown: { title: m.title, text: m.text }, at: { atMobiles: m.atMobiles, atUserIds: m.atUserIds, isAtAll: m.isAtAll } };
-}
-
-/** Body size in bytes of UTF-8, as the robot measures it. */
-export function bodyBytes(m: Pick<RenderedMessage, 'title' | 'text' | 'atMobiles' | 'atUserIds' | 'isAtAll'>): number {
-  return Buffer.byteLength(JSON.stringify(dingTalkBody(m)), 'utf8');
-}
-
-function fit(events: readonly AlertEvent[], opts: RenderOptions, measure: (m: RenderedMessage) => number): RenderedMessage | null {
+function fit(events: readonly AlertEvent[], opts: RenderOptions, measure: (m: RenderedMessage) => number, repeat: boolean): RenderedMessage | null {
   const make = (budget: number): RenderedMessage => {
-    const c = compose(events, opts, budget);
+    const c = compose(events, opts, budget, repeat);
     return { title: c.title, text: c.text, ...c.mentions, keys: events.map((e) => e.key), unlisted: c.total - c.listed };
   };
   const all = make(Infinity);
@@ -199,14 +206,27 @@ function fit(events: readonly AlertEvent[], opts: RenderOptions, measure: (m: Re
 }
 
 /**
- * Renders a run's events as few messages as possible: one, listing as many tasks as fit in `maxBodyBytes` and
- * counting the rest exactly; several only when even the counts do not fit in one.
+ * Renders events as few messages as possible: one, listing as many URLs as fit in `maxBodyBytes` and counting the
+ * rest exactly; several only when even the counts do not fit. `repeats` are keys whose earlier send timed out: a
+ * message carrying one says it may be a repeat.
  */
-export function renderMessages(events: readonly AlertEvent[], opts: RenderOptions, measure: (m: RenderedMessage) => number = bodyBytes): RenderedMessage[] {
+export function renderMessages(events: readonly AlertEvent[], opts: RenderOptions, measure: (m: RenderedMessage) => number, repeats: ReadonlySet<string> = new Set()): RenderedMessage[] {
   if (events.length === 0) return [];
-  const one = fit(events, opts, measure);
+  const one = fit(events, opts, measure, events.some((e) => repeats.has(e.key)));
   if (one) return [one];
   if (events.length === 1) throw new Error('a single alert does not fit in the message size limit');
   const half = Math.ceil(events.length / 2);
-  return [...renderMessages(events.slice(0, half), opts, measure), ...renderMessages(events.slice(half), opts, measure)];
+  return [...renderMessages(events.slice(0, half), opts, measure, repeats), ...renderMessages(events.slice(half), opts, measure, repeats)];
+}
+
+/**
+ * The smallest safe form of one alert the robot refused for its content: our own words and the task id only,
+ * so on-call still learns that something happened and where to look.
+ */
+export function renderMinimal(event: AlertEvent, opts: RenderOptions, code: string): RenderedMessage {
+  const what = 'task' in event ? `a ${event.kind} URL under TaskId ${event.task.taskId.replace(/[^0-9A-Za-z_-]/g, '')}` : `a ${event.kind} alert`;
+  const kw = opts.keywords.join(' ');
+  const title = `${opts.keywords[0] ? `${opts.keywords[0]} ` : ''}${opts.monitorName}: 1 alert in short form`;
+  const text = `### ${title}\n\nThe robot refused the full text of ${what} (errcode ${code.replace(/[^0-9A-Za-z_.-]/g, '')}). Look it up with \`npx vod-refresh-monitor tasks --since 3d\`.${kw ? `\n\n${kw}` : ''}`;
+  return { title, text, atMobiles: [], atUserIds: [], isAtAll: false, keys: [event.key], unlisted: 0 };
 }

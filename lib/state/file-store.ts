@@ -1,22 +1,53 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { parseState, StateError, type MonitorState } from './schema';
+import { parseState } from './migrate';
+import { StateError, type MonitorState } from './schema';
 
-/** Where the monitor keeps its state: a few methods, so that other stores (OSS, NAS, memory) fit behind it. */
-export interface StateStore {
-  /** The saved state, or null on a first run. Throws StateError when it cannot be trusted. */
-  load(): Promise<MonitorState | null>;
-  save(state: MonitorState): Promise<void>;
-  /** Takes the single-runner lock; false when another live run holds it. */
-  lock(ttlMs: number, nowMs: number): Promise<boolean>;
-  unlock(): Promise<void>;
-  /** Human-readable location, for logs. */
-  readonly location: string;
+/** A state as loaded, and the version it was converted from, if any. */
+export interface Loaded {
+  readonly state: MonitorState;
+  readonly migratedFrom: number | null;
 }
 
-/** A JSON file, written atomically (temp file, fsync, rename); a bad file is moved aside, never overwritten. */
+/** Who holds the lock, when this run could not take it. */
+export interface LockHolder {
+  readonly host?: string;
+  readonly pid?: number;
+  readonly expiresAtMs?: number;
+}
+
+/** Where the monitor keeps its state: a few methods, so that other stores (memory, OSS) fit behind it. */
+export interface StateStore {
+  /** Human-readable location, for logs. */
+  readonly location: string;
+  /** The saved state, or null when there is none. Never changes a file; throws StateError when it cannot be used. */
+  load(nowMs: number): Promise<Loaded | null>;
+  /** Moves a refused state file aside, for a real run that holds the lock only; returns where it went. */
+  quarantine(nowMs: number): Promise<string | null>;
+  save(state: MonitorState): Promise<void>;
+  /** Takes the single-runner lock for `ttlMs`; returns the holder when another live run has it. */
+  lock(ttlMs: number, nowMs: number): Promise<{ held: true } | { held: false; holder: LockHolder }>;
+  unlock(): Promise<void>;
+  /** Throws StateError('StateIo') when the location cannot be written; changes nothing that exists. */
+  probeWritable(): Promise<void>;
+}
+
+/** How far past its own lifetime a lock may claim to live before it is taken for a clock that ran ahead. */
+const LOCK_SLACK_MS = 60_000;
+const MARKER_TTL_MS = 3600_000;
+
+function io(err: unknown, what: string): StateError {
+  const code = (err as NodeJS.ErrnoException).code ?? 'error';
+  return new StateError('StateIo', `cannot ${what} ${code === 'EACCES' || code === 'EROFS' || code === 'EPERM' ? '(no write permission)' : `(${code})`}`, { cause: err });
+}
+
+/**
+ * A JSON file, written atomically (temp file, fsync, rename), with a lock file beside it. Loading never writes;
+ * a refused file is moved aside only by `quarantine`. Taking over a dead run's lock has exactly one winner: the
+ * right to replace a given stale lock is claimed by creating a marker named after it, exclusively.
+ */
 export class FileStateStore implements StateStore {
   private readonly lockFile: string;
   private lockToken: string | null = null;
@@ -25,79 +56,162 @@ export class FileStateStore implements StateStore {
     this.lockFile = `${location}.lock`;
   }
 
-  async load(): Promise<MonitorState | null> {
+  async load(nowMs: number): Promise<Loaded | null> {
     let text: string;
     try {
       text = await fs.readFile(this.location, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw new StateError('StateIo', `cannot read the state file: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+      throw io(err, 'read the state file');
     }
+    return parseState(text, nowMs);
+  }
+
+  async quarantine(nowMs: number): Promise<string | null> {
+    const aside = `${this.location}.bad-${new Date(nowMs).toISOString().replace(/[:.]/g, '-')}`;
     try {
-      return parseState(text);
+      await fs.rename(this.location, aside);
+      return aside;
     } catch (err) {
-      if (err instanceof StateError) {
-        const aside = `${this.location}.bad-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-        await fs.rename(this.location, aside).catch(() => undefined);
-        throw new StateError(err.code, `${err.message}. It was moved to ${aside}`, aside);
-      }
-      throw err;
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw io(err, 'move the refused state file aside');
     }
   }
 
   async save(state: MonitorState): Promise<void> {
-    await fs.mkdir(path.dirname(this.location), { recursive: true });
     const tmp = `${this.location}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
-    const handle = await fs.open(tmp, 'w');
     try {
-      await handle.writeFile(JSON.stringify(state));
-      await handle.sync();
-    } finally {
-      await handle.close();
+      await fs.mkdir(path.dirname(this.location), { recursive: true });
+      const handle = await fs.open(tmp, 'w');
+      try {
+        await handle.writeFile(JSON.stringify(state));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await fs.rename(tmp, this.location);
+    } catch (err) {
+      await fs.unlink(tmp).catch(() => undefined);
+      throw io(err, `write the state file ${this.location}`);
     }
-    await fs.rename(tmp, this.location);
   }
 
-  async lock(ttlMs: number, nowMs: number): Promise<boolean> {
-    await fs.mkdir(path.dirname(this.location), { recursive: true });
-    const token = randomUUID();
-    const body = JSON.stringify({ token, host: hostname(), pid: process.pid, expiresAtMs: nowMs + ttlMs });
+  async probeWritable(): Promise<void> {
+    const probe = `${this.location}.probe-${randomUUID().slice(0, 8)}`;
     try {
-      await fs.writeFile(this.lockFile, body, { flag: 'wx' });
-      this.lockToken = token;
-      return true;
+      await fs.mkdir(path.dirname(this.location), { recursive: true });
+      await fs.writeFile(probe, 'probe', { flag: 'wx' });
+      await fs.unlink(probe);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      throw io(err, `write in ${path.dirname(this.location)}`);
     }
-    // A lock past its expiry, or held by a process of this host that no longer exists, belongs to a run that
-    // died: take it over by replacing it atomically.
-    let held: { expiresAtMs?: number; host?: string; pid?: number } = {};
+  }
+
+  async lock(ttlMs: number, nowMs: number): Promise<{ held: true } | { held: false; holder: LockHolder }> {
+    const token = randomUUID();
+    const body = JSON.stringify({ token, host: hostname(), pid: process.pid, acquiredAtMs: nowMs, expiresAtMs: nowMs + ttlMs });
     try {
-      held = JSON.parse(await fs.readFile(this.lockFile, 'utf8'));
-    } catch {
-      held = {};
+      await fs.mkdir(path.dirname(this.location), { recursive: true });
+    } catch (err) {
+      throw io(err, `create ${path.dirname(this.location)}`);
     }
-    const live = typeof held.expiresAtMs === 'number' && held.expiresAtMs > nowMs;
-    if (live && !(held.host === hostname() && typeof held.pid === 'number' && !processExists(held.pid))) return false;
-    const tmp = `${this.lockFile}.${token}`;
-    await fs.writeFile(tmp, body);
-    await fs.rename(tmp, this.lockFile);
-    const now = JSON.parse(await fs.readFile(this.lockFile, 'utf8')) as { token?: string };
-    if (now.token !== token) return false;
-    this.lockToken = token;
-    return true;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (await this.create(body)) return this.took(token);
+      const seen = await this.readLock();
+      if (seen === null) continue; // released meanwhile: try again
+      if (!isDead(seen.parsed, ttlMs, nowMs)) return { held: false, holder: seen.parsed };
+      if (await this.takeOver(seen.id, body, token)) return this.took(token);
+      return { held: false, holder: seen.parsed };
+    }
+    return { held: false, holder: {} };
   }
 
   async unlock(): Promise<void> {
     if (!this.lockToken) return;
-    try {
-      const held = JSON.parse(await fs.readFile(this.lockFile, 'utf8')) as { token?: string };
-      if (held.token === this.lockToken) await fs.unlink(this.lockFile);
-    } catch {
-      // already gone
-    }
+    const seen = await this.readLock().catch(() => null);
+    if (seen?.parsed.token === this.lockToken) await fs.unlink(this.lockFile).catch(() => undefined);
     this.lockToken = null;
   }
+
+  private async create(body: string): Promise<boolean> {
+    try {
+      await fs.writeFile(this.lockFile, body, { flag: 'wx' });
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw io(err, `write the lock file ${this.lockFile}`);
+    }
+  }
+
+  /** The lock as it is now, with an id for this exact content (its token, or a digest when it is garbage). */
+  private async readLock(): Promise<{ id: string; parsed: LockHolder & { token?: string } } | null> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.lockFile, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw io(err, 'read the lock file');
+    }
+    let parsed: LockHolder & { token?: string } = {};
+    try {
+      const raw = JSON.parse(text) as Record<string, unknown>;
+      parsed = {
+        ...(typeof raw.token === 'string' ? { token: raw.token } : {}),
+        ...(typeof raw.host === 'string' ? { host: raw.host } : {}),
+        ...(typeof raw.pid === 'number' ? { pid: raw.pid } : {}),
+        ...(typeof raw.expiresAtMs === 'number' ? { expiresAtMs: raw.expiresAtMs } : {}),
+      };
+    } catch {
+      parsed = {};
+    }
+    const id = parsed.token && /^[0-9a-f-]{36}$/.test(parsed.token) ? parsed.token : createHash('sha1').update(text).digest('hex');
+    return { id, parsed };
+  }
+
+  /** Replaces the stale lock `staleId` unless another run already claimed it: one winner. */
+  private async takeOver(staleId: string, body: string, token: string): Promise<boolean> {
+    const marker = `${this.lockFile}.takeover-${staleId}`;
+    try {
+      await fs.writeFile(marker, token, { flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw io(err, 'write the lock takeover marker');
+    }
+    const now = await this.readLock();
+    if (now !== null && now.id !== staleId) return false;
+    const tmp = `${this.lockFile}.${token}`;
+    await fs.writeFile(tmp, body);
+    await fs.rename(tmp, this.lockFile);
+    const after = await this.readLock();
+    return after?.parsed.token === token;
+  }
+
+  private async took(token: string): Promise<{ held: true }> {
+    this.lockToken = token;
+    await this.sweepMarkers().catch(() => undefined);
+    return { held: true };
+  }
+
+  /** Markers of takeovers long finished (file times are the file system's, so the real clock is used). */
+  private async sweepMarkers(): Promise<void> {
+    const nowMs = Date.now();
+    const dir = path.dirname(this.lockFile);
+    const prefix = `${path.basename(this.lockFile)}.takeover-`;
+    for (const name of await fs.readdir(dir)) {
+      if (!name.startsWith(prefix)) continue;
+      const file = path.join(dir, name);
+      const st = await fs.stat(file).catch(() => null);
+      if (st && nowMs - st.mtimeMs > MARKER_TTL_MS) await fs.unlink(file).catch(() => undefined);
+    }
+  }
+}
+
+/** A lock past its expiry, claiming to live longer than a run can, unreadable, or held by a dead process here. */
+function isDead(lock: LockHolder, ttlMs: number, nowMs: number): boolean {
+  if (typeof lock.expiresAtMs !== 'number') return true;
+  if (lock.expiresAtMs <= nowMs) return true;
+  if (lock.expiresAtMs - nowMs > ttlMs + LOCK_SLACK_MS) return true;
+  return lock.host === hostname() && typeof lock.pid === 'number' && lock.pid !== process.pid && !processExists(lock.pid);
 }
 
 function processExists(pid: number): boolean {

@@ -1,105 +1,122 @@
 import * as v from 'valibot';
-import type { AlertEvent } from '../alert/model';
+import { alertEventSchema, dict, taskFactsSchema } from '../alert/model';
 
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 
-/** A string-keyed record; valibot's `record` alone would accept an array. */
-const dict = <T extends v.GenericSchema>(value: T) =>
-  v.pipe(
-    v.custom<Record<string, unknown>>((r) => typeof r === 'object' && r !== null && !Array.isArray(r), 'must be an object, not an array'),
-    v.record(v.string(), value),
-  );
-
-const taskFacts = v.object({
-  taskId: v.string(),
-  objectPath: v.string(),
-  objectType: v.string(),
-  status: v.string(),
-  description: v.nullable(v.string()),
-  creationTime: v.nullable(v.string()),
-  domain: v.string(),
+/** An unfinished row created before the frontier, watched until it ends. Keyed by RowKey. */
+const watchedRow = v.object({
+  task: taskFactsSchema,
+  createdAtMs: v.number(),
+  firstSeenMs: v.number(),
+  /** When its status was last confirmed. */
+  checkedAtMs: v.number(),
 });
 
-const alertEvent = v.variant('kind', [
-  v.object({ kind: v.literal('failed'), key: v.string(), task: taskFacts }),
-  v.object({ kind: v.literal('stuck'), key: v.string(), task: taskFacts, ageMinutes: v.number() }),
-  v.object({ kind: v.literal('recovered'), key: v.string(), task: taskFacts, failedTaskId: v.string(), failedDescription: v.nullable(v.string()) }),
-  v.object({ kind: v.literal('backlog'), key: v.string(), count: v.number(), byDescription: dict(v.number()), sinceMs: v.number(), untilMs: v.number() }),
-  v.object({ kind: v.literal('health-down'), key: v.string(), code: v.string(), message: v.string(), sinceMs: v.number() }),
-  v.object({ kind: v.literal('health-up'), key: v.string(), code: v.string(), downSinceMs: v.number() }),
-  v.object({ kind: v.literal('state-reset'), key: v.string(), reason: v.string(), keptAt: v.string() }),
-]);
+/** The latest failure on an ObjectPath, kept until a later Complete row on the same path is seen. Keyed by path. */
+const failedPath = v.object({
+  key: v.string(),
+  taskId: v.string(),
+  objectType: v.string(),
+  createdAtMs: v.number(),
+  description: v.nullable(v.string()),
+  /** Up to when (API time) it is known that no later Complete row exists on the path. */
+  checkedToMs: v.number(),
+});
 
-const watched = v.object({ task: taskFacts, createdAtMs: v.number() });
+export const outboxEntrySchema = v.object({
+  event: alertEventSchema,
+  queuedAtMs: v.number(),
+  /** Sends of this alert that timed out: the robot may have shown them. Capped at two in all (see README). */
+  uncertain: v.number(),
+  /** Runs in which the robot refused this alert even in its short form; dropped (and counted) after three. */
+  refusals: v.number(),
+});
 
-const stateSchema = v.object({
+const runRecord = v.object({
+  atMs: v.number(),
+  durationMs: v.number(),
+  status: v.string(),
+  apiCalls: v.number(),
+  newFailures: v.number(),
+  pendingAlerts: v.number(),
+  readComplete: v.boolean(),
+});
+
+export const stateSchema = v.object({
   version: v.literal(STATE_VERSION),
-  /** End of the last complete scan, epoch ms. */
-  watermarkMs: v.nullable(v.number()),
+  /** API time up to which ranges have been planned: every row created before it was read, or is in `pendingRanges`. */
+  frontierMs: v.nullable(v.number()),
+  /** A read has settled a range: first-run rules no longer apply. */
+  scanned: v.boolean(),
+  /** Failures created before this (and not watched) were counted on the first run, never listed. */
+  backlogBeforeMs: v.nullable(v.number()),
+  /** Ranges planned but not settled yet (a run ran out of time, or could not read), oldest first; later runs read them. */
+  pendingRanges: v.array(v.object({ startMs: v.number(), endMs: v.number(), countOnly: v.boolean() })),
+  watching: dict(watchedRow),
+  failedPaths: dict(failedPath),
   /** Delivered alert keys and when they may be forgotten (epoch ms). */
   reported: dict(v.number()),
-  /** Unfinished tasks still being watched, by TaskId. */
-  watching: dict(watched),
-  /** The latest failure of each ObjectPath, for recovery. */
-  failedPaths: dict(v.object({ taskId: v.string(), createdAtMs: v.number(), description: v.nullable(v.string()) })),
+  /** Task ids a v1 state reported without saying which URL; failed rows of them created before `legacyBeforeMs` count as reported. */
+  legacyIds: dict(v.number()),
+  legacyBeforeMs: v.nullable(v.number()),
   /** Alerts decided but not yet confirmed by the robot. */
-  outbox: v.array(v.object({ event: alertEvent, queuedAtMs: v.number() })),
+  outbox: v.array(outboxEntrySchema),
   health: v.object({ status: v.picklist(['ok', 'down']), sinceMs: v.number(), code: v.nullable(v.string()), message: v.nullable(v.string()) }),
   /** When messages went to the robot recently (epoch ms), for the client-side rate limit. */
   recentSends: v.array(v.number()),
-  /** The timer triggerTime of the last run that finished, to recognise a duplicated event. */
+  /** The timer triggerTime of the last timer run that finished, to recognise a duplicated event. */
   lastTrigger: v.nullable(v.string()),
-  lastRun: v.nullable(v.object({ atMs: v.number(), complete: v.boolean(), apiCalls: v.number() })),
+  /** Local time of the last run whose read completed: a later run finding it too old says how long it was blind. */
+  lastOkMs: v.nullable(v.number()),
+  /** The VOD API's clock minus ours, as last measured from its Date header. */
+  skewMs: v.number(),
+  /** Rows created per minute, as last measured, to choose the cheapest reads. */
+  rowsPerMinute: v.nullable(v.number()),
+  /** The last runs, newest last, for `status`. */
+  runs: v.array(runRecord),
 });
 
 export type MonitorState = v.InferOutput<typeof stateSchema>;
-export type OutboxEntry = { event: AlertEvent; queuedAtMs: number };
+export type OutboxEntry = v.InferOutput<typeof outboxEntrySchema>;
+export type WatchedRow = MonitorState['watching'][string];
+export type FailedPath = MonitorState['failedPaths'][string];
+export type RunRecord = MonitorState['runs'][number];
+
+/** How many run records the state keeps. */
+export const RUNS_KEPT = 20;
 
 /** The state of a monitor that has never run. */
 export function emptyState(nowMs: number): MonitorState {
   return {
     version: STATE_VERSION,
-    watermarkMs: null,
-    reported: {},
+    frontierMs: null,
+    scanned: false,
+    backlogBeforeMs: null,
+    pendingRanges: [],
     watching: {},
     failedPaths: {},
+    reported: {},
+    legacyIds: {},
+    legacyBeforeMs: null,
     outbox: [],
     health: { status: 'ok', sinceMs: nowMs, code: null, message: null },
     recentSends: [],
     lastTrigger: null,
-    lastRun: null,
+    lastOkMs: null,
+    skewMs: 0,
+    rowsPerMinute: null,
+    runs: [],
   };
 }
 
-/** Why a state document was refused. */
+/** Why a state document was refused, or could not be read or written. */
 export class StateError extends Error {
   constructor(
     readonly code: 'StateCorrupt' | 'StateVersionUnknown' | 'StateIo',
     message: string,
-    /** Where the refused file was moved, when it was. */
-    readonly keptAt: string | null = null,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'StateError';
   }
-}
-
-/** Parses and checks a state document; a corrupt or unknown-version one is a StateError, never a silent reset. */
-export function parseState(text: string): MonitorState {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new StateError('StateCorrupt', `the state file is not JSON (${text.length} bytes; truncated write?)`);
-  }
-  const version = (raw as { version?: unknown } | null)?.version;
-  if (version !== STATE_VERSION) {
-    throw new StateError('StateVersionUnknown', `the state file has version ${JSON.stringify(version)}; this build reads version ${STATE_VERSION}`);
-  }
-  const parsed = v.safeParse(stateSchema, raw);
-  if (!parsed.success) {
-    const issue = parsed.issues[0];
-    throw new StateError('StateCorrupt', `the state file does not match version ${STATE_VERSION}: ${v.getDotPath(issue) ?? '(root)'}: ${issue.message}`);
-  }
-  return parsed.output;
 }

@@ -16,8 +16,8 @@ export class VodError extends Error {
   readonly retryable: boolean;
   readonly recommend: string | undefined;
 
-  constructor(fields: VodErrorFields) {
-    super(fields.message);
+  constructor(fields: VodErrorFields, options?: { cause?: unknown }) {
+    super(fields.message, options);
     this.name = 'VodError';
     this.code = fields.code;
     this.requestId = fields.requestId;
@@ -46,15 +46,11 @@ export class VodParamError extends VodError {
   }
 }
 
-/** The scan stopped because it reached its page limit: it fails loudly instead of truncating. */
-export class PageLimitError extends VodError {
-  constructor(totalCount: number, pageSize: number, maxPages: number) {
-    super({
-      code: 'PageLimitExceeded',
-      message: `the window holds ${totalCount} tasks (${Math.ceil(totalCount / pageSize)} pages), more than the limit of ${maxPages} pages; raise VOD_MAX_PAGES or narrow the window`,
-      retryable: false,
-    });
-    this.name = 'PageLimitError';
+/** No request may start: the run's read deadline is too close. Not a failure of the API: the run goes on. */
+export class DeadlineError extends VodError {
+  constructor() {
+    super({ code: 'DeadlineReached', message: 'the run reached its read deadline; the rest is read by the next run', retryable: false });
+    this.name = 'DeadlineError';
   }
 }
 
@@ -100,6 +96,18 @@ function clip(text: string, max = 300): string {
 }
 
 /**
+ * The API's message, when it is safe to keep. The gateway's SignatureDoesNotMatch message quotes its whole
+ * string-to-sign, AccessKeyId and (twice percent-encoded) SecurityToken included: never keep it, nor any message
+ * that quotes request parameters.
+ */
+export function safeApiMessage(code: string, message: string | undefined): string {
+  if (/^(SignatureDoesNotMatch|IncompleteSignature|InvalidSignature)/.test(code)) return 'the request signature does not match: the AccessKey secret is not the one of this AccessKey ID';
+  if (!message) return code;
+  if (/string to sign|AccessKeyId|SecurityToken|Signature(Nonce)?=|%26|%3D/i.test(message)) return `${code} (the API's message was not kept: it quoted the signed request)`;
+  return clip(message);
+}
+
+/**
  * Turns whatever pop-core, httpx or the socket threw into a VodError. pop-core's and httpx's messages carry the
  * full signed URL or path, so the message is rebuilt from the parsed body or the error's code, never copied.
  */
@@ -113,7 +121,7 @@ export function classifyVodError(err: unknown, timeoutMs?: number): VodError {
     const code = str(data.Code)!;
     return new VodError({
       code,
-      message: clip(str(data.Message) ?? code),
+      message: safeApiMessage(code, str(data.Message)),
       requestId: str(data.RequestId),
       httpStatus,
       retryable: isRetryableCode(code, httpStatus),
@@ -126,7 +134,7 @@ export function classifyVodError(err: unknown, timeoutMs?: number): VodError {
     return new VodError({ code: 'RequestTimeout', message: `no answer within ${timeoutMs ?? '?'} ms`, retryable: true });
   }
   if (sysCode && SOCKET_CODES.has(sysCode)) {
-    return new VodError({ code: sysCode, message: `connection failed (${sysCode})`, retryable: true });
+    return new VodError({ code: sysCode, message: `connection failed (${sysCode})`, retryable: true }, { cause: { code: sysCode } });
   }
   if (/socket hang up/i.test(String(e.message ?? ''))) {
     return new VodError({ code: 'ECONNRESET', message: 'connection failed (socket hang up)', retryable: true });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { TASK_ID } from '../identity';
 import { VodError } from './errors';
 import { parseApiTime } from './time';
 import type { RefreshTask, TaskPage } from './types';
@@ -58,7 +59,7 @@ function rowsOf(tasks: unknown): unknown[] {
 export function normalizeTask(row: unknown): RefreshTask | string {
   if (!isObject(row)) return `row is ${row === null ? 'null' : typeof row}, not an object`;
   const taskId = scalar(row.TaskId);
-  if (taskId === null || !/^[0-9A-Za-z_-]{1,64}$/.test(taskId)) return 'row has no usable TaskId';
+  if (taskId === null || !TASK_ID.test(taskId)) return 'row has no usable TaskId';
   const rawPath = typeof row.ObjectPath === 'string' ? row.ObjectPath : scalar(row.ObjectPath);
   const creationTime = typeof row.CreationTime === 'string' ? row.CreationTime : null;
   const createdAtMs = parseApiTime(creationTime);
@@ -80,7 +81,7 @@ export function normalizeTask(row: unknown): RefreshTask | string {
  * objects, numbers as strings or BigNumbers. Unusable rows are skipped with a reason; a body without the paging
  * fields is a MalformedResponse, since trusting it could end a scan early.
  */
-export function normalizePage(body: unknown): TaskPage {
+export function normalizePage(body: unknown): Omit<TaskPage, 'serverDateMs'> {
   if (!isObject(body)) {
     throw new VodError({ code: 'MalformedResponse', message: 'the API answered with a body that is not an object', retryable: true });
   }

@@ -1,24 +1,111 @@
-import PQueue from 'p-queue';
-
-/** Limits concurrent calls and spaces their starts so that no rolling second sees more than `ratePerSecond`. */
-export interface Pacer {
-  run<T>(fn: () => Promise<T>): Promise<T>;
-  clear(): void;
-}
+import type { Clock, Sleep } from '../ports';
+import { DeadlineError } from './errors';
 
 /** Starts are spaced 5% wider than 1/rate, so that network jitter cannot bunch two into one server-side second. */
 export const PACING_MARGIN = 1.05;
+/** A request is not started with less time than this before the deadline. */
+export const MIN_REQUEST_MS = 300;
+/** The slowest a throttled run goes. */
+const MIN_RATE = 0.5;
 
-export function createPacer(concurrency: number, ratePerSecond: number): Pacer {
-  const queue = new PQueue({
-    concurrency,
-    intervalCap: 1,
-    // Only starts are paced; a request still in flight must not count against the next interval, or the
-    // queue degrades to one request at a time.
-    interval: Math.ceil((1000 / ratePerSecond) * PACING_MARGIN),
-  });
+export interface PacerOptions {
+  readonly concurrency: number;
+  readonly ratePerSecond: number;
+  /** Epoch ms by which every request must have ended. */
+  readonly deadlineMs: number;
+  /** The longest a single request may take; each gets min(this, time left to the deadline). */
+  readonly requestTimeoutMs: number;
+  readonly now: Clock;
+  readonly sleep: Sleep;
+}
+
+export interface PacerStats {
+  started: number;
+  /** Requests refused because the deadline was too close. */
+  refused: number;
+  /** Times the rate was halved after a Throttling answer. */
+  slowDowns: number;
+  ratePerSecond: number;
+}
+
+/** Limits concurrent calls, spaces their actual starts, and starts nothing that could not end before the deadline. */
+export interface Pacer {
+  /** Runs `fn` with the timeout it must keep; rejects with DeadlineError when it may not start. */
+  run<T>(fn: (timeoutMs: number) => Promise<T>): Promise<T>;
+  /** Halves the rate for the rest of the run (at most once per spacing interval). */
+  slowDown(): void;
+  readonly stats: Readonly<PacerStats>;
+}
+
+/**
+ * A pacer that keeps its promises on a loaded machine: starts are FIFO, one starter at a time, and each waits
+ * until `interval` has passed since the previous *actual* start, measured on the clock when it wakes (a late
+ * timer delays a start, never bunches two). No request starts once the deadline is nearer than MIN_REQUEST_MS,
+ * queued ones included.
+ */
+export function createPacer(options: PacerOptions): Pacer {
+  const { now, sleep } = options;
+  const stats: PacerStats = { started: 0, refused: 0, slowDowns: 0, ratePerSecond: options.ratePerSecond };
+  let lastStart = -Infinity;
+  let lastSlowDown = -Infinity;
+  let active = 0;
+  const slotWaiters: Array<() => void> = [];
+  let gate: Promise<void> = Promise.resolve();
+  const interval = () => Math.ceil((1000 / stats.ratePerSecond) * PACING_MARGIN);
+
+  const acquireSlot = async () => {
+    if (active < options.concurrency) {
+      active++;
+      return;
+    }
+    await new Promise<void>((resolve) => slotWaiters.push(resolve));
+  };
+  const releaseSlot = () => {
+    const next = slotWaiters.shift();
+    if (next) next();
+    else active--;
+  };
+
+  const start = async (): Promise<number> => {
+    await acquireSlot();
+    for (;;) {
+      const wait = lastStart + interval() - now();
+      if (wait <= 0) break;
+      if (now() + wait + MIN_REQUEST_MS > options.deadlineMs) break;
+      await sleep(wait);
+    }
+    const left = options.deadlineMs - now();
+    if (left < MIN_REQUEST_MS || now() < lastStart + interval()) {
+      releaseSlot();
+      stats.refused++;
+      throw new DeadlineError();
+    }
+    lastStart = now();
+    stats.started++;
+    return Math.min(options.requestTimeoutMs, left);
+  };
+
   return {
-    run: <T>(fn: () => Promise<T>) => queue.add(fn) as Promise<T>,
-    clear: () => queue.clear(),
+    stats,
+    async run<T>(fn: (timeoutMs: number) => Promise<T>): Promise<T> {
+      const started = gate.then(start);
+      gate = started.then(
+        () => undefined,
+        () => undefined,
+      );
+      const timeoutMs = await started;
+      try {
+        return await fn(timeoutMs);
+      } finally {
+        releaseSlot();
+      }
+    },
+    slowDown() {
+      const t = now();
+      if (t - lastSlowDown < interval()) return;
+      lastSlowDown = t;
+      stats.ratePerSecond = Math.max(MIN_RATE, stats.ratePerSecond / 2);
+      stats.slowDowns++;
+    },
   };
 }

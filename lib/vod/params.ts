@@ -1,9 +1,13 @@
+import { TASK_ID } from '../identity';
 import { VodParamError } from './errors';
 import { formatApiTime, parseApiTime, QUERY_WINDOW_MS } from './time';
 import { OBJECT_TYPES, QUERY_STATUSES, type RefreshTaskQuery } from './types';
 
-/** How far inside the 3-day edge a clamped StartTime lands, so clock skew cannot push it outside. */
-export const WINDOW_EDGE_MARGIN_MS = 5 * 60 * 1000;
+/**
+ * How far inside the 3-day edge a clamped StartTime lands. The gateway refuses a signature more than 15 minutes off
+ * its clock, so any skew a working client can have is inside this margin.
+ */
+export const WINDOW_EDGE_MARGIN_MS = 16 * 60 * 1000;
 export const MAX_PAGE_SIZE = 50;
 
 /** A query ready for the wire, with the warnings raised while checking it. */
@@ -41,7 +45,7 @@ export function checkQuery(query: RefreshTaskQuery, nowMs: number): CheckedQuery
   const params: Record<string, string> = {};
   const warnings: string[] = [];
   if (query.taskId !== undefined) {
-    if (!/^\d{1,20}$/.test(query.taskId)) throw new VodParamError('InvalidTaskId.Malformed', 'TaskId must be digits');
+    if (!TASK_ID.test(query.taskId)) throw new VodParamError('InvalidTaskId.Malformed', 'TaskId must be 1 to 64 letters, digits, - or _');
     params.TaskId = query.taskId;
   }
   if (query.objectPath !== undefined) {
@@ -76,7 +80,8 @@ export function checkQuery(query: RefreshTaskQuery, nowMs: number): CheckedQuery
     const edge = nowMs - QUERY_WINDOW_MS + WINDOW_EDGE_MARGIN_MS;
     if (end <= edge) throw new VodParamError('InvalidTime', 'The query time cannot exceed the last 3 days.');
     if (start < edge) {
-      warnings.push(`StartTime ${formatApiTime(start)} is older than the 3-day window; clamped to ${formatApiTime(edge)}`);
+      // Whole seconds on the wire: a start a few milliseconds before the edge is not a change worth a word.
+      if (formatApiTime(start) !== formatApiTime(edge)) warnings.push(`StartTime ${formatApiTime(start)} is older than the 3-day window; clamped to ${formatApiTime(edge)}`);
       start = edge;
     }
     if (end <= start) throw new VodParamError('InvalidEndTime.Mismatch', 'EndTime must be later than StartTime');

@@ -1,140 +1,185 @@
+import { rowKey } from '../identity';
+import type { Clock, Runtime } from '../ports';
 import { retry, type RetryPolicy } from '../retry';
-import type { Runtime } from '../ports';
 import type { RefreshTaskApi } from './client';
-import { PageLimitError, VodError } from './errors';
-import { checkQuery, MAX_PAGE_SIZE } from './params';
+import { VodError } from './errors';
 import type { Pacer } from './pacer';
+import { checkQuery, MAX_PAGE_SIZE } from './params';
 import type { RefreshTask, RefreshTaskQuery, TaskPage } from './types';
+
+/** The VOD API's clock, learned from its Date header: local time plus the measured skew. */
+export class ApiClock {
+  private readonly samples: number[] = [];
+  constructor(
+    private readonly local: Clock,
+    private skew: number,
+  ) {}
+
+  /** Now, on the API's clock. */
+  now(): number {
+    return this.local() + this.skew;
+  }
+
+  /** The API's clock minus ours, in ms (the median of this run's samples, or the last run's value). */
+  get skewMs(): number {
+    return this.skew;
+  }
+
+  /** Takes one sample: the Date header has whole seconds, so the server's instant is taken as its middle. */
+  observe(serverDateMs: number, sentMs: number, receivedMs: number): void {
+    this.samples.push(serverDateMs + 500 - (sentMs + receivedMs) / 2);
+    const sorted = [...this.samples].sort((a, b) => a - b);
+    this.skew = Math.round(sorted[Math.floor(sorted.length / 2)]!);
+    if (this.samples.length > 25) this.samples.splice(0, this.samples.length - 25);
+  }
+}
 
 export interface ReaderDeps extends Runtime {
   readonly api: RefreshTaskApi;
   readonly pacer: Pacer;
   readonly retryPolicy: RetryPolicy;
-  /** Epoch ms after which no new request starts. */
+  readonly clock: ApiClock;
+  /** Epoch ms by which every request must have ended (the pacer refuses later starts; retries do not sleep past it). */
   readonly deadlineMs: number;
-  /** Pages one scan may read before it fails with PageLimitError. */
-  readonly maxPages: number;
 }
 
-/** Filters a scan passes on to the API. */
-export type ScanFilters = Pick<RefreshTaskQuery, 'objectType' | 'domainName' | 'status'>;
-
-export interface ScanResult {
-  /** Every task of the window, once each. */
-  readonly tasks: RefreshTask[];
-  readonly totalCount: number;
-  readonly pagesRead: number;
-  readonly skipped: string[];
-  readonly firstPage: TaskPage;
+/** A listing whose rows did not add up to the TotalCount the API gave: what was read is used, and reported. */
+export interface Discrepancy {
+  readonly query: string;
+  readonly expected: number;
+  readonly got: number;
 }
 
-export interface ScanOptions {
-  readonly startMs: number;
-  /** Fixed when the scan starts, so tasks created meanwhile cannot shift the pages. */
-  readonly endMs: number;
-  readonly filters?: ScanFilters;
-  /** Reuse a first page already read for the same window and filters. */
-  readonly firstPage?: TaskPage;
-  readonly onProgress?: (pagesRead: number, pagesTotal: number) => void;
+export interface ReaderStats {
+  /** Answers that carried a page. */
+  pages: number;
+  /** `Throttling` answers seen. */
+  throttled: number;
+  discrepancies: Discrepancy[];
 }
 
-const TERMINAL = new Set(['Failed', 'Complete']);
+export type ListQuery = Omit<RefreshTaskQuery, 'pageNumber' | 'pageSize'>;
 
-/** Keeps one row per TaskId; when a task changed between pages, the terminal status wins. */
-export function dedupeTasks(tasks: Iterable<RefreshTask>): RefreshTask[] {
-  const byId = new Map<string, RefreshTask>();
-  for (const t of tasks) {
-    const seen = byId.get(t.taskId);
-    if (!seen || (!TERMINAL.has(seen.status) && TERMINAL.has(t.status))) byId.set(t.taskId, t);
-  }
-  return [...byId.values()];
+function describe(q: ListQuery): string {
+  return Object.entries(q)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${v instanceof Date ? v.toISOString().replace(/\.\d{3}Z$/, 'Z') : String(v)}`)
+    .join(' ');
 }
 
-/** Reads refresh tasks: single pages with retry and pacing, whole windows, single tasks by id. */
-export class TaskReader {
+/** Reads DescribeVodRefreshTasks: single pages with retry and pacing, whole listings, counts. */
+export class VodReader {
+  readonly stats: ReaderStats = { pages: 0, throttled: 0, discrepancies: [] };
+  private readonly warned = new Set<string>();
+
   constructor(private readonly deps: ReaderDeps) {}
 
-  /** One page, retried on transient errors inside the deadline; every attempt goes through the pacer. */
+  /** One page, retried on transient errors; every attempt goes through the pacer (so none starts past the deadline). */
   async page(query: RefreshTaskQuery): Promise<TaskPage> {
-    const { params, warnings } = checkQuery(query, this.deps.now());
-    for (const w of warnings) this.deps.logger.warn({ event: 'query-clamped' }, w);
     const { deps } = this;
-    const page = await retry(() => deps.pacer.run(() => deps.api.describeRefreshTasks(params)), deps.retryPolicy, {
-      now: deps.now,
-      sleep: deps.sleep,
-      random: deps.random,
-      deadlineMs: deps.deadlineMs,
-      isRetryable: (err) => err instanceof VodError && err.retryable,
-      onRetry: (err, attempt, delayMs) =>
-        deps.logger.warn(
-          { event: 'vod-retry', attempt, delayMs, page: params.PageNumber, err: err instanceof VodError ? err.toJSON() : undefined },
-          'VOD call failed, retrying',
-        ),
-    });
+    const { params, warnings } = checkQuery(query, deps.clock.now());
+    for (const w of warnings) {
+      if (this.warned.has(w)) continue;
+      this.warned.add(w);
+      deps.logger.warn({ event: 'query-clamped' }, w);
+    }
+    const page = await retry(
+      () =>
+        deps.pacer.run(async (timeoutMs) => {
+          const sent = deps.now();
+          const p = await deps.api.describeRefreshTasks(params, timeoutMs);
+          if (p.serverDateMs !== null) deps.clock.observe(p.serverDateMs, sent, deps.now());
+          return p;
+        }),
+      deps.retryPolicy,
+      {
+        now: deps.now,
+        sleep: deps.sleep,
+        random: deps.random,
+        deadlineMs: deps.deadlineMs,
+        isRetryable: (err) => err instanceof VodError && err.retryable,
+        onRetry: (err, attempt, delayMs) => {
+          const code = err instanceof VodError ? err.code : 'unknown';
+          if (code.startsWith('Throttling')) {
+            this.stats.throttled++;
+            deps.pacer.slowDown();
+          }
+          deps.logger.warn({ event: 'vod-retry', attempt, delayMs, page: params.PageNumber, err: err instanceof VodError ? err.toJSON() : undefined }, 'VOD call failed, retrying');
+        },
+      },
+    );
+    this.stats.pages++;
     if (page.skipped.length) {
       deps.logger.warn({ event: 'rows-skipped', page: page.pageNumber, count: page.skipped.length, reasons: page.skipped.slice(0, 5), requestId: page.requestId }, 'the API page held rows that cannot be used; they were skipped');
     }
     return page;
   }
 
-  /** The task with this id, or null when the API no longer holds it. */
-  async byTaskId(taskId: string): Promise<RefreshTask | null> {
-    const page = await this.page({ taskId });
-    return page.tasks.find((t) => t.taskId === taskId) ?? null;
+  /** How many rows match: one call with a page of one row. */
+  async count(query: ListQuery): Promise<number> {
+    return (await this.page({ ...query, pageNumber: 1, pageSize: 1 })).totalCount;
   }
 
   /**
-   * Every task created in [startMs, endMs], once each. Page 1 is read first for TotalCount; the rest are read
-   * concurrently under the pacer. If TotalCount grows while reading, the extra pages are read too. A window
-   * larger than `maxPages` pages fails loudly instead of being truncated.
+   * Every row that matches, fed page by page to `onRows` (nothing is kept here but the keys seen, for checking).
+   * Pages after the first are read concurrently under the pacer. A full last page is followed by the next one
+   * (a TotalCount too low cannot hide rows); a listing whose TotalCount changed while it was read is read once more
+   * (rows can move between pages); rows that still do not add up are reported as a discrepancy, never an error.
    */
-  async scan(options: ScanOptions): Promise<ScanResult> {
-    const base: RefreshTaskQuery = { ...options.filters, startTime: new Date(options.startMs), endTime: new Date(options.endMs), pageSize: MAX_PAGE_SIZE };
-    const first = options.firstPage ?? (await this.page({ ...base, pageNumber: 1 }));
-    const pages: TaskPage[] = [first];
-    let total = first.totalCount;
-    let read = 1;
-    const planned = (n: number) => Math.max(1, Math.ceil(n / MAX_PAGE_SIZE));
-    if (planned(total) > this.deps.maxPages) throw new PageLimitError(total, MAX_PAGE_SIZE, this.deps.maxPages);
-    options.onProgress?.(read, planned(total));
-    while (read < planned(total)) {
-      const numbers: number[] = [];
-      for (let p = read + 1; p <= planned(total); p++) numbers.push(p);
-      let failed = false;
-      const batch = await Promise.all(
-        numbers.map(async (pageNumber) => {
-          try {
-            const page = await this.page({ ...base, pageNumber });
-            options.onProgress?.(++read, planned(total));
-            return page;
-          } catch (err) {
-            if (!failed) {
-              failed = true;
-              this.deps.pacer.clear();
-            }
-            throw err;
-          }
-        }),
-      );
-      pages.push(...batch);
-      read = pages.length;
-      const grown = Math.max(total, ...batch.map((p) => p.totalCount));
-      if (grown > total) {
-        this.deps.logger.info({ event: 'scan-grew', from: total, to: grown }, 'the window grew while it was read; reading the extra pages');
-        total = grown;
-        if (planned(total) > this.deps.maxPages) throw new PageLimitError(total, MAX_PAGE_SIZE, this.deps.maxPages);
+  async list(query: ListQuery, onRows: (rows: RefreshTask[]) => void, first?: TaskPage): Promise<{ total: number; seen: number; pages: number }> {
+    const seen = new Set<string>();
+    const skippedOn = new Map<number, number>();
+    let stop: unknown = null;
+    const read = async (pageNumber: number): Promise<TaskPage> => {
+      if (stop) throw stop;
+      try {
+        const p = await this.page({ ...query, pageNumber, pageSize: MAX_PAGE_SIZE });
+        for (const t of p.tasks) seen.add(rowKey(t.taskId, t.objectPath));
+        if (p.skipped.length) skippedOn.set(pageNumber, p.skipped.length);
+        onRows(p.tasks);
+        return p;
+      } catch (err) {
+        stop ??= err;
+        throw err;
       }
+    };
+    const pagesFor = (n: number) => Math.max(1, Math.ceil(n / MAX_PAGE_SIZE));
+    let reuse = first;
+    if (reuse) {
+      for (const t of reuse.tasks) seen.add(rowKey(t.taskId, t.objectPath));
+      if (reuse.skipped.length) skippedOn.set(1, reuse.skipped.length);
     }
-    const tasks = dedupeTasks(pages.flatMap((p) => p.tasks));
-    const skipped = pages.flatMap((p) => p.skipped.map((s) => `page ${p.pageNumber} ${s}`));
-    const minTotal = Math.min(...pages.map((p) => p.totalCount));
-    if (tasks.length + skipped.length < minTotal) {
-      throw new VodError({
-        code: 'IncompleteScan',
-        message: `the API reported ${minTotal} tasks but its pages held ${tasks.length + skipped.length}`,
-        retryable: true,
-      });
+    const pass = async () => {
+      const first = reuse ?? (await read(1));
+      reuse = undefined;
+      const totals = [first.totalCount];
+      let last = first;
+      let read$ = 1;
+      if (pagesFor(first.totalCount) > 1) {
+        const rest = await Promise.all(Array.from({ length: pagesFor(first.totalCount) - 1 }, (_, i) => read(i + 2)));
+        for (const p of rest) totals.push(p.totalCount);
+        last = rest.at(-1)!;
+        read$ += rest.length;
+      }
+      while (last.tasks.length + last.skipped.length >= MAX_PAGE_SIZE) {
+        last = await read(++read$);
+        totals.push(last.totalCount);
+      }
+      return { totals, pages: read$ };
+    };
+    let { totals, pages } = await pass();
+    if (new Set(totals).size > 1) {
+      const again = await pass();
+      totals = [...totals, ...again.totals];
+      pages += again.pages;
     }
-    return { tasks, totalCount: total, pagesRead: pages.length, skipped, firstPage: first };
+    const expected = Math.max(...totals);
+    const skipped = [...skippedOn.values()].reduce((a, b) => a + b, 0);
+    if (seen.size + skipped < expected) {
+      const d = { query: describe(query), expected, got: seen.size };
+      this.stats.discrepancies.push(d);
+      this.deps.logger.warn({ event: 'total-count-mismatch', ...d }, 'the API listed fewer rows than its TotalCount; what was read is used');
+    }
+    return { total: expected, seen: seen.size, pages };
   }
 }

@@ -2,14 +2,19 @@
 export const OBJECT_TYPES = ['file', 'directory', 'preload'] as const;
 export type ObjectType = (typeof OBJECT_TYPES)[number];
 
-/** Statuses the API accepts as a `Status` filter. */
+/** Statuses the API accepts as a `Status` filter (`Pending` is a status rows can have, but not a filter). */
 export const QUERY_STATUSES = ['Complete', 'Refreshing', 'Failed'] as const;
 export type QueryStatus = (typeof QUERY_STATUSES)[number];
 
-/** Statuses a task can report; anything else is kept verbatim and treated as unfinished. */
+/** Statuses a row can report; anything else is kept verbatim and treated as unfinished. */
 export const KNOWN_STATUSES = ['Complete', 'Refreshing', 'Failed', 'Pending'] as const;
 
-/** One refresh or preload task, normalized from an API row. */
+/** A row that has ended: it never changes again. */
+export function isTerminal(status: string): boolean {
+  return status === 'Complete' || status === 'Failed';
+}
+
+/** One row of DescribeVodRefreshTasks (one URL of a task), normalized. */
 export interface RefreshTask {
   readonly taskId: string;
   readonly objectPath: string;
@@ -32,6 +37,8 @@ export interface TaskPage {
   readonly requestId: string | null;
   /** Rows that could not be used, each with the reason. */
   readonly skipped: string[];
+  /** The API's clock when it answered (its Date header), or null. */
+  readonly serverDateMs: number | null;
 }
 
 /** A DescribeVodRefreshTasks query, before validation. */

@@ -1,0 +1,194 @@
+import * as v from 'valibot';
+import { DEFAULT_FAILURE_HINT } from '../advice';
+import { KNOWN_DESCRIPTIONS } from '../alert/model';
+import { DEFAULT_VOD_ENDPOINT } from '../vod/client';
+import { OBJECT_TYPES, type ObjectType } from '../vod/types';
+import { decimal, docOf, httpUrl, int, list, listOf, oneOf, text, variable, type VarDoc } from './vars';
+
+/** Start-up configuration that cannot be used; its message names each bad variable and what it accepts. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const domainList = listOf(
+  { default: 'all', accepts: 'comma-separated domains (matched against the ObjectPath host)' },
+  (d) => /^[a-z0-9.-]{1,253}(:\d{1,5})?$/.test(d),
+  (bad) => `${JSON.stringify(bad)} is not a domain; use comma-separated domain names, or leave empty for all`,
+  (d) => d.toLowerCase(),
+);
+
+/** Every variable this build reads: the one source of the variable list, the typo check and the README table. */
+export const schema = v.object({
+  VOD_ENDPOINT: httpUrl({ default: DEFAULT_VOD_ENDPOINT, accepts: 'https URL (http only on loopback)' }, `the VOD endpoint, default ${DEFAULT_VOD_ENDPOINT}`),
+  VOD_DOMAINS: domainList,
+  VOD_OBJECT_TYPES: listOf(
+    { default: OBJECT_TYPES.join(','), accepts: 'comma-separated subset' },
+    (t) => (OBJECT_TYPES as readonly string[]).includes(t),
+    (bad) => `${JSON.stringify(bad)} is not accepted; use a comma-separated subset of ${OBJECT_TYPES.join(',')}`,
+  ),
+  VOD_REQUESTS_PER_SECOND: int(5, 1, 100, '1-100; starts are spaced 5% wider than 1/rate, and halved for the rest of a run that meets Throttling'),
+  VOD_CONCURRENCY: int(3, 1, 16, '1-16 requests in flight'),
+  VOD_REQUEST_TIMEOUT_MS: int(5000, 200, 60_000, '200-60000; also never past the run\'s read deadline'),
+  VOD_SCAN_OVERLAP_SECONDS: int(300, 0, 3600, '0-3600; re-read before the frontier, for rows the API lists late'),
+  VOD_HTTP_METHOD: oneOf(['GET', 'POST'] as const, 'GET'),
+  VOD_MAX_PAGES: variable({ default: '(unused)', accepts: 'accepted and ignored: reads are bounded by the run\'s time, not a page count' }, (value) => value ?? null),
+  STUCK_AFTER_MINUTES: int(30, 1, 24 * 60),
+  FIRST_RUN_LOOKBACK_MINUTES: int(60, 0, 3 * 24 * 60, '0-4320; never less than the overlap'),
+  BLIND_AFTER_MINUTES: int(15, 6, 24 * 60, '6-1440; a run finding the last good run longer ago says the monitor was blind'),
+  STATE_FILE: text('.state/vod-refresh-monitor.json', 4096, 'a path; on Function Compute, on the OSS mount (see Deploy)'),
+  ALERT_CHANNEL: oneOf(['dingtalk', 'webhook', 'wecom'] as const, 'dingtalk'),
+  DINGTALK_WEBHOOK: httpUrl({ default: '(required for dingtalk)', accepts: 'https://oapi.dingtalk.com/robot/send?access_token=...' }, 'the robot webhook, https://oapi.dingtalk.com/robot/send?access_token=...', (u, refuse) => {
+    if (!u.searchParams.get('access_token')) refuse('has no access_token; use the robot webhook, https://oapi.dingtalk.com/robot/send?access_token=...');
+  }),
+  DINGTALK_SECRET: variable({ default: 'none', accepts: "the robot's signing secret, SEC... (when 加签 is on)" }, (value, refuse): string | null => {
+    if (value === undefined || value.trim() === '') return null;
+    const s = value.trim();
+    if (!/^SEC[0-9A-Za-z+/=_-]{8,}$/.test(s)) return refuse("is not a DingTalk signing secret; use the robot's secret, which starts with SEC, or leave empty when signing is off");
+    return s;
+  }),
+  DINGTALK_KEYWORDS: variable({ default: 'none', accepts: "the robot's keyword(s), comma-separated; the first is put in every title, all verbatim" }, (value) => list(value)),
+  DINGTALK_AT_MOBILES: listOf({ default: 'none', accepts: 'mobiles to ring on failures, stuck rows and monitor problems' }, (m) => /^\+?\d{5,20}$/.test(m), (bad) => `${JSON.stringify(bad)} is not a mobile number; use comma-separated digits`),
+  DINGTALK_AT_USER_IDS: listOf({ default: 'none', accepts: 'DingTalk user ids to ring' }, (m) => /^[A-Za-z0-9_$-]{1,64}$/.test(m), (bad) => `${JSON.stringify(bad)} is not a DingTalk user id; use comma-separated ids`),
+  DINGTALK_AT_ALL_MIN_FAILURES: int(0, 0, 100_000, '0 (never), or ring @all when one message carries at least this many new failures'),
+  ALERT_WEBHOOK_URL: httpUrl({ default: '(required for webhook)', accepts: 'any https URL that takes a JSON POST' }, 'the URL that receives the JSON alerts'),
+  WECOM_WEBHOOK: httpUrl({ default: '(required for wecom)', accepts: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...' }, 'the WeCom group robot webhook, https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...', (u, refuse) => {
+    if (!u.searchParams.get('key')) refuse('has no key=; use the WeCom group robot webhook, https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...');
+  }),
+  ALERT_MAX_PER_MINUTE: int(20, 1, 20, "1-20 messages a minute per robot (DingTalk's limit)"),
+  ALERT_TIMEOUT_MS: int(5000, 200, 30_000, "200-30000 per request to the robot; also never past the run's delivery deadline"),
+  MONITOR_NAME: text('VOD refresh', 60),
+  ALERT_HINT: text(DEFAULT_FAILURE_HINT, 500, 'the last line under failures'),
+  AUTO_REFRESH: oneOf(['off', 'on'] as const, 'off'),
+  AUTO_REFRESH_DESCRIPTIONS: listOf({ default: KNOWN_DESCRIPTIONS.join(','), accepts: 'comma-separated Descriptions to re-submit' }, (d) => d.length > 0 && d.length <= 200, (bad) => `${JSON.stringify(bad)} is not a Description`),
+  AUTO_REFRESH_MAX_RETRIES: int(1, 1, 5, '1-5 re-submissions per URL'),
+  AUTO_REFRESH_DELAY_MINUTES: int(2, 0, 1440, '0-1440 minutes to wait after a failure before re-submitting'),
+  AUTO_REFRESH_QUOTA_SHARE: decimal(0.1, 0.01, 0.5),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+});
+
+/** Every variable this build reads, in the schema's order. */
+export const VARIABLES = Object.keys(schema.entries) as Array<keyof typeof schema.entries>;
+
+/** Each variable's default and accepted values, for the README and `doctor`. */
+export function variableDocs(): Array<{ name: string } & VarDoc> {
+  return VARIABLES.map((name) => ({ name, ...(docOf(schema.entries[name]) ?? { default: '', accepts: '' }) }));
+}
+
+const PREFIXES = /^(VOD_|DINGTALK_|ALERT_|WECOM_|STUCK_|FIRST_RUN_|STATE_|MONITOR_|AUTO_REFRESH|BLIND_)/;
+
+function closest(name: string): string | null {
+  let best: string | null = null;
+  let bestScore = Infinity;
+  for (const candidate of VARIABLES) {
+    const d = distance(name, candidate);
+    if (d < bestScore) [best, bestScore] = [candidate, d];
+  }
+  return bestScore <= 3 ? best : null;
+}
+
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** The variables the alert channel needs: enough for the failure handler when the rest is broken. */
+const ALERT_VARIABLES = ['ALERT_CHANNEL', 'DINGTALK_WEBHOOK', 'DINGTALK_SECRET', 'DINGTALK_KEYWORDS', 'DINGTALK_AT_MOBILES', 'DINGTALK_AT_USER_IDS', 'DINGTALK_AT_ALL_MIN_FAILURES', 'ALERT_WEBHOOK_URL', 'WECOM_WEBHOOK', 'ALERT_MAX_PER_MINUTE', 'ALERT_TIMEOUT_MS', 'MONITOR_NAME', 'ALERT_HINT', 'STATE_FILE', 'LOG_LEVEL'] as const;
+const alertSchema = v.pick(schema, ALERT_VARIABLES);
+
+function alertOf(e: v.InferOutput<typeof alertSchema>) {
+  const channel = e.ALERT_CHANNEL;
+  const url = channel === 'dingtalk' ? e.DINGTALK_WEBHOOK : channel === 'wecom' ? e.WECOM_WEBHOOK : e.ALERT_WEBHOOK_URL;
+  const urlVar = channel === 'dingtalk' ? 'DINGTALK_WEBHOOK' : channel === 'wecom' ? 'WECOM_WEBHOOK' : 'ALERT_WEBHOOK_URL';
+  if (url === null) throw new ConfigError([`${urlVar}: is required when ALERT_CHANNEL is ${channel}`]);
+  return {
+    channel,
+    url,
+    secret: e.DINGTALK_SECRET,
+    keywords: e.DINGTALK_KEYWORDS,
+    atMobiles: e.DINGTALK_AT_MOBILES,
+    atUserIds: e.DINGTALK_AT_USER_IDS,
+    atAllMinFailures: e.DINGTALK_AT_ALL_MIN_FAILURES,
+    maxPerMinute: e.ALERT_MAX_PER_MINUTE,
+    timeoutMs: e.ALERT_TIMEOUT_MS,
+    monitorName: e.MONITOR_NAME,
+    hint: e.ALERT_HINT,
+  };
+}
+
+function build(e: v.InferOutput<typeof schema>) {
+  const overlapMs = e.VOD_SCAN_OVERLAP_SECONDS * 1000;
+  return {
+    vod: {
+      endpoint: e.VOD_ENDPOINT ?? DEFAULT_VOD_ENDPOINT,
+      domains: e.VOD_DOMAINS,
+      objectTypes: (e.VOD_OBJECT_TYPES.length ? e.VOD_OBJECT_TYPES : [...OBJECT_TYPES]) as ObjectType[],
+      requestsPerSecond: e.VOD_REQUESTS_PER_SECOND,
+      concurrency: e.VOD_CONCURRENCY,
+      requestTimeoutMs: e.VOD_REQUEST_TIMEOUT_MS,
+      overlapMs,
+      method: e.VOD_HTTP_METHOD,
+    },
+    stuckAfterMs: e.STUCK_AFTER_MINUTES * 60_000,
+    firstRunLookbackMs: Math.max(e.FIRST_RUN_LOOKBACK_MINUTES * 60_000, overlapMs),
+    blindAfterMs: e.BLIND_AFTER_MINUTES * 60_000,
+    stateFile: e.STATE_FILE,
+    alert: alertOf(e),
+    autoRefresh: {
+      enabled: e.AUTO_REFRESH === 'on',
+      descriptions: e.AUTO_REFRESH_DESCRIPTIONS.length ? e.AUTO_REFRESH_DESCRIPTIONS : [...KNOWN_DESCRIPTIONS],
+      maxRetries: e.AUTO_REFRESH_MAX_RETRIES,
+      delayMs: e.AUTO_REFRESH_DELAY_MINUTES * 60_000,
+      quotaShare: e.AUTO_REFRESH_QUOTA_SHARE,
+    },
+    logLevel: e.LOG_LEVEL,
+    /** Things worth a log line that do not stop the run. */
+    warnings: e.VOD_MAX_PAGES !== null ? ['VOD_MAX_PAGES is no longer used: a run reads what its time allows, and the next one continues'] : [],
+  };
+}
+
+/** The monitor's configuration, validated once into a frozen object. */
+export type Config = Readonly<ReturnType<typeof build>>;
+
+/**
+ * Validates the environment into a frozen Config. Every problem is reported at once, each naming its variable
+ * and what it accepts; a variable with one of our prefixes that this build does not know is refused as a typo.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Config {
+  const problems: string[] = [];
+  for (const name of Object.keys(env)) {
+    if (PREFIXES.test(name) && !(VARIABLES as string[]).includes(name)) {
+      const guess = closest(name);
+      problems.push(`${name}: unknown variable${guess ? `; did you mean ${guess}?` : ''}`);
+    }
+  }
+  const parsed = v.safeParse(schema, Object.fromEntries(VARIABLES.map((k) => [k, env[k]])));
+  if (!parsed.success) for (const issue of parsed.issues) problems.push(`${String(issue.path?.[0]?.key ?? '(config)')}: ${issue.message}`);
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return deepFreeze(build(parsed.output));
+}
+
+/**
+ * Only what the alert channel needs (and STATE_FILE, LOG_LEVEL), for the failure handler: it must still be able to
+ * say that the monitor's configuration is broken when that is the very failure. Other variables are not read.
+ */
+export function loadAlertConfig(env: Record<string, string | undefined>): { alert: Config['alert']; stateFile: string; logLevel: string } {
+  const parsed = v.safeParse(alertSchema, Object.fromEntries(ALERT_VARIABLES.map((k) => [k, env[k]])));
+  if (!parsed.success) throw new ConfigError(parsed.issues.map((issue) => `${String(issue.path?.[0]?.key ?? '(config)')}: ${issue.message}`));
+  return deepFreeze({ alert: alertOf(parsed.output), stateFile: parsed.output.STATE_FILE, logLevel: parsed.output.LOG_LEVEL });
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const x of Object.values(o)) deepFreeze(x);
+    Object.freeze(o);
+  }
+  return o;
+}

@@ -1,0 +1,244 @@
+import { domainOf, failureClass, type AlertEvent, type TaskFacts } from '../alert/model';
+import { rowKey } from '../identity';
+import type { Logger } from '../ports';
+import type { FailedPath, MonitorState, WatchedRow } from '../state/schema';
+import { QUERY_WINDOW_MS } from '../vod/time';
+import { KNOWN_STATUSES, type RefreshTask } from '../vod/types';
+import { VERDICTS, verdictOf, type RowView, type Verdict, type VerdictContext } from './verdict';
+
+/** How long a delivered key is remembered: the API forgets a row after 3 days, and we keep an hour more. */
+export const KEY_TTL_MS = QUERY_WINDOW_MS + 3600_000;
+/** Unfinished rows watched at most (state size); beyond it on-call is told once, never silently. */
+export const MAX_WATCHED = 50_000;
+
+/** The alert-facing facts of a row. */
+export function factsOf(task: RefreshTask): TaskFacts {
+  return { taskId: task.taskId, objectPath: task.objectPath, objectType: task.objectType, status: task.status, description: task.description, creationTime: task.creationTime, domain: domainOf(task.objectPath) };
+}
+
+/** What a run decided: the next reading state, the events to enqueue and the verdict counts. */
+export interface Decisions {
+  readonly watching: MonitorState['watching'];
+  readonly failedPaths: MonitorState['failedPaths'];
+  readonly events: AlertEvent[];
+  readonly verdicts: Record<Verdict, number>;
+  /** Watched rows dropped: older than the API's 3 days, or no longer held by it. */
+  readonly dropped: number;
+}
+
+interface Backlog {
+  count: number;
+  byDescription: Record<string, number>;
+  byType: Record<string, number>;
+  sinceMs: number;
+  untilMs: number;
+}
+
+/**
+ * Decides rows as they are read, page by page, so a run keeps only what its decisions need: each row gets a
+ * verdict (`verdictOf`, pure), and the ledger applies it to its copies of the watched rows and failed paths and
+ * collects the events. Nothing here sends or saves.
+ */
+export class Ledger {
+  private readonly watching: Record<string, WatchedRow>;
+  private readonly failedPaths: Record<string, FailedPath>;
+  private readonly known: Set<string>;
+  private readonly finishedKeys = new Set<string>();
+  private readonly observed = new Set<string>();
+  private readonly events: AlertEvent[] = [];
+  private readonly verdicts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
+  private readonly backlog: Backlog = { count: 0, byDescription: {}, byType: {}, sinceMs: Infinity, untilMs: -Infinity };
+  private readonly legacy = new Map<string, number>();
+  private readonly unknownStatuses = new Set<string>();
+  private dropped = 0;
+  private notWatched = 0;
+  private readonly view: RowView;
+
+  constructor(
+    state: MonitorState,
+    private readonly ctx: VerdictContext,
+    private readonly logger: Logger,
+    private readonly maxWatched = MAX_WATCHED,
+  ) {
+    this.watching = { ...state.watching };
+    this.failedPaths = { ...state.failedPaths };
+    this.known = new Set([...Object.keys(state.reported), ...state.outbox.map((o) => o.event.key)]);
+    const legacy = state.legacyIds;
+    this.view = {
+      known: (k) => this.known.has(k),
+      failedPath: (p) => this.failedPaths[p],
+      legacy: (id) => legacy[id] !== undefined,
+      finished: (k) => this.finishedKeys.has(k),
+      watched: (k) => this.watching[k] !== undefined,
+    };
+  }
+
+  /** Decides each row; returns how many rows were new failures. */
+  observe(rows: readonly RefreshTask[]): number {
+    let failures = 0;
+    for (const row of rows) {
+      const key = rowKey(row.taskId, row.objectPath);
+      const createdAtMs = row.createdAtMs ?? this.watching[key]?.createdAtMs ?? this.ctx.nowMs;
+      const verdict = verdictOf(row, key, createdAtMs, this.view, this.ctx);
+      this.verdicts[verdict]++;
+      if (verdict === 'new-failure') failures++;
+      const changed = this.apply(row, key, createdAtMs, verdict);
+      if (changed) this.logger.debug({ event: 'verdict', verdict, taskId: row.taskId, rowKey: key, status: row.status }, `row ${verdict}`);
+    }
+    return failures;
+  }
+
+  /** A watched row the API no longer holds. */
+  vanished(key: string): void {
+    if (!this.watching[key]) return;
+    delete this.watching[key];
+    this.dropped++;
+    this.logger.info({ event: 'watch-dropped', rowKey: key, reason: 'vanished' }, 'the API no longer holds a watched row');
+  }
+
+  /** A watched row was looked at without news (its lookup was refused): it goes to the back of the queue. */
+  checked(key: string): void {
+    const w = this.watching[key];
+    if (w) this.watching[key] = { ...w, checkedAtMs: this.ctx.nowMs };
+  }
+
+  /** Failures counted, not read, on a first run (the Status filter gives their number per type). */
+  countBacklog(objectType: string, count: number, sinceMs: number, untilMs: number): void {
+    if (count <= 0) return;
+    this.backlog.count += count;
+    this.backlog.byType[objectType] = (this.backlog.byType[objectType] ?? 0) + count;
+    this.backlog.sinceMs = Math.min(this.backlog.sinceMs, sinceMs);
+    this.backlog.untilMs = Math.max(this.backlog.untilMs, untilMs);
+  }
+
+  /** Every Complete row created in [fromMs, toMs] was read: paths checked to `fromMs` or later are checked to `toMs`. */
+  coverRecoveries(fromMs: number, toMs: number): void {
+    for (const [p, f] of Object.entries(this.failedPaths)) if (f.checkedToMs >= fromMs - 1000 && f.checkedToMs < toMs) this.failedPaths[p] = { ...f, checkedToMs: toMs };
+  }
+
+  /** One path was checked for a later Complete row up to `toMs`. */
+  recoveryChecked(objectPath: string, toMs: number): void {
+    const f = this.failedPaths[objectPath];
+    if (f) this.failedPaths[objectPath] = { ...f, checkedToMs: Math.max(f.checkedToMs, toMs) };
+  }
+
+  /** The watched rows this run has seen. */
+  seen(key: string): boolean {
+    return this.observed.has(key);
+  }
+
+  /** Failed paths, for the recovery checks. */
+  failures(): ReadonlyArray<[string, FailedPath]> {
+    return Object.entries(this.failedPaths);
+  }
+
+  private apply(row: RefreshTask, key: string, createdAtMs: number, verdict: Verdict): boolean {
+    this.observed.add(key);
+    const wasWatched = this.watching[key];
+    switch (verdict) {
+      case 'new-failure':
+        this.emit({ kind: 'failed', key: `failed:${key}`, task: factsOf(row) });
+        this.trackFailure(row, key, createdAtMs);
+        return this.end(key) || true;
+      case 'already-reported':
+        this.trackFailure(row, key, createdAtMs);
+        return this.end(key);
+      case 'backlog':
+        this.addBacklog(row, createdAtMs);
+        return this.end(key) || true;
+      case 'legacy-reported':
+        this.legacy.set(row.taskId, (this.legacy.get(row.taskId) ?? 0) + 1);
+        return this.end(key) || true;
+      case 'recovered': {
+        const failed = this.failedPaths[row.objectPath]!;
+        this.emit({ kind: 'recovered', key: `recovered:${failed.key}`, task: factsOf(row), failedTaskId: failed.taskId, failedDescription: failed.description });
+        delete this.failedPaths[row.objectPath];
+        return this.end(key) || true;
+      }
+      case 'complete':
+        return this.end(key);
+      case 'stuck':
+        this.emit({ kind: 'stuck', key: `stuck:${key}`, task: factsOf(row), ageMinutes: Math.floor((this.ctx.nowMs - createdAtMs) / 60_000) });
+        this.watch(row, key, createdAtMs);
+        return true;
+      case 'watching':
+        this.watch(row, key, createdAtMs);
+        return !wasWatched || wasWatched.task.status !== row.status;
+      case 'ignored':
+        if (wasWatched) delete this.watching[key];
+        return false;
+      case 'stale':
+        return false;
+    }
+  }
+
+  private emit(e: AlertEvent): void {
+    this.events.push(e);
+    this.known.add(e.key);
+  }
+
+  /** The row has ended: it is no longer watched, and a stale listing later in this run cannot revive it. */
+  private end(key: string): boolean {
+    this.finishedKeys.add(key);
+    if (!this.watching[key]) return false;
+    delete this.watching[key];
+    return true;
+  }
+
+  private trackFailure(row: RefreshTask, key: string, createdAtMs: number): void {
+    const last = this.failedPaths[row.objectPath];
+    if (last && last.createdAtMs > createdAtMs) return;
+    if (last?.key === key) return;
+    this.failedPaths[row.objectPath] = { key, taskId: row.taskId, objectType: row.objectType, createdAtMs, description: row.description, checkedToMs: createdAtMs };
+  }
+
+  private addBacklog(row: RefreshTask, createdAtMs: number): void {
+    const cls = failureClass(row.description);
+    this.backlog.byDescription[cls] = (this.backlog.byDescription[cls] ?? 0) + 1;
+    this.countBacklog(row.objectType, 1, createdAtMs, createdAtMs);
+  }
+
+  private watch(row: RefreshTask, key: string, createdAtMs: number): void {
+    if (!(KNOWN_STATUSES as readonly string[]).includes(row.status) && !this.unknownStatuses.has(row.status)) {
+      this.unknownStatuses.add(row.status);
+      this.logger.warn({ event: 'unknown-status', status: row.status, taskId: row.taskId }, 'a row has a status this build does not know; it is watched as unfinished');
+    }
+    const was = this.watching[key];
+    if (!was && Object.keys(this.watching).length >= this.maxWatched) {
+      this.notWatched++;
+      return;
+    }
+    this.watching[key] = { task: factsOf(row), createdAtMs, firstSeenMs: was?.firstSeenMs ?? this.ctx.nowMs, checkedAtMs: this.ctx.nowMs };
+  }
+
+  /** Closes the run's decisions: stuck rows not seen this run, pruning, and the summary events. */
+  finish(nowMs = this.ctx.nowMs): Decisions {
+    const edge = nowMs - QUERY_WINDOW_MS;
+    for (const [key, w] of Object.entries(this.watching)) {
+      if (w.createdAtMs < edge) {
+        delete this.watching[key];
+        this.dropped++;
+        continue;
+      }
+      if (!this.observed.has(key) && nowMs - w.createdAtMs > this.ctx.stuckAfterMs && !this.known.has(`stuck:${key}`)) {
+        this.emit({ kind: 'stuck', key: `stuck:${key}`, task: w.task, ageMinutes: Math.floor((nowMs - w.createdAtMs) / 60_000) });
+        this.verdicts.stuck++;
+      }
+    }
+    for (const [p, f] of Object.entries(this.failedPaths)) if (f.createdAtMs < edge) delete this.failedPaths[p];
+    if (this.backlog.count > 0) {
+      const b = this.backlog;
+      this.emit({ kind: 'backlog', key: `backlog:${nowMs}`, count: b.count, byDescription: b.byDescription, byType: b.byType, sinceMs: b.sinceMs, untilMs: b.untilMs });
+    }
+    if (this.legacy.size > 0) {
+      const n = [...this.legacy.values()].reduce((a, b) => a + b, 0);
+      const ids = [...this.legacy.entries()].slice(0, 10).map(([id, c]) => `${id} (${c})`).join(', ');
+      this.emit({ kind: 'notice', key: `notice:legacy:${nowMs}`, code: 'LegacyReported', message: `${n} failed URL(s) under task ids the previous version reported by task id alone are counted, not listed again: ${ids}` });
+    }
+    if (this.notWatched > 0 && !this.known.has('notice:watch-limit')) {
+      this.emit({ kind: 'notice', key: 'notice:watch-limit', code: 'WatchLimit', message: `${this.notWatched} unfinished URL(s) are not watched: the monitor already watches ${this.maxWatched}. A later failure of these is not reported; list them with \`npx vod-refresh-monitor tasks --status Refreshing --type file\`.` });
+      this.logger.error({ event: 'watch-limit', notWatched: this.notWatched, max: this.maxWatched }, 'the watch limit was reached');
+    }
+    return { watching: this.watching, failedPaths: this.failedPaths, events: this.events, verdicts: this.verdicts, dropped: this.dropped };
+  }
+}

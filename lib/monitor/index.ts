@@ -1,0 +1,126 @@
+import type { DeliveryResult } from '../alert/deliver';
+import { renderMessages } from '../alert/render';
+import { StateError, type MonitorState } from '../state/schema';
+import { enqueue, record } from './outbox';
+import { decideStage, deliverStage, loadState, readStage, renderOptionsOf, withRun, type ReadStage } from './stages';
+import { NOTHING_READ, type MonitorDeps, type RunOptions, type RunReport } from './types';
+import { reportStateUnwritable } from './unwritable';
+
+export type { MonitorDeps, RunOptions, RunReport } from './types';
+export { renderOptionsOf } from './stages';
+
+function quietReport(status: 'skipped' | 'duplicate', reason: string, options: RunOptions, health: 'ok' | 'down', startedMs: number, nowMs: number): RunReport {
+  return {
+    status, reason, dryRun: options.dryRun, read: NOTHING_READ, verdicts: {} as RunReport['verdicts'], failures: { new: 0, backlog: 0 }, stuck: 0, recovered: 0,
+    alerts: { messagesSent: 0, delivered: 0, pending: 0, uncertain: 0, dropped: 0 }, health, clockSkewMs: 0, apiCalls: 0, durationMs: nowMs - startedMs,
+  };
+}
+
+/**
+ * One monitoring pass, as its stages: lock -> load -> plan and read (rows decided as they arrive) -> decide ->
+ * enqueue -> save (the outbox is durable before anything is sent) -> deliver -> record -> save. A crash at any
+ * point repeats an alert at worst; none is lost. A dry run takes no lock, changes no file and sends nothing.
+ */
+export async function runMonitor(deps: MonitorDeps, options: RunOptions): Promise<RunReport> {
+  const startedMs = deps.now();
+  try {
+    if (!options.dryRun) {
+      const lock = await deps.store.lock(deps.budget.lockTtlMs, startedMs);
+      if (!lock.held) {
+        deps.logger.warn({ event: 'run-skipped', reason: 'locked', holder: lock.holder }, 'another run holds the state lock; this run does nothing');
+        return quietReport('skipped', 'another run holds the state lock', options, 'ok', startedMs, deps.now());
+      }
+    }
+    try {
+      return await pass(deps, options, startedMs);
+    } finally {
+      if (!options.dryRun) await deps.store.unlock().catch(() => undefined);
+    }
+  } catch (err) {
+    if (err instanceof StateError && err.code === 'StateIo') return reportStateUnwritable(deps, options, err, startedMs);
+    throw err;
+  }
+}
+
+async function pass(deps: MonitorDeps, options: RunOptions, startedMs: number): Promise<RunReport> {
+  const loaded = await loadState(deps, options, startedMs);
+  let state = loaded.state;
+  if (options.triggerTime && state.lastTrigger === options.triggerTime) {
+    deps.logger.info({ event: 'run-skipped', reason: 'duplicate', triggerTime: options.triggerTime }, 'this timer event was already handled');
+    return quietReport('duplicate', `timer event ${options.triggerTime} was already handled`, options, state.health.status, startedMs, deps.now());
+  }
+  const callsBefore = deps.apiCalls();
+  const read = await readStage(deps, state);
+  const decided = await decideStage(deps, state, read, startedMs);
+  state = enqueue(decided.state, decided.events, deps.now());
+  const base = { read, decided: decided.events, loaded, apiCalls: () => deps.apiCalls() - callsBefore, startedMs };
+  if (options.dryRun) {
+    const preview = renderMessages(state.outbox.map((o) => o.event), renderOptionsOf(deps.config, deps.notifier.maxBodyBytes), (m) => deps.notifier.measure(m));
+    return { ...report(deps, state, base, null, options), preview: preview.map((m) => ({ title: m.title, text: m.text })) };
+  }
+  await deps.store.save(state);
+  const delivery = await deliverStage(deps, state);
+  const recorded = record(state, delivery, deps.now());
+  for (const key of recorded.unconfirmed) deps.logger.warn({ event: 'alert-unconfirmed', key }, 'an alert timed out twice; it counts as delivered (it may have arrived twice, or not at all)');
+  for (const key of recorded.dropped) deps.logger.error({ event: 'alert-dropped', key }, 'an alert the robot refused three runs in a row was dropped; a notice says so');
+  state = { ...recorded.state, lastTrigger: options.triggerTime ?? recorded.state.lastTrigger };
+  const r = report(deps, state, base, delivery, options, recorded.dropped.length);
+  state = withRun(state, { atMs: startedMs, durationMs: deps.now() - startedMs, status: r.status, apiCalls: r.apiCalls, newFailures: r.failures.new, pendingAlerts: r.alerts.pending, readComplete: r.read.status === 'complete' });
+  await deps.store.save(state);
+  return r;
+}
+
+interface ReportBase {
+  read: ReadStage;
+  decided: ReadonlyArray<{ kind: string }>;
+  loaded: { migratedFrom: number | null; reset: string | null };
+  apiCalls: () => number;
+  startedMs: number;
+}
+
+function report(deps: MonitorDeps, state: MonitorState, b: ReportBase, delivery: DeliveryResult | null, options: RunOptions, dropped = 0): RunReport {
+  const { result, decisions, plan } = b.read;
+  const outcomes = [...result.ranges.values()];
+  const fresh = result.ranges.get(plan.ranges[0]!);
+  const count = (kind: string) => b.decided.filter((e) => e.kind === kind).length;
+  const degraded = result.status === 'down' || (delivery?.stoppedBy !== null && delivery?.stoppedBy !== undefined);
+  const stateNote = { ...(b.loaded.migratedFrom ? { migratedFrom: b.loaded.migratedFrom } : {}), ...(b.loaded.reset ? { reset: b.loaded.reset } : {}) };
+  return {
+    status: degraded ? 'degraded' : 'ok',
+    dryRun: options.dryRun,
+    read: {
+      status: result.status,
+      mode: `${plan.firstRun ? 'first' : 'incremental'}/${fresh?.mode ?? 'none'}${plan.widened ? '+widened' : ''}${plan.ranges.length > 1 ? `+${plan.ranges.length - 1} older range(s)` : ''}`,
+      settled: result.status === 'complete',
+      rangesPending: state.pendingRanges.length,
+      frontier: state.frontierMs === null ? null : new Date(state.frontierMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      rows: Object.values(decisions.verdicts).reduce((a, n) => a + n, 0),
+      pendingExpected: outcomes.reduce((a, o) => a + o.pendingExpected, 0),
+      pendingFound: outcomes.reduce((a, o) => a + o.pendingFound, 0),
+      lookups: result.watched?.lookups ?? 0,
+      recoveryChecks: result.recoveries?.checked ?? 0,
+      recoveryChecksWaiting: result.recoveries?.waiting ?? 0,
+      throttled: b.read.reader.throttled,
+      ratePerSecond: b.read.pacer.ratePerSecond,
+      countMismatches: b.read.reader.discrepancies.length,
+      ...(result.error ? { error: { code: result.error.code, message: result.error.message } } : {}),
+    },
+    verdicts: decisions.verdicts,
+    failures: { new: count('failed'), backlog: b.decided.filter((e) => e.kind === 'backlog').reduce((a, e) => a + ((e as { count?: number }).count ?? 0), 0) },
+    stuck: count('stuck'),
+    recovered: count('recovered'),
+    alerts: {
+      messagesSent: delivery?.sent ?? 0,
+      delivered: delivery?.delivered.size ?? 0,
+      pending: state.outbox.length,
+      uncertain: delivery?.uncertain.size ?? 0,
+      dropped,
+      ...(delivery?.stoppedBy ? { error: delivery.stoppedBy } : {}),
+    },
+    health: state.health.status,
+    clockSkewMs: b.read.skewMs,
+    apiCalls: b.apiCalls(),
+    durationMs: deps.now() - b.startedMs,
+    ...(Object.keys(stateNote).length ? { state: stateNote } : {}),
+  };
+}

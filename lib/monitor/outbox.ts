@@ -1,0 +1,66 @@
+import type { AlertEvent } from '../alert/model';
+import type { DeliveryResult } from '../alert/deliver';
+import { KEY_TTL_MS } from '../decide/ledger';
+import type { MonitorState } from '../state/schema';
+
+/** How long a notice with a fixed key (a limit reached) stays told. */
+export const NOTICE_TTL_MS = 24 * 3600_000;
+/** A send that timed out may have arrived: after this many, the alert counts as delivered (unconfirmed). */
+export const MAX_UNCERTAIN_SENDS = 2;
+/** Runs in which the robot refused an alert even in short form, before it is dropped and counted. */
+export const MAX_REFUSALS = 3;
+
+/** The one place events join the outbox: decisions return events, and this appends them. */
+export function enqueue(state: MonitorState, events: readonly AlertEvent[], nowMs: number): MonitorState {
+  if (events.length === 0) return state;
+  return { ...state, outbox: [...state.outbox, ...events.map((event) => ({ event, queuedAtMs: nowMs, uncertain: 0, refusals: 0 }))] };
+}
+
+function expiryOf(e: AlertEvent, nowMs: number): number | null {
+  if ('task' in e) {
+    const created = e.task.creationTime ? Date.parse(e.task.creationTime) : NaN;
+    return (Number.isNaN(created) ? nowMs : created) + KEY_TTL_MS;
+  }
+  if (e.kind === 'notice' && !/:\d{10,}$/.test(e.key)) return nowMs + NOTICE_TTL_MS;
+  return null;
+}
+
+/**
+ * Records a delivery: what the robot confirmed leaves the outbox for `reported` (until the API has forgotten its
+ * row); a timed-out send counts against MAX_UNCERTAIN_SENDS; an alert refused even in short form counts against
+ * MAX_REFUSALS, and past it is dropped with a notice that says so. Returns the next state and what was given up.
+ */
+export function record(state: MonitorState, d: Pick<DeliveryResult, 'delivered' | 'uncertain' | 'refused' | 'recentSends'>, nowMs: number): { state: MonitorState; unconfirmed: string[]; dropped: string[] } {
+  const reported = { ...state.reported };
+  const unconfirmed: string[] = [];
+  const dropped: string[] = [];
+  const outbox: MonitorState['outbox'] = [];
+  for (const entry of state.outbox) {
+    const key = entry.event.key;
+    let done = d.delivered.has(key);
+    if (!done && d.uncertain.has(key) && entry.uncertain + 1 >= MAX_UNCERTAIN_SENDS) {
+      done = true;
+      unconfirmed.push(key);
+    }
+    if (done) {
+      const expiry = expiryOf(entry.event, nowMs);
+      if (expiry !== null) reported[key] = expiry;
+      continue;
+    }
+    if (d.refused.has(key) && entry.refusals + 1 >= MAX_REFUSALS) {
+      dropped.push(key);
+      continue;
+    }
+    outbox.push({ ...entry, uncertain: entry.uncertain + (d.uncertain.has(key) ? 1 : 0), refusals: entry.refusals + (d.refused.has(key) ? 1 : 0) });
+  }
+  for (const [key, expires] of Object.entries(reported)) if (expires < nowMs) delete reported[key];
+  const next = { ...state, reported, outbox, recentSends: d.recentSends };
+  if (dropped.length === 0) return { state: next, unconfirmed, dropped };
+  const notice: AlertEvent = {
+    kind: 'notice',
+    key: `notice:dropped:${nowMs}`,
+    code: 'AlertRefused',
+    message: `${dropped.length} alert(s) could not be delivered: the robot refused them ${MAX_REFUSALS} runs in a row, even in short form. They are in the logs (event "alert-dropped").`,
+  };
+  return { state: enqueue(next, [notice], nowMs), unconfirmed, dropped };
+}

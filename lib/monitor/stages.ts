@@ -1,0 +1,134 @@
+import { domainOf, type AlertEvent } from '../alert/model';
+import { deliver, type DeliveryResult } from '../alert/deliver';
+import type { RenderOptions } from '../alert/render';
+import type { Config } from '../config';
+import { blindGap, nextHealth } from '../decide/health';
+import { Ledger, type Decisions } from '../decide/ledger';
+import { readPlanned, type ReadResult } from '../read';
+import { planRead, remainingRanges, windowEdge, type PlannedRange, type ReadPlan } from '../read/plan';
+import { DEFAULT_RETRY } from '../retry';
+import { emptyState, RUNS_KEPT, StateError, type MonitorState } from '../state/schema';
+import { createReader } from '../vod/factory';
+import type { PacerStats } from '../vod/pacer';
+import type { ReaderStats } from '../vod/reader';
+import type { RefreshTask } from '../vod/types';
+import type { MonitorDeps, RunOptions } from './types';
+
+/** Watched rows looked up one by one at most, per run. */
+export const MAX_LOOKUPS = 200;
+/** Failed paths checked for a recovery at most, per run. */
+export const MAX_RECOVERY_CHECKS = 10;
+/** A range of at most this many pages is read whole rather than by Status filters. */
+export const WHOLE_READ_MAX_PAGES = 10;
+
+/** The render options a config implies. */
+export function renderOptionsOf(config: Config, maxBodyBytes: number): RenderOptions {
+  return {
+    monitorName: config.alert.monitorName,
+    keywords: config.alert.keywords,
+    mentions: { atMobiles: config.alert.atMobiles, atUserIds: config.alert.atUserIds, atAllMinFailures: config.alert.atAllMinFailures },
+    maxBodyBytes,
+    failureHint: config.alert.hint,
+    stuckAfterMinutes: Math.round(config.stuckAfterMs / 60_000),
+  };
+}
+
+/** Loads the state. Loading never writes; only a real run (holding the lock) moves a refused file aside. */
+export async function loadState(deps: MonitorDeps, options: RunOptions, nowMs: number): Promise<{ state: MonitorState; migratedFrom: number | null; reset: string | null }> {
+  try {
+    const loaded = await deps.store.load(nowMs);
+    if (loaded?.migratedFrom) deps.logger.warn({ event: 'state-migrated', from: loaded.migratedFrom }, `the state file was written by an earlier version (${loaded.migratedFrom}); converted`);
+    return { state: loaded?.state ?? emptyState(nowMs), migratedFrom: loaded?.migratedFrom ?? null, reset: null };
+  } catch (err) {
+    if (!(err instanceof StateError) || err.code === 'StateIo') throw err;
+    const keptAt = options.dryRun ? null : await deps.store.quarantine(nowMs);
+    deps.logger.error({ event: 'state-refused', code: err.code, keptAt, dryRun: options.dryRun }, `${err.message}; continuing as a first run (only recent failures are listed)`);
+    const event: AlertEvent = { kind: 'state-reset', key: `state-reset:${nowMs}`, reason: err.message, keptAt: keptAt ?? `${deps.store.location} (left in place by a dry run)` };
+    return { state: { ...emptyState(nowMs), outbox: [{ event, queuedAtMs: nowMs, uncertain: 0, refusals: 0 }] }, migratedFrom: null, reset: err.message };
+  }
+}
+
+function wanted(config: Config): (t: RefreshTask) => boolean {
+  const domains = new Set(config.vod.domains);
+  const types = new Set<string>(config.vod.objectTypes);
+  return (t) => (domains.size === 0 || domains.has(domainOf(t.objectPath))) && types.has(t.objectType);
+}
+
+export interface ReadStage {
+  readonly plan: ReadPlan;
+  readonly result: ReadResult;
+  readonly decisions: Decisions;
+  readonly apiNowMs: number;
+  readonly skewMs: number;
+  readonly pacer: Readonly<PacerStats>;
+  readonly reader: ReaderStats;
+}
+
+/** Plans the run's reads and reads, deciding rows as they arrive. */
+export async function readStage(deps: MonitorDeps, state: MonitorState): Promise<ReadStage> {
+  const { config } = deps;
+  const runtime = { now: deps.now, sleep: deps.sleep, random: deps.random, logger: deps.logger };
+  const { reader, clock, pacer } = createReader(deps.api, config.vod, runtime, deps.budget.readUntilMs, state.skewMs, deps.retryPolicy ?? DEFAULT_RETRY);
+  const plan = planRead(state, { apiNowMs: clock.now(), overlapMs: config.vod.overlapMs, firstRunLookbackMs: config.firstRunLookbackMs });
+  const ledger = new Ledger(state, { nowMs: clock.now(), listSinceMs: plan.backlogBeforeMs ?? -Infinity, stuckAfterMs: config.stuckAfterMs, legacyBeforeMs: state.legacyBeforeMs, wanted: wanted(config) }, deps.logger);
+  const settings = { types: config.vod.objectTypes, cheapMaxPages: WHOLE_READ_MAX_PAGES, concurrency: config.vod.concurrency, maxLookups: MAX_LOOKUPS, maxRecoveryChecks: MAX_RECOVERY_CHECKS };
+  const result = await readPlanned(reader, plan, state, ledger, settings, clock.now(), deps.logger);
+  const apiNowMs = clock.now();
+  if (Math.abs(clock.skewMs) > 60_000) deps.logger.warn({ event: 'clock-skew', skewMs: clock.skewMs }, `this machine's clock is ${Math.round(Math.abs(clock.skewMs) / 1000)} s ${clock.skewMs > 0 ? 'behind' : 'ahead of'} the VOD API's; windows are planned on the API's clock`);
+  return { plan, result, decisions: ledger.finish(apiNowMs), apiNowMs, skewMs: clock.skewMs, pacer: pacer.stats, reader: reader.stats };
+}
+
+/** The reading state after this run, and the events its decisions and the monitor's health produce. */
+export async function decideStage(deps: MonitorDeps, state: MonitorState, read: ReadStage, startedMs: number): Promise<{ state: MonitorState; events: AlertEvent[] }> {
+  const { result, plan, decisions } = read;
+  const error = result.error ? { code: result.error.code, message: result.error.message } : null;
+  const health = nextHealth(state.health, result.status, error, startedMs);
+  const cause = deps.lastFailureCause ? await deps.lastFailureCause().catch(() => null) : null;
+  const blind = blindGap(state, result.status, startedMs, deps.config.blindAfterMs, cause);
+  const settled = new Set<PlannedRange>();
+  for (const [r, o] of result.ranges) if (o.settled) settled.add(r);
+  // A settled range whose end was clamped to the API's clock leaves its last seconds to the next new range.
+  const fresh = plan.ranges[0]!;
+  const freshOutcome = result.ranges.get(fresh);
+  const frontierMs = freshOutcome?.settled ? freshOutcome.range.endMs : plan.frontierMs;
+  const outcome = freshOutcome ?? null;
+  const minutes = outcome ? (outcome.range.endMs - outcome.range.startMs) / 60_000 : 0;
+  const next: MonitorState = {
+    ...state,
+    frontierMs,
+    scanned: state.scanned || settled.size > 0,
+    backlogBeforeMs: plan.backlogBeforeMs,
+    pendingRanges: remainingRanges(plan.ranges, settled, result.outOfTime, windowEdge(read.apiNowMs)),
+    watching: decisions.watching,
+    failedPaths: decisions.failedPaths,
+    legacyIds: Object.fromEntries(Object.entries(state.legacyIds).filter(([, exp]) => exp > read.apiNowMs)),
+    health: health.health,
+    lastOkMs: result.status === 'down' ? state.lastOkMs : startedMs,
+    skewMs: read.skewMs,
+    rowsPerMinute: outcome && outcome.total > 0 && minutes > 0 ? outcome.total / minutes : state.rowsPerMinute,
+  };
+  if (!next.scanned) return { state: { ...next, frontierMs: null, pendingRanges: [] }, events: [...decisions.events, ...(health.event ? [health.event] : [])] };
+  const events = [...(blind ? [blind] : []), ...decisions.events, ...(health.event ? [health.event] : [])];
+  return { state: next, events };
+}
+
+/** Sends the outbox to the robot, within the budget. */
+export async function deliverStage(deps: MonitorDeps, state: MonitorState): Promise<DeliveryResult> {
+  return deliver(state.outbox, state.recentSends, {
+    notifier: deps.notifier,
+    logger: deps.logger,
+    now: deps.now,
+    sleep: deps.sleep,
+    random: deps.random,
+    deadlineMs: deps.budget.deliverUntilMs,
+    retryPolicy: deps.retryPolicy ?? DEFAULT_RETRY,
+    maxPerMinute: deps.config.alert.maxPerMinute,
+    sendTimeoutMs: deps.config.alert.timeoutMs,
+    renderOptions: renderOptionsOf(deps.config, deps.notifier.maxBodyBytes),
+  });
+}
+
+/** The run's line in the state's history, kept for `status`. */
+export function withRun(state: MonitorState, run: MonitorState['runs'][number]): MonitorState {
+  return { ...state, runs: [...state.runs, run].slice(-RUNS_KEPT) };
+}

@@ -1,0 +1,73 @@
+import type { Notifier } from '../alert/notifier';
+import type { Budget } from '../budget';
+import type { Config } from '../config';
+import type { Verdict } from '../decide/verdict';
+import type { Runtime } from '../ports';
+import type { ReadStatus } from '../read';
+import type { RetryPolicy } from '../retry';
+import type { StateStore } from '../state/file-store';
+import type { RefreshTaskApi } from '../vod/client';
+
+export interface MonitorDeps extends Runtime {
+  readonly config: Config;
+  readonly api: RefreshTaskApi;
+  /** API calls made so far by `api`. */
+  readonly apiCalls: () => number;
+  readonly store: StateStore;
+  readonly notifier: Notifier;
+  readonly budget: Budget;
+  readonly retryPolicy?: RetryPolicy;
+  /** The last cause the failure handler recorded, if any, for the "was blind" notice. */
+  readonly lastFailureCause?: () => Promise<string | null>;
+}
+
+export interface RunOptions {
+  /** Read and decide; send nothing, change no file, return the messages that would go out. */
+  readonly dryRun: boolean;
+  /** The timer event's triggerTime, to recognise a duplicated timer event; null for other runs (CLI, invoke). */
+  readonly triggerTime: string | null;
+}
+
+/** What one run did; returned by the handler and logged as `run-report`. */
+export interface RunReport {
+  readonly status: 'ok' | 'degraded' | 'skipped' | 'duplicate' | 'failed';
+  readonly dryRun: boolean;
+  readonly reason?: string;
+  readonly read: {
+    readonly status: ReadStatus | 'none';
+    readonly mode: string;
+    /** Every range this run planned was settled. */
+    readonly settled: boolean;
+    /** Ranges left for later runs (this one ran out of time, or could not read). */
+    readonly rangesPending: number;
+    /** ISO time (UTC) up to which reads are planned: every row before it was read, or is in a pending range. */
+    readonly frontier: string | null;
+    readonly rows: number;
+    readonly pendingExpected: number;
+    readonly pendingFound: number;
+    readonly lookups: number;
+    readonly recoveryChecks: number;
+    readonly recoveryChecksWaiting: number;
+    /** `Throttling` answers; the run then slowed down to `ratePerSecond`. */
+    readonly throttled: number;
+    readonly ratePerSecond: number;
+    readonly countMismatches: number;
+    readonly error?: { readonly code: string; readonly message: string };
+  };
+  readonly verdicts: Record<Verdict, number>;
+  readonly failures: { readonly new: number; readonly backlog: number };
+  readonly stuck: number;
+  readonly recovered: number;
+  readonly alerts: { readonly messagesSent: number; readonly delivered: number; readonly pending: number; readonly uncertain: number; readonly dropped: number; readonly error?: { code: string; reason: string } };
+  readonly health: 'ok' | 'down';
+  /** The VOD API's clock minus ours. */
+  readonly clockSkewMs: number;
+  readonly apiCalls: number;
+  readonly durationMs: number;
+  readonly state?: { readonly migratedFrom?: number; readonly reset?: string };
+  /** Dry runs only: the messages that would have been sent. */
+  readonly preview?: Array<{ title: string; text: string }>;
+}
+
+/** The read part of a report for a run that read nothing. */
+export const NOTHING_READ: RunReport['read'] = { status: 'none', mode: 'none', settled: false, rangesPending: 0, frontier: null, rows: 0, pendingExpected: 0, pendingFound: 0, lookups: 0, recoveryChecks: 0, recoveryChecksWaiting: 0, throttled: 0, ratePerSecond: 0, countMismatches: 0 };

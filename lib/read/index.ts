@@ -1,0 +1,81 @@
+import type { Ledger } from '../decide/ledger';
+import type { Logger } from '../ports';
+import type { MonitorState } from '../state/schema';
+import { VodError } from '../vod/errors';
+import type { VodReader } from '../vod/reader';
+import type { ObjectType } from '../vod/types';
+import { windowEdge, type PlannedRange, type ReadPlan } from './plan';
+import { readRange, type RangeOutcome } from './range';
+import { checkRecoveries } from './recovery';
+import { checkWatched, type WatchedCheck } from './watched';
+
+export interface ReadSettings {
+  readonly types: readonly ObjectType[];
+  /** A range of at most this many pages is read whole. */
+  readonly cheapMaxPages: number;
+  readonly concurrency: number;
+  /** Watched rows looked up one by one at most, per run. */
+  readonly maxLookups: number;
+  /** Failed paths checked for a recovery at most, per run. */
+  readonly maxRecoveryChecks: number;
+}
+
+/** How this run's read went: `down` only when the API could not be read at all, or refused for good. */
+export type ReadStatus = 'complete' | 'partial' | 'down';
+
+export interface ReadResult {
+  readonly status: ReadStatus;
+  /** Each planned range read, and how (a range not reached has no entry). */
+  readonly ranges: ReadonlyMap<PlannedRange, RangeOutcome>;
+  /** Ranges the run ran out of time on: cut in two for the next runs. */
+  readonly outOfTime: ReadonlySet<PlannedRange>;
+  readonly watched: WatchedCheck | null;
+  readonly recoveries: { readonly checked: number; readonly waiting: number } | null;
+  /** What stopped the read, when something did. */
+  readonly error: VodError | null;
+}
+
+/**
+ * Runs the plan's reads in order of what they are worth — the new range, the older watched rows, the ranges earlier
+ * runs left, the recovery checks — deciding rows as they arrive. Whatever stops it (the deadline, an error) leaves
+ * what was read decided; a range counts only once it is settled.
+ */
+export async function readPlanned(reader: VodReader, plan: ReadPlan, state: MonitorState, ledger: Ledger, settings: ReadSettings, apiNowMs: number, logger: Logger): Promise<ReadResult> {
+  const ranges = new Map<PlannedRange, RangeOutcome>();
+  const outOfTime = new Set<PlannedRange>();
+  let watched: WatchedCheck | null = null;
+  let recoveries: ReadResult['recoveries'] = null;
+  let current: PlannedRange | null = null;
+  const read = async (r: PlannedRange) => {
+    current = r;
+    ranges.set(r, await readRange(reader, r, { types: settings.types, listSinceMs: r.countOnly ? r.endMs + 1000 : -Infinity, cheapMaxPages: settings.cheapMaxPages, huntBatch: settings.concurrency }, ledger));
+    current = null;
+  };
+  try {
+    const [fresh, ...older] = plan.ranges;
+    if (fresh) await read(fresh);
+    const due = plan.olderWatched.flatMap((k) => {
+      const w = state.watching[k];
+      return w ? [[k, w] as const] : [];
+    });
+    if (due.length) watched = await checkWatched(reader, due, plan.ranges[0]?.startMs ?? apiNowMs, ledger, logger, settings.maxLookups);
+    for (const r of older) await read(r);
+    recoveries = await checkRecoveries(reader, ledger, plan.frontierMs, windowEdge(apiNowMs), settings.maxRecoveryChecks);
+  } catch (err) {
+    // Anything but a classified API error is a bug: it must fail the run loudly, not pass for an unreadable API.
+    if (!(err instanceof VodError)) throw err;
+    const status = classify(err, reader.stats.pages);
+    if (err.code === 'DeadlineReached' && current) outOfTime.add(current);
+    logger[status === 'down' ? 'error' : 'warn']({ event: status === 'down' ? 'read-failed' : 'read-stopped', err: err.toJSON(), pagesRead: reader.stats.pages }, status === 'down' ? `cannot read refresh tasks: ${err.code}` : `the read stopped early (${err.code}); the next run continues`);
+    return { status, ranges, outOfTime, watched, recoveries, error: err };
+  }
+  const settled = plan.ranges.every((r) => ranges.get(r)?.settled);
+  return { status: settled ? 'complete' : 'partial', ranges, outOfTime, watched, recoveries, error: null };
+}
+
+/** A slow run is not a down monitor: only a refusal for good, or errors that kept every call from succeeding. */
+function classify(error: VodError, pagesRead: number): ReadStatus {
+  if (error.code === 'DeadlineReached') return 'partial';
+  if (!error.retryable) return 'down';
+  return pagesRead === 0 ? 'down' : 'partial';
+}

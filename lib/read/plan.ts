@@ -1,0 +1,114 @@
+import type { MonitorState } from '../state/schema';
+import { MAX_PAGE_SIZE, WINDOW_EDGE_MARGIN_MS } from '../vod/params';
+import { QUERY_WINDOW_MS } from '../vod/time';
+
+/** A span of creation times, API clock, whole seconds. */
+export interface Range {
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/** A range to settle; a count-only one (a first run's history) counts its failures instead of listing them. */
+export interface PlannedRange extends Range {
+  readonly countOnly: boolean;
+  /** The range of new rows since the last run (the others are left from earlier runs). */
+  readonly isNew: boolean;
+}
+
+export interface ReadPlan {
+  /** No read has settled a range yet: first-run rules. */
+  readonly firstRun: boolean;
+  /** The ranges to settle, in the order they are worth reading: new rows first, then older pending ones, newest first. */
+  readonly ranges: readonly PlannedRange[];
+  /** The end of the new range: every row created before it is read, or in a range still pending. */
+  readonly frontierMs: number;
+  /** Failures created before this (and not watched) are counted, not listed. */
+  readonly backlogBeforeMs: number | null;
+  /** The new range starts earlier than new rows do, to cover watched rows in one cheap read. */
+  readonly widened: boolean;
+  /** Watched rows created before the new range, checked by a Refreshing listing and lookups. */
+  readonly olderWatched: string[];
+}
+
+export interface PlanInput {
+  /** Now on the API's clock. */
+  readonly apiNowMs: number;
+  readonly overlapMs: number;
+  readonly firstRunLookbackMs: number;
+}
+
+/** The oldest StartTime the API accepts at `apiNowMs`, with a margin larger than any skew a signed call survives. */
+export function windowEdge(apiNowMs: number): number {
+  return Math.ceil((apiNowMs - QUERY_WINDOW_MS + WINDOW_EDGE_MARGIN_MS) / 1000) * 1000;
+}
+
+const second = (ms: number) => Math.floor(ms / 1000) * 1000;
+
+/**
+ * Chooses what this run reads. The new range runs from the frontier (less the overlap, for rows the API lists
+ * late) to now. A first run splits the 3-day window in two: the lookback, whose failures are listed, read first;
+ * the history before it, whose failures are only counted. Ranges an earlier run could not settle are read after the
+ * new one, newest first, so progress is kept across runs and the newest failures never wait. When few rows are
+ * expected, the new range is widened to the oldest watched row, so a quiet run stays one call.
+ */
+export function planRead(state: MonitorState, input: PlanInput): ReadPlan {
+  const edge = windowEdge(input.apiNowMs);
+  const endMs = second(input.apiNowMs - 1000);
+  const firstRun = !state.scanned;
+  const kept = (r: Range) => r.endMs > edge;
+  const clamp = <R extends Range>(r: R): R => ({ ...r, startMs: Math.max(edge, r.startMs) });
+  let ranges: PlannedRange[];
+  let backlogBeforeMs = state.backlogBeforeMs;
+  if (firstRun) {
+    const listSince = Math.max(edge + 1000, second(endMs - input.firstRunLookbackMs));
+    backlogBeforeMs = listSince;
+    ranges = [
+      { startMs: listSince, endMs, countOnly: false, isNew: true },
+      ...(listSince - 1000 > edge ? [{ startMs: edge, endMs: listSince - 1000, countOnly: true, isNew: false }] : []),
+    ];
+  } else {
+    const start = Math.max(edge, second(Math.min(state.frontierMs ?? edge, endMs - 1000) - input.overlapMs));
+    const older = state.pendingRanges.filter(kept).map((r) => ({ ...clamp(r), isNew: false })).reverse();
+    ranges = [{ startMs: start, endMs, countOnly: false, isNew: true }, ...older];
+  }
+  const fresh = ranges[0]!;
+  const watched = Object.entries(state.watching).filter(([, w]) => w.createdAtMs < fresh.startMs);
+  let widened = false;
+  if (!firstRun && ranges.length === 1 && watched.length > 0 && state.rowsPerMinute !== null) {
+    const wideStart = Math.max(edge, second(Math.min(...watched.map(([, w]) => w.createdAtMs)) - 1000));
+    if (state.rowsPerMinute * ((endMs - wideStart) / 60_000) <= MAX_PAGE_SIZE / 2) {
+      ranges = [{ ...fresh, startMs: wideStart }];
+      widened = true;
+    }
+  }
+  const newStart = ranges[0]!.startMs;
+  const olderWatched = Object.entries(state.watching)
+    .filter(([, w]) => w.createdAtMs < newStart)
+    .map(([k]) => k);
+  return { firstRun, ranges, frontierMs: endMs, backlogBeforeMs, widened, olderWatched };
+}
+
+/**
+ * The ranges left for later runs: the planned ones this run did not settle (one it ran out of time on is cut in
+ * two, so each later attempt has less to do), merged where they touch, oldest first.
+ */
+export function remainingRanges(planned: readonly PlannedRange[], settled: ReadonlySet<PlannedRange>, outOfTime: ReadonlySet<PlannedRange>, edgeMs: number): MonitorState['pendingRanges'] {
+  const left: Array<{ startMs: number; endMs: number; countOnly: boolean }> = [];
+  for (const r of planned) {
+    if (settled.has(r) || r.endMs <= edgeMs) continue;
+    const startMs = Math.max(edgeMs, r.startMs);
+    const mid = second(startMs + (r.endMs - startMs) / 2);
+    if (outOfTime.has(r) && mid - startMs >= 60_000) left.push({ startMs, endMs: mid, countOnly: r.countOnly }, { startMs: mid + 1000, endMs: r.endMs, countOnly: r.countOnly });
+    else left.push({ startMs, endMs: r.endMs, countOnly: r.countOnly });
+  }
+  left.sort((a, b) => a.startMs - b.startMs);
+  // Only overlapping ranges are merged (a new range overlaps the last pending one by the overlap): the halves of a
+  // split only touch, and stay apart.
+  const merged: typeof left = [];
+  for (const r of left) {
+    const last = merged.at(-1);
+    if (last && last.countOnly === r.countOnly && r.startMs <= last.endMs) merged[merged.length - 1] = { ...last, endMs: Math.max(last.endMs, r.endMs) };
+    else merged.push(r);
+  }
+  return merged;
+}

@@ -1,0 +1,124 @@
+import type { Ledger } from '../decide/ledger';
+import { rowKey } from '../identity';
+import { MAX_PAGE_SIZE } from '../vod/params';
+import type { ListQuery, VodReader } from '../vod/reader';
+import { isTerminal, OBJECT_TYPES, type ObjectType, type RefreshTask, type TaskPage } from '../vod/types';
+import type { Range } from './plan';
+
+export interface RangeOptions {
+  /** The configured types: only these are listed and watched. */
+  readonly types: readonly ObjectType[];
+  /** Failures created before this are counted, not listed. */
+  readonly listSinceMs: number;
+  /** A range of at most this many pages is read whole; a larger one by Status filters. */
+  readonly cheapMaxPages: number;
+  /** Pages read at once while looking for Pending rows. */
+  readonly huntBatch: number;
+}
+
+/** What reading a range established. */
+export interface RangeOutcome {
+  /** Every unfinished row of the range is known (watched): the frontier may move to `range.endMs`. */
+  readonly settled: boolean;
+  readonly mode: 'whole' | 'filtered' | 'none';
+  /** The range as read: its end is never later than the API's own clock. */
+  readonly range: Range;
+  readonly rows: number;
+  /** Rows in the range, by the API's count (page 1). */
+  readonly total: number;
+  readonly pendingExpected: number;
+  readonly pendingFound: number;
+}
+
+const pages = (n: number) => Math.max(1, Math.ceil(n / MAX_PAGE_SIZE));
+const window = (r: Range): ListQuery => ({ startTime: new Date(r.startMs), endTime: new Date(r.endMs) });
+const isPending = (t: RefreshTask) => !isTerminal(t.status) && t.status !== 'Refreshing';
+
+/**
+ * Reads one range at the lowest cost that still misses nothing. Page 1 (all rows) gives the count: a small range is
+ * read whole. A large one is read by Status filter, per type, in an order that makes the Pending count safe:
+ * Complete counts, then Refreshing rows (watched), then Failed rows (decided; those before `listSinceMs` only
+ * counted). `Pending` is not a filter, so Pending = all − Complete − Failed − (Refreshing not since Failed); a row
+ * that moves on between two calls can only make that number larger, never hide a Pending row. When it is above
+ * zero, pages of all rows are read until that many Pending rows are found. Throws what stopped the reading (the
+ * rows read so far are already decided).
+ */
+export async function readRange(reader: VodReader, planned: Range, opts: RangeOptions, ledger: Ledger): Promise<RangeOutcome> {
+  let range = planned;
+  /** The window page 1 was read with: the other pages of a whole read must use the same one. */
+  let queried = planned;
+  let first = await reader.page({ ...window(range), pageNumber: 1, pageSize: MAX_PAGE_SIZE });
+  const apiEnd = first.serverDateMs === null ? range.endMs : Math.floor((first.serverDateMs - 1000) / 1000) * 1000;
+  if (apiEnd <= range.startMs) return { settled: false, mode: 'none', range, rows: 0, total: 0, pendingExpected: 0, pendingFound: 0 };
+  if (apiEnd < range.endMs - 2000) {
+    // Our clock ran ahead of the API's: read (and settle) only what the API can already hold.
+    range = { startMs: range.startMs, endMs: apiEnd };
+    queried = range;
+    first = await reader.page({ ...window(range), pageNumber: 1, pageSize: MAX_PAGE_SIZE });
+  } else if (apiEnd < range.endMs) range = { startMs: range.startMs, endMs: apiEnd };
+  ledger.observe(first.tasks);
+  if (pages(first.totalCount) <= opts.cheapMaxPages) {
+    const r = await reader.list(window(queried), (rows) => ledger.observe(rows), first);
+    ledger.coverRecoveries(range.startMs, range.endMs);
+    return { settled: true, mode: 'whole', range, rows: r.seen, total: first.totalCount, pendingExpected: 0, pendingFound: 0 };
+  }
+  return readFiltered(reader, range, first, opts, ledger);
+}
+
+async function readFiltered(reader: VodReader, range: Range, first: TaskPage, opts: RangeOptions, ledger: Ledger): Promise<RangeOutcome> {
+  const q = window(range);
+  const allTypes = opts.types.length === OBJECT_TYPES.length;
+  const countTypes = allTypes ? OBJECT_TYPES : opts.types;
+  const complete = await Promise.all(countTypes.map((t) => reader.count({ ...q, objectType: t, status: 'Complete' })));
+  const totals = allTypes ? [first.totalCount] : await Promise.all(opts.types.map((t) => reader.count({ ...q, objectType: t })));
+  const refreshing = new Set<string>();
+  await Promise.all(
+    opts.types.map((t) =>
+      reader.list({ ...q, objectType: t, status: 'Refreshing' }, (rows) => {
+        for (const r of rows) refreshing.add(rowKey(r.taskId, r.objectPath));
+        ledger.observe(rows);
+      }),
+    ),
+  );
+  const failed = new Set<string>();
+  const failedCounts = await Promise.all(opts.types.map((t) => readFailures(reader, range, t, opts.listSinceMs, ledger, failed)));
+  const stillRefreshing = [...refreshing].filter((k) => !failed.has(k)).length;
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const expected = Math.max(0, sum(totals) - sum(complete) - sum(failedCounts) - stillRefreshing);
+  const rows = first.tasks.length + refreshing.size + failed.size;
+  if (expected === 0) return { settled: true, mode: 'filtered', range, rows, total: first.totalCount, pendingExpected: 0, pendingFound: 0 };
+  const hunt = await huntPending(reader, range, expected, opts, ledger);
+  if (hunt.exhausted) ledger.coverRecoveries(range.startMs, range.endMs);
+  return { settled: true, mode: 'filtered', range, rows: rows + hunt.rows, total: first.totalCount, pendingExpected: expected, pendingFound: hunt.found };
+}
+
+/** The Failed rows of one type: listed from `listSinceMs`, counted before it. Returns how many there are. */
+async function readFailures(reader: VodReader, range: Range, objectType: ObjectType, listSinceMs: number, ledger: Ledger, keys: Set<string>): Promise<number> {
+  const feed = (rows: RefreshTask[]) => {
+    for (const r of rows) keys.add(rowKey(r.taskId, r.objectPath));
+    ledger.observe(rows);
+  };
+  if (listSinceMs <= range.startMs) return (await reader.list({ ...window(range), objectType, status: 'Failed' }, feed)).total;
+  const listed = listSinceMs > range.endMs ? 0 : (await reader.list({ ...window({ startMs: listSinceMs, endMs: range.endMs }), objectType, status: 'Failed' }, feed)).total;
+  // Disjoint whole seconds: a row on the boundary is not counted twice.
+  const older = { startMs: range.startMs, endMs: Math.min(range.endMs, listSinceMs - 1000) };
+  const counted = older.endMs > older.startMs ? await reader.count({ ...window(older), objectType, status: 'Failed' }) : 0;
+  ledger.countBacklog(objectType, counted, older.startMs, older.endMs);
+  return listed + counted;
+}
+
+/** Reads pages of all rows until `expected` Pending rows of the configured types are found, or the range ends. */
+async function huntPending(reader: VodReader, range: Range, expected: number, opts: RangeOptions, ledger: Ledger): Promise<{ found: number; rows: number; exhausted: boolean }> {
+  const found = new Set<string>();
+  let rows = 0;
+  for (let next = 1; ; next += opts.huntBatch) {
+    const batch = await Promise.all(Array.from({ length: opts.huntBatch }, (_, i) => reader.page({ ...window(range), pageNumber: next + i, pageSize: MAX_PAGE_SIZE })));
+    for (const p of batch) {
+      rows += p.tasks.length;
+      ledger.observe(p.tasks);
+      for (const t of p.tasks) if (isPending(t) && (opts.types as readonly string[]).includes(t.objectType)) found.add(rowKey(t.taskId, t.objectPath));
+    }
+    if (found.size >= expected) return { found: found.size, rows, exhausted: false };
+    if (batch.some((p) => p.tasks.length + p.skipped.length < MAX_PAGE_SIZE)) return { found: found.size, rows, exhausted: true };
+  }
+}

@@ -1,0 +1,29 @@
+import type { Ledger } from '../decide/ledger';
+import type { VodReader } from '../vod/reader';
+import { OBJECT_TYPES } from '../vod/types';
+
+/**
+ * Checks failed paths for a later Complete row where this run did not read every Complete row (a range read by
+ * Status filter): one call per path (`ObjectPath` + `Status=Complete`), the least recently checked first, at most
+ * `max` a run. A Complete row found is decided as a recovery. Returns how many paths still wait.
+ */
+export async function checkRecoveries(reader: VodReader, ledger: Ledger, endMs: number, edgeMs: number, max: number): Promise<{ checked: number; waiting: number }> {
+  const lagging = ledger
+    .failures()
+    .filter(([, f]) => f.checkedToMs < endMs)
+    .sort(([, a], [, b]) => a.checkedToMs - b.checkedToMs);
+  const now = lagging.slice(0, max);
+  await Promise.all(
+    now.map(async ([path, f]) => {
+      const startMs = Math.max(edgeMs, Math.floor(f.createdAtMs / 1000) * 1000);
+      if (!(OBJECT_TYPES as readonly string[]).includes(f.objectType) || startMs >= endMs) {
+        ledger.recoveryChecked(path, endMs);
+        return;
+      }
+      const page = await reader.page({ objectPath: path, objectType: f.objectType, status: 'Complete', startTime: new Date(startMs), endTime: new Date(endMs), pageNumber: 1, pageSize: 1 });
+      if (page.tasks.length) ledger.observe(page.tasks);
+      ledger.recoveryChecked(path, endMs);
+    }),
+  );
+  return { checked: now.length, waiting: lagging.length - now.length };
+}

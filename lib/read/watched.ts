@@ -1,0 +1,96 @@
+import type { Ledger } from '../decide/ledger';
+import { rowKey } from '../identity';
+import type { Logger } from '../ports';
+import type { WatchedRow } from '../state/schema';
+import { VodError } from '../vod/errors';
+import { MAX_PAGE_SIZE } from '../vod/params';
+import type { VodReader } from '../vod/reader';
+import { OBJECT_TYPES, type RefreshTask } from '../vod/types';
+
+export interface WatchedCheck {
+  /** Rows looked up one by one. */
+  readonly lookups: number;
+  /** Rows whose lookup the API refused even by ObjectPath: they stay watched and are tried again. */
+  readonly unreadable: number;
+  /** Rows left for a later run (Pending rows beyond this run's share, oldest-checked first). */
+  readonly deferred: number;
+}
+
+/**
+ * Checks watched rows created before the open range. Refreshing rows of a type are re-listed with one Status
+ * filter over their span; the ones no longer Refreshing, and the Pending ones (Pending is not a filter), are looked
+ * up: by (TaskId, ObjectPath), or by TaskId when several rows of one id are due (one lookup, paged, serves them
+ * all). A lookup the API refuses falls back to ObjectPath; a row that still cannot be read stays watched and never
+ * blocks the run.
+ */
+export async function checkWatched(
+  reader: VodReader,
+  rows: ReadonlyArray<readonly [string, WatchedRow]>,
+  beforeMs: number,
+  ledger: Ledger,
+  logger: Logger,
+  maxLookups: number,
+): Promise<WatchedCheck> {
+  const due = rows.filter(([k]) => !ledger.seen(k));
+  const candidates: Array<readonly [string, WatchedRow]> = due.filter(([, w]) => w.task.status !== 'Refreshing' || !(OBJECT_TYPES as readonly string[]).includes(w.task.objectType));
+  for (const type of OBJECT_TYPES) {
+    const refreshing = due.filter(([, w]) => w.task.status === 'Refreshing' && w.task.objectType === type);
+    if (refreshing.length === 0) continue;
+    const startMs = Math.floor((Math.min(...refreshing.map(([, w]) => w.createdAtMs)) - 1000) / 1000) * 1000;
+    const endMs = Math.max(startMs + 1000, Math.floor(beforeMs / 1000) * 1000);
+    await reader.list({ startTime: new Date(startMs), endTime: new Date(endMs), objectType: type, status: 'Refreshing' }, (found) => ledger.observe(found));
+    candidates.push(...refreshing.filter(([k]) => !ledger.seen(k)));
+  }
+  candidates.sort(([, a], [, b]) => a.checkedAtMs - b.checkedAtMs);
+  const now = candidates.slice(0, maxLookups);
+  const byTask = new Map<string, Array<readonly [string, WatchedRow]>>();
+  for (const c of now) byTask.set(c[1].task.taskId, [...(byTask.get(c[1].task.taskId) ?? []), c]);
+  let lookups = 0;
+  let unreadable = 0;
+  for (const [taskId, group] of byTask) {
+    const wanted = new Set(group.map(([k]) => k));
+    const feed = (found: RefreshTask[]) => ledger.observe(found.filter((r) => wanted.has(rowKey(r.taskId, r.objectPath))));
+    let refused = false;
+    try {
+      lookups += await lookUp(reader, taskId, group, feed);
+    } catch (err) {
+      if (!(err instanceof VodError) || err.retryable || err.code === 'DeadlineReached') throw err;
+      logger.warn({ event: 'lookup-refused', taskId, code: err.code }, 'a TaskId lookup was refused; looking the rows up by ObjectPath');
+      for (const [k, w] of group) {
+        try {
+          const p = await reader.page({ objectPath: w.task.objectPath, pageNumber: 1, pageSize: MAX_PAGE_SIZE });
+          feed(p.tasks.filter((r) => r.taskId === taskId));
+          lookups++;
+        } catch (inner) {
+          if (!(inner instanceof VodError) || inner.retryable || inner.code === 'DeadlineReached') throw inner;
+          unreadable++;
+          refused = true;
+          ledger.checked(k);
+          logger.warn({ event: 'lookup-unreadable', rowKey: k, code: inner.code }, 'a watched row cannot be looked up; it stays watched');
+        }
+      }
+    }
+    if (!refused) for (const [k] of group) if (!ledger.seen(k)) ledger.vanished(k);
+  }
+  return { lookups, unreadable, deferred: candidates.length - now.length };
+}
+
+/** Looks up the rows of one task id; returns the calls made. */
+async function lookUp(reader: VodReader, taskId: string, group: ReadonlyArray<readonly [string, WatchedRow]>, feed: (rows: RefreshTask[]) => void): Promise<number> {
+  if (group.length === 1) {
+    const p = await reader.page({ taskId, objectPath: group[0]![1].task.objectPath, pageNumber: 1, pageSize: MAX_PAGE_SIZE });
+    feed(p.tasks);
+    return 1;
+  }
+  const first = await reader.page({ taskId, pageNumber: 1, pageSize: MAX_PAGE_SIZE });
+  feed(first.tasks);
+  const morePages = Math.ceil(first.totalCount / MAX_PAGE_SIZE) - 1;
+  if (morePages <= 0) return 1;
+  if (morePages <= group.length) {
+    const r = await reader.list({ taskId }, feed, first);
+    return r.pages;
+  }
+  // A huge merged id with few rows due: exact lookups cost less than paging through it.
+  for (const [, w] of group) feed((await reader.page({ taskId, objectPath: w.task.objectPath, pageNumber: 1, pageSize: MAX_PAGE_SIZE })).tasks);
+  return 1 + group.length;
+}

@@ -1,0 +1,109 @@
+import * as v from 'valibot';
+import { alertEventSchema, dict, taskFactsSchema, type AlertEvent } from '../alert/model';
+import { rowKey } from '../identity';
+import { emptyState, STATE_VERSION, StateError, stateSchema, type MonitorState } from './schema';
+
+/** The state written by v1 builds, which keyed everything by TaskId alone. */
+const v1Schema = v.object({
+  version: v.literal(1),
+  watermarkMs: v.nullable(v.number()),
+  reported: dict(v.number()),
+  watching: dict(v.object({ task: taskFactsSchema, createdAtMs: v.number() })),
+  failedPaths: dict(v.object({ taskId: v.string(), createdAtMs: v.number(), description: v.nullable(v.string()) })),
+  outbox: v.array(v.object({ event: v.unknown(), queuedAtMs: v.number() })),
+  health: v.object({ status: v.picklist(['ok', 'down']), sinceMs: v.number(), code: v.nullable(v.string()), message: v.nullable(v.string()) }),
+  recentSends: v.array(v.number()),
+  lastTrigger: v.nullable(v.string()),
+  lastRun: v.nullable(v.object({ atMs: v.number(), complete: v.boolean(), apiCalls: v.number() })),
+});
+type V1 = v.InferOutput<typeof v1Schema>;
+
+/** A v1 outbox event under its v2 key: a row's identity is (TaskId, ObjectPath) now. */
+function rekey(raw: unknown): AlertEvent {
+  const old = v.parse(alertEventSchema, normalizeV1Event(raw));
+  if (old.kind === 'failed' || old.kind === 'stuck') return { ...old, key: `${old.kind}:${rowKey(old.task.taskId, old.task.objectPath)}` };
+  if (old.kind === 'recovered') return { ...old, key: `recovered:${rowKey(old.failedTaskId, old.task.objectPath)}` };
+  return old;
+}
+
+/** v1's backlog event had no `byType`. */
+function normalizeV1Event(raw: unknown): unknown {
+  if (raw && typeof raw === 'object' && (raw as { kind?: unknown }).kind === 'backlog' && !('byType' in raw)) return { ...raw, byType: {} };
+  return raw;
+}
+
+/**
+ * Converts a v1 state. Nothing already reported is reported again and nothing waiting in the outbox is lost: a v1
+ * `failed:<TaskId>` key becomes the key of its row where the v1 state still names the row's URL (its latest failure
+ * per path); where it does not, the task id is kept in `legacyIds`, and every failed row of that id created before
+ * the migration counts as reported (v1 reported one of them and did not say which).
+ */
+export function migrateV1(v1: V1, nowMs: number): MonitorState {
+  const base = emptyState(nowMs);
+  const pathOfFailure = new Map(Object.entries(v1.failedPaths).map(([path, f]) => [f.taskId, path] as const));
+  const reported: Record<string, number> = {};
+  const legacyIds: Record<string, number> = {};
+  for (const [key, expires] of Object.entries(v1.reported)) {
+    const [kind, taskId] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+    if (kind !== 'failed') continue; // stuck and recovered keys of v1 only guarded tasks v1 no longer watches
+    const path = pathOfFailure.get(taskId);
+    if (path !== undefined) reported[`failed:${rowKey(taskId, path)}`] = expires;
+    else legacyIds[taskId] = expires;
+  }
+  const watching: MonitorState['watching'] = {};
+  for (const w of Object.values(v1.watching)) {
+    watching[rowKey(w.task.taskId, w.task.objectPath)] = { task: w.task, createdAtMs: w.createdAtMs, firstSeenMs: w.createdAtMs, checkedAtMs: v1.lastRun?.atMs ?? w.createdAtMs };
+  }
+  const outbox = v1.outbox.map((o) => ({ event: rekey(o.event), queuedAtMs: o.queuedAtMs, uncertain: 0, refusals: 0 }));
+  const typeOf = new Map(outbox.flatMap((o) => ('task' in o.event ? [[o.event.task.taskId, o.event.task.objectType] as const] : [])));
+  const failedPaths: MonitorState['failedPaths'] = {};
+  for (const [path, f] of Object.entries(v1.failedPaths)) {
+    failedPaths[path] = { key: rowKey(f.taskId, path), taskId: f.taskId, objectType: typeOf.get(f.taskId) ?? 'file', createdAtMs: f.createdAtMs, description: f.description, checkedToMs: v1.watermarkMs ?? f.createdAtMs };
+  }
+  return {
+    ...base,
+    frontierMs: v1.watermarkMs,
+    scanned: v1.watermarkMs !== null,
+    watching,
+    failedPaths,
+    reported,
+    legacyIds,
+    legacyBeforeMs: Object.keys(legacyIds).length ? (v1.watermarkMs ?? nowMs) : null,
+    outbox,
+    health: v1.health,
+    recentSends: v1.recentSends,
+    lastTrigger: v1.lastTrigger,
+    lastOkMs: v1.lastRun?.complete ? v1.lastRun.atMs : null,
+    runs: v1.lastRun ? [{ atMs: v1.lastRun.atMs, durationMs: 0, status: v1.lastRun.complete ? 'ok' : 'degraded', apiCalls: v1.lastRun.apiCalls, newFailures: 0, pendingAlerts: v1.outbox.length, readComplete: v1.lastRun.complete }] : [],
+  };
+}
+
+/** Parses and checks a state document of this version or of v1 (migrated); anything else is a StateError. */
+export function parseState(text: string, nowMs: number): { state: MonitorState; migratedFrom: number | null } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new StateError('StateCorrupt', `the state file is not JSON (${text.length} bytes; truncated write?)`);
+  }
+  const version = (raw as { version?: unknown } | null)?.version;
+  if (version === 1) {
+    const old = v.safeParse(v1Schema, raw);
+    if (!old.success) throw corrupt(1, old.issues[0]);
+    try {
+      return { state: migrateV1(old.output, nowMs), migratedFrom: 1 };
+    } catch (err) {
+      throw new StateError('StateCorrupt', `the version 1 state file could not be converted: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  if (version !== STATE_VERSION) {
+    throw new StateError('StateVersionUnknown', `the state file has version ${JSON.stringify(version)}; this build reads versions 1 and ${STATE_VERSION}`);
+  }
+  const parsed = v.safeParse(stateSchema, raw);
+  if (!parsed.success) throw corrupt(STATE_VERSION, parsed.issues[0]);
+  return { state: parsed.output, migratedFrom: null };
+}
+
+function corrupt(version: number, issue: v.BaseIssue<unknown>): StateError {
+  return new StateError('StateCorrupt', `the state file does not match version ${version}: ${v.getDotPath(issue) ?? '(root)'}: ${issue.message}`);
+}
