@@ -1,6 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenLoopback, readBody, sendJson, type LoopbackServer } from '../http';
+import { safeEqual } from '../shared/safe-equal';
 
 /** A robot the simulator hosts, with its security settings. */
 export interface SimRobot {
@@ -10,6 +11,8 @@ export interface SimRobot {
   /** At least one must appear in the message. */
   keywords?: string[];
   disabled?: boolean;
+  /** Content the robot refuses, as DingTalk's moderation does (430101-430104: unsafe link, text, image, content). */
+  refuse?: Array<{ contains: string; errcode: number; errmsg?: string }>;
 }
 
 /** One scripted failure, consumed by the next request. */
@@ -17,6 +20,8 @@ export type RobotFault =
   | { kind: 'errcode'; errcode: number; errmsg?: string }
   | { kind: 'status'; status: number }
   | { kind: 'slow'; ms: number }
+  /** Accepts the message, then answers only after `ms` (a client that gave up may still have been delivered). */
+  | { kind: 'slow-reply'; ms: number }
   | { kind: 'down' };
 
 /** A message the robot accepted. */
@@ -62,12 +67,6 @@ export const MAX_BODY_BYTES = 20_000;
 const WINDOW_MS = 3600_000;
 const THROTTLE_MS = 10 * 60_000;
 const MSG_TYPES = new Set(['text', 'markdown', 'link', 'actionCard', 'feedCard']);
-
-function sameSign(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 /** Starts a DingTalk custom robot on 127.0.0.1 that checks what DingTalk checks. */
 export async function startDingTalkSim(options: DingTalkSimOptions = {}): Promise<DingTalkSim> {
@@ -126,7 +125,7 @@ export async function startDingTalkSim(options: DingTalkSimOptions = {}): Promis
       if (!/^\d{13}$/.test(ts) || Math.abs(now() - Number(ts)) > WINDOW_MS) return reply(res, 310000, 'invalid timestamp');
       const expected = createHmac('sha256', robot.secret).update(`${ts}\n${robot.secret}`).digest('base64');
       // searchParams has already decoded the sign once, as DingTalk does: a twice-encoded sign fails here.
-      if (!sameSign(expected, sign)) return reply(res, 310000, 'sign not match');
+      if (!safeEqual(expected, sign)) return reply(res, 310000, 'sign not match');
     }
     if (raw.length > MAX_BODY_BYTES) return reply(res, 460101, 'message too long, exceed 20000 bytes');
     let body: AcceptedMessage['body'];
@@ -142,6 +141,8 @@ export async function startDingTalkSim(options: DingTalkSimOptions = {}): Promis
     if (body.msgtype === 'text' && typeof body.text?.content !== 'string') return reply(res, 40035, 'param error: text.content');
     const content = JSON.stringify(body.markdown ?? body.text ?? body);
     if (robot.keywords?.length && !robot.keywords.some((k) => content.includes(k))) return reply(res, 310000, 'keywords not in content');
+    const refused = robot.refuse?.find((r) => content.includes(r.contains));
+    if (refused) return reply(res, refused.errcode, refused.errmsg ?? '含有不合适的文本');
     const t = now();
     const until = throttledUntil.get(token) ?? 0;
     if (t < until) return reply(res, 130101, 'send too fast, exceed 20 times per minute');
@@ -155,6 +156,7 @@ export async function startDingTalkSim(options: DingTalkSimOptions = {}): Promis
     const message = { atMs: t, accessToken: token, bytes: raw.length, body };
     accepted.push(message);
     if (sim.beforeReply) await sim.beforeReply(message);
+    if (fault?.kind === 'slow-reply') await new Promise((r) => setTimeout(r, fault.ms));
     if (res.destroyed) return;
     return reply(res, 0, 'ok');
   }

@@ -1,9 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { percentEncode } from '../shared/encoding';
 
-/** RFC 3986 percent-encoding as the RPC signature V1 defines it (space %20, `*` %2A, `~` kept). */
-export function percentEncode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
+export { percentEncode };
 
 /** The canonical query string: every parameter but Signature, sorted by name, encoded, joined with `&`. */
 export function canonicalQuery(params: Record<string, string>): string {
