@@ -34,7 +34,7 @@ export const schema = v.object({
   VOD_REQUEST_TIMEOUT_MS: int(5000, 200, 60_000, '200-60000; also never past the run\'s read deadline'),
   VOD_SCAN_OVERLAP_SECONDS: int(300, 0, 3600, '0-3600; re-read before the frontier, for rows the API lists late'),
   VOD_HTTP_METHOD: oneOf(['GET', 'POST'] as const, 'GET'),
-  VOD_MAX_PAGES: variable({ default: '(unused)', accepts: 'accepted and ignored: reads are bounded by the run\'s time, not a page count' }, (value) => value ?? null),
+  VOD_MAX_PAGES: variable({ default: '(unused)', accepts: 'accepted and ignored: reads are bounded by the run\'s time, not a page count' }, (value) => (value === undefined || value.trim() === '' ? null : value)),
   STUCK_AFTER_MINUTES: int(30, 1, 24 * 60),
   FIRST_RUN_LOOKBACK_MINUTES: int(60, 0, 3 * 24 * 60, '0-4320; never less than the overlap'),
   BLIND_AFTER_MINUTES: int(15, 6, 24 * 60, '6-1440; a run finding the last good run longer ago says the monitor was blind'),

@@ -32,7 +32,7 @@ export interface PacerStats {
 export interface Pacer {
   /** Runs `fn` with the timeout it must keep; rejects with DeadlineError when it may not start. */
   run<T>(fn: (timeoutMs: number) => Promise<T>): Promise<T>;
-  /** Halves the rate for the rest of the run (at most once per spacing interval). */
+  /** Halves the rate for the rest of the run (at most once a second, or once per spacing interval when slower). */
   slowDown(): void;
   readonly stats: Readonly<PacerStats>;
 }
@@ -102,7 +102,7 @@ export function createPacer(options: PacerOptions): Pacer {
     },
     slowDown() {
       const t = now();
-      if (t - lastSlowDown < interval()) return;
+      if (t - lastSlowDown < Math.max(1000, interval())) return;
       lastSlowDown = t;
       stats.ratePerSecond = Math.max(MIN_RATE, stats.ratePerSecond / 2);
       stats.slowDowns++;

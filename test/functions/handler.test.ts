@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { seededRandom } from '../../sim/random';
 import { seedHistory } from '../../sim/vod/store';
-import { startWorld } from '../helpers/world';
+import { shown, startWorld } from '../helpers/world';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -12,141 +13,132 @@ afterEach(async () => {
   await world?.close();
 });
 
-const failedIds = (w: World, sinceMs = 0) => w.vod.store.all().filter((t) => t.Status === 'Failed' && Date.parse(t.CreationTime) >= sinceMs).map((t) => t.TaskId);
-
 describe('the built handler over successive timer runs', () => {
-  it('on a first run lists the last hour of failures and counts the older ones', async () => {
+  it('on a first run lists the last hour of failures URL by URL and counts the older ones', async () => {
     world = await startWorld();
     const now = world.clock.now();
-    seedHistory(world.vod.store, { nowMs: now, count: 600, random: seededRandom(5), failureRate: 0.05 });
-    for (let i = 0; i < 4; i++) world.vod.store.add({ ObjectPath: `http://video.example.com/recent/${i}.mp4`, creationMs: now - (10 + i) * MIN, Status: 'Failed', Description: 'Origin Timeout' });
-    const recent = failedIds(world, now - HOUR);
-    const older = failedIds(world).filter((id) => !recent.includes(id));
+    seedHistory(world.vod.store, { nowMs: now, count: 3000, random: seededRandom(5), failureRate: 0.05, unfinishedRate: 0 });
+    const all = world.vod.store.all();
+    const recent = all.filter((t) => t.Status === 'Failed' && Date.parse(t.CreationTime) >= now - HOUR + 60_000).map(shown);
+    const older = all.filter((t) => t.Status === 'Failed' && Date.parse(t.CreationTime) < now - HOUR - 60_000).length;
     const report = await world.run();
-    expect(report).toMatchObject({ status: 'ok', failures: { new: recent.length, backlog: older.length }, alerts: { messagesSent: 1, pending: 0 } });
-    expect(report.tasksScanned).toBe(world.vod.store.size);
-    expect(world.listedTaskIds().sort()).toEqual([...recent].sort());
-    const text = world.ding.accepted[0]!.body.markdown!.text;
-    expect(text).toContain(`${older.length} earlier failures`);
-    expect(text).toContain('@13800000000');
-    expect(world.ding.accepted[0]!.body.at?.atMobiles).toEqual(['13800000000']);
+    expect(report).toMatchObject({ status: 'ok', read: { status: 'complete' }, alerts: { pending: 0 } });
+    expect(new Set(world.listed())).toEqual(new Set(recent));
+    expect(world.listed()).toHaveLength(recent.length);
+    const backlog = (report.failures as { backlog: number }).backlog;
+    expect(backlog).toBeGreaterThanOrEqual(older);
+    expect(world.texts()[0]).toContain(`${backlog} earlier failures`);
   });
 
-  it('reports every failure exactly once across runs, catches a late failure, a stuck task and a recovery; a quiet run is one call', async () => {
+  it('reports each failed URL of a 200-URL batch once, a late failure in it once, and its hung URL once as stuck', async () => {
+    world = await startWorld();
+    await world.run();
+    world.clock.advance(5 * MIN);
+    const urls = Array.from({ length: 200 }, (_, i) => `http://video.example.com/cms/${i}.mp4`);
+    const { rows, taskIds } = world.vod.store.submit({ urls, kind: 'file', atMs: world.clock.now() - 60_000 });
+    expect(taskIds).toHaveLength(1);
+    for (const i of [3, 50, 120]) world.vod.store.updateRow(taskIds[0]!, urls[i]!, { Status: 'Failed', Description: 'Origin Timeout' });
+    for (const r of rows.slice(150)) world.vod.store.updateRow(r.TaskId, r.ObjectPath, { Status: 'Complete' });
+    world.vod.store.updateRow(taskIds[0]!, urls[199]!, { Status: 'Pending' });
+    await world.run();
+    expect(world.listed().sort()).toEqual([3, 50, 120].map((i) => shown(rows[i]!)).sort());
+    for (const r of rows.slice(0, 150)) if (![3, 50, 120].includes(rows.indexOf(r))) world.vod.store.updateRow(r.TaskId, r.ObjectPath, { Status: 'Complete' });
+    world.vod.store.updateRow(taskIds[0]!, urls[7]!, { Status: 'Failed', Description: 'Internal Error' });
+    for (let i = 0; i < 8; i++) {
+      world.clock.advance(5 * MIN);
+      await world.run();
+    }
+    expect(world.listed().sort()).toEqual([3, 7, 50, 120].map((i) => shown(rows[i]!)).sort());
+    expect(world.listed('stuck')).toEqual([shown(rows[199]!)]);
+    expect(world.texts().join('\n')).toContain(`TaskId ${taskIds[0]}`);
+  });
+
+  it('reports every failure once across runs, catches a late failure, a stuck row and a recovery; a quiet run is one call', async () => {
     world = await startWorld();
     const t0 = world.clock.now();
     seedHistory(world.vod.store, { nowMs: t0, count: 300, random: seededRandom(9), failureRate: 0, unfinishedRate: 0 });
     await world.run();
     expect(world.ding.accepted).toHaveLength(0);
-
-    // tick 1: two new failures, one task that will fail late, one that will hang
     world.clock.advance(5 * MIN);
     let now = world.clock.now();
     const f1 = world.vod.store.add({ ObjectPath: 'http://video.example.com/a.mp4', creationMs: now - 60_000, Status: 'Failed', Description: 'Origin Timeout' });
     const f2 = world.vod.store.add({ ObjectPath: 'http://vod.example.cn/b.mp4', creationMs: now - 50_000, Status: 'Failed', Description: 'Origin Return StatusCode 5XX' });
-    const late = world.vod.store.add({ ObjectPath: 'http://video.example.com/late.mp4', creationMs: now - 40_000, Status: 'Refreshing', Process: '10%' });
+    const late = world.vod.store.add({ ObjectPath: 'http://video.example.com/late.mp4', creationMs: now - 40_000, Status: 'Refreshing' });
     const hang = world.vod.store.add({ ObjectPath: 'http://video.example.com/hang/', ObjectType: 'directory', creationMs: now - 30_000, Status: 'Pending' });
     world.vod.resetStats();
-    const r1 = await world.run();
-    expect(r1).toMatchObject({ failures: { new: 2 }, stuck: 0, apiCalls: 1 });
-    expect(world.listedTaskIds().sort()).toEqual([f1.TaskId, f2.TaskId].sort());
-
-    // ticks 2..12: quiet runs, one API call each; the hung task becomes stuck after 30 minutes, once
+    expect(await world.run()).toMatchObject({ failures: { new: 2 }, stuck: 0, apiCalls: 1 });
     const calls: number[] = [];
     for (let i = 0; i < 10; i++) {
       world.clock.advance(5 * MIN);
       world.vod.resetStats();
-      const r = await world.run();
+      await world.run();
       calls.push(world.vod.stats.requests);
-      expect(r.apiCalls).toBe(world.vod.stats.requests);
     }
     expect(calls.every((c) => c === 1)).toBe(true);
-    const stuckMsgs = world.ding.accepted.filter((m) => m.body.markdown!.text.includes('Stuck for more than 30 minutes'));
-    expect(stuckMsgs).toHaveLength(1);
-    expect(stuckMsgs[0]!.body.markdown!.text).toContain(`TaskId ${hang.TaskId}`);
-
-    // the Refreshing task fails 55 minutes after it was created
     world.clock.advance(5 * MIN);
     now = world.clock.now();
-    expect(now - Date.parse(late.CreationTime)).toBeGreaterThan(50 * MIN);
     world.vod.store.update(late.TaskId, { Status: 'Failed', Description: 'Internal Error' });
-    // and a.mp4 is refreshed again and completes
     const again = world.vod.store.add({ ObjectPath: f1.ObjectPath, creationMs: now - 20_000, Status: 'Complete' });
-    world.vod.resetStats();
-    const r2 = await world.run();
-    expect(r2).toMatchObject({ failures: { new: 1 }, recovered: 1, apiCalls: 1 });
-    const last = world.ding.accepted.at(-1)!.body.markdown!.text;
-    expect(last).toContain(`TaskId ${late.TaskId}`);
-    expect(last).toContain('Recovered: 1');
-    expect(last).toContain(`TaskId ${again.TaskId}`);
-
-    // later runs repeat nothing
-    const before = world.ding.accepted.length;
+    expect(await world.run()).toMatchObject({ failures: { new: 1 }, recovered: 1 });
     for (let i = 0; i < 3; i++) {
       world.clock.advance(5 * MIN);
       await world.run();
     }
-    expect(world.ding.accepted).toHaveLength(before);
-    expect(world.listedTaskIds().sort()).toEqual([f1.TaskId, f2.TaskId, late.TaskId].sort());
-    // both unfinished tasks passed 30 minutes; each was reported stuck once
-    expect(world.sectionTaskIds('Stuck').sort()).toEqual([hang.TaskId, late.TaskId].sort());
-    expect(world.sectionTaskIds('Recovered')).toEqual([again.TaskId]);
+    expect(world.listed().sort()).toEqual([f1, f2, late].map(shown).sort());
+    expect(world.listed('stuck').sort()).toEqual([hang, late].map(shown).sort());
+    expect(world.listed('recovered')).toEqual([shown(again)]);
   });
 
-  it('a dry run sends nothing, writes no state and returns the message it would send', async () => {
+  it('a dry run sends nothing, writes no file and returns the message it would send', async () => {
     world = await startWorld();
     world.vod.store.add({ ObjectPath: 'http://video.example.com/x.mp4', creationMs: world.clock.now() - MIN, Status: 'Failed', Description: 'Origin Timeout' });
     const report = await world.run('{"dryRun": true}');
     expect(report).toMatchObject({ dryRun: true, failures: { new: 1 }, alerts: { messagesSent: 0, pending: 1 } });
     expect((report.preview as Array<{ text: string }>)[0]!.text).toContain('Origin Timeout');
     expect(world.ding.accepted).toHaveLength(0);
-    expect(existsSync(world.stateFile)).toBe(false);
+    expect(readdirSync(world.dir)).toEqual([]);
   });
 
   it('handles the same timer event twice only once', async () => {
     world = await startWorld();
     world.vod.store.add({ ObjectPath: 'http://video.example.com/x.mp4', creationMs: world.clock.now() - MIN, Status: 'Failed' });
     const at = '2026-11-28T04:00:00Z';
-    const r1 = await world.run('', at);
-    const r2 = await world.run('', at);
-    expect(r1.status).toBe('ok');
-    expect(r2.status).toBe('duplicate');
+    expect((await world.run('', at)).status).toBe('ok');
+    expect((await world.run('', at)).status).toBe('duplicate');
     expect(world.ding.accepted).toHaveLength(1);
   });
 
-  it('keeps a corrupt state file aside, says so clearly, and does not flood on-call', async () => {
+  it('a dry run leaves a corrupt state file in place; the next real run keeps it aside and says so, without a flood', async () => {
     world = await startWorld();
     const now = world.clock.now();
     for (let i = 0; i < 30; i++) world.vod.store.add({ ObjectPath: `http://video.example.com/old/${i}.mp4`, creationMs: now - 2 * 24 * HOUR + i * MIN, Status: 'Failed' });
     world.vod.store.add({ ObjectPath: 'http://video.example.com/new.mp4', creationMs: now - MIN, Status: 'Failed' });
-    writeFileSync(world.stateFile, '{"version":1,"watermarkMs":12');
-    const report = await world.run();
-    expect(report.stateError).toMatch(/not JSON/);
+    writeFileSync(world.stateFile, '{"version":2,"frontierMs":12');
+    const dry = await world.run('{"dryRun": true}');
+    expect(dry.state).toMatchObject({ reset: expect.stringMatching(/not JSON/) });
+    expect(readdirSync(world.dir)).toEqual(['state.json']);
+    await world.run();
     const kept = readdirSync(world.dir).filter((f) => f.includes('.bad-'));
     expect(kept).toHaveLength(1);
-    expect(readFileSync(`${world.dir}/${kept[0]}`, 'utf8')).toBe('{"version":1,"watermarkMs":12');
-    const text = world.ding.accepted[0]!.body.markdown!.text;
-    expect(text).toContain('The state file could not be read');
-    expect(text).toContain('30 earlier failures');
-    expect(world.listedTaskIds()).toHaveLength(1);
-    expect(world.sink.records().some((r) => r.event === 'state-refused' && r.level === 'error')).toBe(true);
+    expect(readFileSync(path.join(world.dir, kept[0]!), 'utf8')).toBe('{"version":2,"frontierMs":12');
+    expect(world.texts()[0]).toContain('The state file could not be read');
+    expect(world.texts()[0]).toContain('30 earlier failures');
+    expect(world.listed()).toHaveLength(1);
   });
 
-  it('refuses a future-version state file the same way', async () => {
+  it('reads a state file written by v1 and reports nothing twice, delivering what it left waiting', async () => {
     world = await startWorld();
-    writeFileSync(world.stateFile, JSON.stringify({ version: 99 }));
-    const report = await world.run();
-    expect(report.stateError).toMatch(/version 99/);
-  });
-
-  it('logs at the configured level', async () => {
-    world = await startWorld({ env: { LOG_LEVEL: 'warn' } });
+    const v1 = JSON.parse(readFileSync(path.join(__dirname, '../fixtures/state-v1.json'), 'utf8'));
+    for (const [p, f] of Object.entries(v1.failedPaths as Record<string, { taskId: string; createdAtMs: number; description: string }>)) {
+      world.vod.store.add({ TaskId: f.taskId, ObjectPath: p, creationMs: world.clock.now() - 20 * MIN, Status: 'Failed', Description: f.description, ObjectType: p.endsWith('.m3u8') ? 'preload' : 'file' });
+    }
+    writeFileSync(world.stateFile, JSON.stringify({ ...v1, watermarkMs: world.clock.now() - 10 * MIN, lastRun: { ...v1.lastRun, atMs: world.clock.now() - 10 * MIN } }));
+    const r = await world.run();
+    expect(r.state).toEqual({ migratedFrom: 1 });
+    expect(world.listed()).toEqual(['700100004 http∶//media.example.net/v1/c.m3u8']);
+    world.clock.advance(5 * MIN);
     await world.run();
-    expect(world.sink.records().filter((r) => r.level === 'info')).toEqual([]);
-    world.vod.faults.queue.push({ kind: 'throttle' });
-    world.clock.advance(MIN);
-    await world.run();
-    expect(world.sink.records().some((r) => r.level === 'warn' && r.event === 'vod-retry')).toBe(true);
+    expect(world.ding.accepted).toHaveLength(1);
   });
 
   it('fails with a clear error naming a bad variable', async () => {
@@ -159,18 +151,51 @@ describe('the built handler over successive timer runs', () => {
   it('alerts once when the API cannot be read and once when it can again', async () => {
     world = await startWorld();
     await world.run();
-    world.vod.accounts.find((a) => a.accessKeyId.startsWith('STS.'))!.state = 'suspended';
+    const sts = world.vod.accounts.find((a) => a.accessKeyId.startsWith('STS.'))!;
+    sts.state = 'suspended';
     for (let i = 0; i < 3; i++) {
       world.clock.advance(5 * MIN);
-      const r = await world.run();
-      expect(r).toMatchObject({ status: 'degraded', health: 'down' });
+      expect(await world.run()).toMatchObject({ status: 'degraded', health: 'down' });
     }
-    world.vod.accounts.find((a) => a.accessKeyId.startsWith('STS.'))!.state = 'ok';
+    sts.state = 'ok';
     world.clock.advance(5 * MIN);
     await world.run();
-    const texts = world.ding.accepted.map((m) => m.body.markdown!.text);
+    const texts = world.texts();
     expect(texts.filter((t) => t.includes('cannot read refresh tasks'))).toHaveLength(1);
     expect(texts.filter((t) => t.includes('reads refresh tasks again'))).toHaveLength(1);
-    expect(texts[0]).toContain('OperationDenied.Suspended');
+    expect(texts[0]).toContain('top up the account');
+  });
+
+  it('says for how long it was blind when its last good run is too long ago', async () => {
+    world = await startWorld();
+    await world.run();
+    world.clock.advance(47 * MIN);
+    const f = world.fail('http://video.example.com/during-the-gap.mp4', 20 * MIN);
+    await world.run();
+    expect(world.texts()[0]).toContain('The monitor was blind for 47 min');
+    expect(world.listed()).toEqual([f]);
+  });
+
+  it('answers {"status": true} from the saved state, changing nothing', async () => {
+    world = await startWorld();
+    await world.run();
+    const before = readFileSync(world.stateFile, 'utf8');
+    const s = await world.run('{"status": true}');
+    expect(s).toMatchObject({ found: true, problem: null, pendingAlerts: 0, health: { status: 'ok' } });
+    expect((s.runs as unknown[]).length).toBe(1);
+    expect(readFileSync(world.stateFile, 'utf8')).toBe(before);
+    expect(existsSync(`${world.stateFile}.lock`)).toBe(false);
+  });
+
+  it('a state location that cannot be written is loud: one alert that says so, and a true log', async () => {
+    world = await startWorld();
+    const blocker = path.join(world.dir, 'not-a-dir');
+    writeFileSync(blocker, 'x');
+    world.env.STATE_FILE = path.join(blocker, 'state.json');
+    const r = await world.run();
+    expect(r).toMatchObject({ status: 'failed', health: 'down' });
+    expect(world.texts()[0]).toContain('cannot use its state');
+    const line = world.sink.records().find((x) => x.event === 'state-unwritable')!;
+    expect(line.msg).toMatch(/keeps no alert/);
   });
 });

@@ -1,7 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startDingTalkSim, DEFAULT_ROBOT } from '../../sim/dingtalk/server';
+import { inert } from '../../lib/alert/escape';
+import { DEFAULT_ROBOT, startDingTalkSim } from '../../sim/dingtalk/server';
 import { DEFAULT_ACCOUNT, startVodSim } from '../../sim/vod/server';
 import { logSink } from './sink';
 
@@ -22,6 +23,34 @@ export function movableClock(startMs = Date.now()) {
 
 type Handler = (event: unknown, context: unknown) => Promise<Record<string, unknown>>;
 
+/** How a row appears in a message: its task id and its URL as rendered. */
+export const shown = (row: { TaskId: string; ObjectPath: string }) => `${row.TaskId} ${inert(row.ObjectPath)}`;
+
+/**
+ * The rows listed in a section of the messages, with repeats: `failed` (sections "<Description>: N failed"),
+ * `stuck` or `recovered`. Each as `<TaskId> <URL as rendered>`.
+ */
+export function listedRows(texts: readonly string[], section: 'failed' | 'stuck' | 'recovered'): string[] {
+  const heading = { failed: /^[^\n]*: \d+ failed/, stuck: /^Stuck for more than/, recovered: /^Recovered:/ }[section];
+  const out: string[] = [];
+  for (const text of texts) {
+    for (const part of text.split('\n#### ').slice(1)) {
+      if (!heading.test(part)) continue;
+      let task: string | null = null;
+      for (const line of part.split('\n')) {
+        const head = /^- TaskId (\S+) · /.exec(line);
+        if (head) {
+          task = head[1]!;
+          continue;
+        }
+        if (task && line.startsWith('  ') && !line.startsWith('  … and')) out.push(`${task} ${line.trim().replace(/ · .*$/, '')}`);
+        if (!line.startsWith('  ') && !head) task = null;
+      }
+    }
+  }
+  return out;
+}
+
 /** Both simulators, a state file in a temp folder, and the built handler wired to them. */
 export async function startWorld(options: { env?: Record<string, string | undefined>; seed?: number } = {}) {
   const clock = movableClock();
@@ -40,10 +69,10 @@ export async function startWorld(options: { env?: Record<string, string | undefi
     STATE_FILE: stateFile,
     ...options.env,
   };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const built = require('../../dist/index.js') as { createHandler: (o: unknown) => Handler; handler: Handler };
+  const built = require('../../dist/index.js') as { createHandler: (o: unknown) => Handler; createWatchdog: (o: unknown) => Handler };
   const handler = built.createHandler({ env, now: clock.now, logDestination: sink.stream });
   let tick = 0;
+  const texts = () => ding.accepted.map((m) => m.body.markdown?.text ?? '');
   return {
     clock,
     vod,
@@ -59,28 +88,15 @@ export async function startWorld(options: { env?: Record<string, string | undefi
       const event = Buffer.from(JSON.stringify({ triggerTime: triggerTime ?? new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'), triggerName: 'every-5-minutes', payload: payload ?? '' }));
       return handler(event, { requestId: `req-${tick}`, credentials: FC_CREDENTIALS, function: { name: 'vod-refresh-monitor', handler: 'index.handler', memory: 128, timeout: timeoutSec }, region: 'cn-shanghai', accountId: '1234' });
     },
-    /** Adds a failed task created `agoMs` before now. */
-    fail(path: string, agoMs = 30_000, description = 'Origin Timeout'): string {
-      return vod.store.add({ ObjectPath: path, creationMs: clock.now() - agoMs, Status: 'Failed', Description: description }).TaskId;
+    /** Adds a failed row created `agoMs` before now; returns how the messages show it. */
+    fail(objectPath: string, agoMs = 30_000, description = 'Origin Timeout', taskId?: string): string {
+      return shown(vod.store.add({ ObjectPath: objectPath, creationMs: clock.now() - agoMs, Status: 'Failed', Description: description, ...(taskId ? { TaskId: taskId } : {}) }));
     },
-    /** The TaskIds listed as failed in accepted messages, with repeats. */
-    listedTaskIds(): string[] {
-      return ding.accepted.flatMap((m) =>
-        (m.body.markdown?.text ?? '')
-          .split('\n#### ')
-          .filter((section) => /^[^\n]*: \d+ failed/.test(section))
-          .flatMap((section) => [...section.matchAll(/TaskId (\d+)/g)].map((x) => x[1]!)),
-      );
+    /** The rows listed as failed in accepted messages, with repeats. */
+    listed(section: 'failed' | 'stuck' | 'recovered' = 'failed'): string[] {
+      return listedRows(texts(), section);
     },
-    /** TaskIds in a message section whose heading starts with `heading`. */
-    sectionTaskIds(heading: string): string[] {
-      return ding.accepted.flatMap((m) =>
-        (m.body.markdown?.text ?? '')
-          .split('\n#### ')
-          .filter((section) => section.startsWith(heading))
-          .flatMap((section) => [...section.matchAll(/^  \S+ · TaskId (\d+)/gm)].map((x) => x[1]!)),
-      );
-    },
+    texts,
     async close() {
       await vod.close();
       await ding.close();

@@ -1,4 +1,4 @@
-import { startWorld } from '../helpers/world';
+import { shown, startWorld } from '../helpers/world';
 
 type World = Awaited<ReturnType<typeof startWorld>>;
 let world: World;
@@ -36,7 +36,8 @@ describe('hostile API pages through the whole pipeline', () => {
     expect(text.split('\n').filter((l) => l.startsWith('#'))).toHaveLength(4);
     expect(text).not.toMatch(/\u0007|\u202e|@all|\[click\]|evil\.example\)/);
     expect(m.body.at).toEqual({ atMobiles: ['13800000000'], atUserIds: [], isAtAll: false });
-    expect(world.listedTaskIds().sort()).toEqual(['900000001', '900000002']);
+    expect(world.listed().map((x) => x.split(' ')[0]).sort()).toEqual(['900000001', '900000002']);
+    expect(world.listed()).toContain(shown({ TaskId: '900000002', ObjectPath: 'http://视频.example.com/路径/\u0007bell.mp4' }));
   });
 
   it.each([

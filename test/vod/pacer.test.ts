@@ -62,7 +62,7 @@ describe('the pacer', () => {
     expect(max).toBe(3);
   });
 
-  it('halves its rate after Throttling, at most once per interval, and says so', () => {
+  it('halves its rate after Throttling, at most once a second, and says so', () => {
     const clock = fakeClock(0);
     const pacer = createPacer({ concurrency: 1, ratePerSecond: 8, deadlineMs: 1e9, requestTimeoutMs: 1000, now: clock.now, sleep: clock.sleep });
     pacer.slowDown();
