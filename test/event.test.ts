@@ -4,7 +4,7 @@ import { parseTimerEvent } from '../lib/event';
 describe('parseTimerEvent', () => {
   it('reads a Function Compute timer event Buffer', () => {
     const ev = Buffer.from(JSON.stringify({ triggerTime: '2023-12-26T07:49:00Z', triggerName: 'timer-trigger', payload: '{"dryRun":true}' }));
-    expect(parseTimerEvent(ev)).toEqual({ triggerTime: '2023-12-26T07:49:00Z', triggerName: 'timer-trigger', dryRun: true, problems: [] });
+    expect(parseTimerEvent(ev)).toEqual({ triggerTime: '2023-12-26T07:49:00Z', triggerName: 'timer-trigger', dryRun: true, status: false, problems: [] });
   });
 
   it.each([

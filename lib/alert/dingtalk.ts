@@ -28,9 +28,10 @@ export function bodyBytes(m: Pick<RenderedMessage, 'title' | 'text' | 'atMobiles
   return Buffer.byteLength(JSON.stringify(dingTalkBody(m)), 'utf8');
 }
 
-/** The plain-words cause of a `310000` security failure, from DingTalk's errmsg. */
-export function securityCause(errmsg: string): string {
+/** The plain-words cause of a `310000` security failure, from DingTalk's errmsg and whether the message was signed. */
+export function securityCause(errmsg: string, signed = true): string {
   const m = errmsg.toLowerCase();
+  if (!signed && (m.includes('sign') || m.includes('timestamp'))) return "the robot requires signing (加签) and nothing was signed: set DINGTALK_SECRET to the robot's SEC... secret";
   if (m.includes('keyword')) return "the message lacks the robot's keyword: set DINGTALK_KEYWORDS to the keyword(s) in the robot's security settings";
   if (m.includes('timestamp')) return "the signing timestamp is more than an hour off DingTalk's clock: check the clock of the machine";
   if (m.includes('sign')) return "the signature does not match: DINGTALK_SECRET is not the robot's signing secret (SEC...)";
@@ -51,7 +52,7 @@ const CONFIG: Record<number, string> = {
 };
 
 /** Classifies a DingTalk reply: an HTTP 200 with errcode other than 0 is a failure. */
-export function classifyDingTalkReply(status: number, json: unknown): SendResult {
+export function classifyDingTalkReply(status: number, json: unknown, signed = true): SendResult {
   if (status >= 500 || status === 429) return { ok: false, kind: 'retryable', code: `http-${status}`, reason: `the robot answered HTTP ${status}` };
   const body = (json ?? {}) as { errcode?: unknown; errmsg?: unknown };
   const errmsg = typeof body.errmsg === 'string' ? body.errmsg.slice(0, 200) : '';
@@ -62,9 +63,10 @@ export function classifyDingTalkReply(status: number, json: unknown): SendResult
   if (code === 0) return { ok: true };
   if (code === 130101 || code === 410100) return { ok: false, kind: 'rate-limited', code: String(code), reason: 'DingTalk says the robot sends too fast (over 20 messages a minute); it is throttled for 10 minutes' };
   if (code === -1) return { ok: false, kind: 'retryable', code: '-1', reason: 'DingTalk is busy' };
-  if (code === 310000) return { ok: false, kind: 'config', code: '310000', reason: securityCause(errmsg) };
+  if (code === 310000) return { ok: false, kind: 'config', code: '310000', reason: securityCause(errmsg, signed) };
   const config = CONFIG[code];
   if (config) return { ok: false, kind: 'config', code: String(code), reason: config };
+  if (code === 460101 || code === 101002) return { ok: false, kind: 'content', code: String(code), reason: 'the message is over 20,000 bytes' };
   if (CONTENT_CODES.has(code)) return { ok: false, kind: 'content', code: String(code), reason: `DingTalk refused the message's content: ${errmsg || 'no errmsg'}` };
   // An errcode this build does not know: taken for a refusal of this message, so the others still go out.
   return { ok: false, kind: 'content', code: String(code), reason: `DingTalk refused the message: ${errmsg || 'no errmsg'}` };
@@ -90,6 +92,6 @@ export class DingTalkNotifier implements Notifier {
     const url = signedWebhookUrl(this.options.webhook, this.options.secret, this.options.now());
     const out = await postJson(url, dingTalkBody(message), timeoutMs);
     if ('ok' in out) return out;
-    return classifyDingTalkReply(out.status, out.json);
+    return classifyDingTalkReply(out.status, out.json, Boolean(this.options.secret));
   }
 }

@@ -122,6 +122,12 @@ export class Ledger {
     if (f) this.failedPaths[objectPath] = { ...f, checkedToMs: Math.max(f.checkedToMs, toMs) };
   }
 
+  /** A watched row seen this run, and still neither Refreshing nor ended (Pending, or a status this build does not know). */
+  pendingNow(key: string): boolean {
+    const w = this.watching[key];
+    return this.observed.has(key) && w !== undefined && w.task.status !== 'Refreshing';
+  }
+
   /** The watched rows this run has seen. */
   seen(key: string): boolean {
     return this.observed.has(key);

@@ -90,7 +90,7 @@ function report(deps: MonitorDeps, state: MonitorState, b: ReportBase, delivery:
     dryRun: options.dryRun,
     read: {
       status: result.status,
-      mode: `${plan.firstRun ? 'first' : 'incremental'}/${fresh?.mode ?? 'none'}${plan.widened ? '+widened' : ''}${plan.ranges.length > 1 ? `+${plan.ranges.length - 1} older range(s)` : ''}`,
+      mode: `${plan.firstRun ? 'first' : 'incremental'}/${fresh?.mode ?? 'none'}${plan.widenTo !== null && fresh?.range.startMs === plan.widenTo ? '+widened' : ''}${plan.ranges.length > 1 ? `+${plan.ranges.length - 1} older range(s)` : ''}`,
       settled: result.status === 'complete',
       rangesPending: state.pendingRanges.length,
       frontier: state.frontierMs === null ? null : new Date(state.frontierMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),

@@ -16,8 +16,8 @@ import type { MonitorDeps, RunOptions } from './types';
 
 /** Watched rows looked up one by one at most, per run. */
 export const MAX_LOOKUPS = 200;
-/** Failed paths checked for a recovery at most, per run. */
-export const MAX_RECOVERY_CHECKS = 10;
+/** Failed paths checked for a recovery at most, per run (recoveries are good news: they may wait for quieter runs). */
+export const MAX_RECOVERY_CHECKS = 3;
 /** A range of at most this many pages is read whole rather than by Status filters. */
 export const WHOLE_READ_MAX_PAGES = 10;
 
@@ -107,7 +107,8 @@ export async function decideStage(deps: MonitorDeps, state: MonitorState, read: 
     skewMs: read.skewMs,
     rowsPerMinute: outcome && outcome.total > 0 && minutes > 0 ? outcome.total / minutes : state.rowsPerMinute,
   };
-  if (!next.scanned) return { state: { ...next, frontierMs: null, pendingRanges: [] }, events: [...decisions.events, ...(health.event ? [health.event] : [])] };
+  // A first run that did not finish counts its history again next time: no backlog notice until it is settled.
+  if (!next.scanned) return { state: { ...next, frontierMs: null, pendingRanges: [] }, events: [...decisions.events.filter((e) => e.kind !== 'backlog'), ...(health.event ? [health.event] : [])] };
   const events = [...(blind ? [blind] : []), ...decisions.events, ...(health.event ? [health.event] : [])];
   return { state: next, events };
 }

@@ -1,13 +1,13 @@
 import type { Ledger } from '../decide/ledger';
 import type { Logger } from '../ports';
-import type { MonitorState } from '../state/schema';
+import type { MonitorState, WatchedRow } from '../state/schema';
 import { VodError } from '../vod/errors';
 import type { VodReader } from '../vod/reader';
 import type { ObjectType } from '../vod/types';
 import { windowEdge, type PlannedRange, type ReadPlan } from './plan';
-import { readRange, type RangeOutcome } from './range';
+import { readRange, type RangeOptions, type RangeOutcome } from './range';
 import { checkRecoveries } from './recovery';
-import { checkWatched, type WatchedCheck } from './watched';
+import { checkWatched, lookUpRows, type WatchedCheck } from './watched';
 
 export interface ReadSettings {
   readonly types: readonly ObjectType[];
@@ -46,21 +46,44 @@ export async function readPlanned(reader: VodReader, plan: ReadPlan, state: Moni
   let watched: WatchedCheck | null = null;
   let recoveries: ReadResult['recoveries'] = null;
   let current: PlannedRange | null = null;
-  const read = async (r: PlannedRange) => {
+  const read = async (r: PlannedRange, extra: Partial<RangeOptions> = {}) => {
     current = r;
-    ranges.set(r, await readRange(reader, r, { types: settings.types, listSinceMs: r.countOnly ? r.endMs + 1000 : -Infinity, cheapMaxPages: settings.cheapMaxPages, huntBatch: settings.concurrency }, ledger));
+    const knownPending = Object.entries(state.watching).filter(([, w]) => w.createdAtMs >= r.startMs && w.createdAtMs <= r.endMs && w.task.status !== 'Refreshing');
+    const options = {
+      types: settings.types,
+      listSinceMs: r.countOnly ? r.endMs + 1000 : (r.listSinceMs ?? -Infinity),
+      cheapMaxPages: settings.cheapMaxPages,
+      huntBatch: settings.concurrency,
+      followApiClock: r.isNew && !r.countOnly,
+      knownPending,
+      confirm: (rows: ReadonlyArray<readonly [string, WatchedRow]>) => lookUpRows(reader, rows, ledger, logger),
+      ...extra,
+    };
+    const outcome = await readRange(reader, r, options, ledger);
     current = null;
+    return outcome;
   };
   try {
     const [fresh, ...older] = plan.ranges;
-    if (fresh) await read(fresh);
-    const due = plan.olderWatched.flatMap((k) => {
+    let covered = false;
+    if (fresh && plan.widenTo !== null) {
+      // Tried first: one page that covers the new rows and every watched row, or nothing.
+      const wide = await read({ ...fresh, startMs: plan.widenTo }, { giveUpOverPages: 1 });
+      if (wide.mode !== 'none') {
+        ranges.set(fresh, wide);
+        covered = true;
+      }
+    }
+    if (fresh && !covered) ranges.set(fresh, await read(fresh));
+    const due = (covered ? [] : plan.olderWatched).flatMap((k) => {
       const w = state.watching[k];
       return w ? [[k, w] as const] : [];
     });
     if (due.length) watched = await checkWatched(reader, due, plan.ranges[0]?.startMs ?? apiNowMs, ledger, logger, settings.maxLookups);
-    for (const r of older) await read(r);
-    recoveries = await checkRecoveries(reader, ledger, plan.frontierMs, windowEdge(apiNowMs), settings.maxRecoveryChecks);
+    for (const r of older) ranges.set(r, await read(r));
+    // Recoveries are good news: a busy run (its new rows read by Status filter) checks one path, a quiet one a few.
+    const busy = fresh !== undefined && ranges.get(fresh)?.mode === 'filtered';
+    if (!plan.firstRun) recoveries = await checkRecoveries(reader, ledger, plan.frontierMs, windowEdge(apiNowMs), busy ? 1 : settings.maxRecoveryChecks);
   } catch (err) {
     // Anything but a classified API error is a bug: it must fail the run loudly, not pass for an unreadable API.
     if (!(err instanceof VodError)) throw err;
@@ -75,7 +98,7 @@ export async function readPlanned(reader: VodReader, plan: ReadPlan, state: Moni
 
 /** A slow run is not a down monitor: only a refusal for good, or errors that kept every call from succeeding. */
 function classify(error: VodError, pagesRead: number): ReadStatus {
+  if (pagesRead === 0 && (error.retryable || error.code === 'DeadlineReached')) return 'down';
   if (error.code === 'DeadlineReached') return 'partial';
-  if (!error.retryable) return 'down';
-  return pagesRead === 0 ? 'down' : 'partial';
+  return error.retryable ? 'partial' : 'down';
 }

@@ -11,6 +11,8 @@ export interface Range {
 /** A range to settle; a count-only one (a first run's history) counts its failures instead of listing them. */
 export interface PlannedRange extends Range {
   readonly countOnly: boolean;
+  /** Failures in the range created before this are counted, not listed (a first run reads one range, listing its lookback). */
+  readonly listSinceMs?: number;
   /** The range of new rows since the last run (the others are left from earlier runs). */
   readonly isNew: boolean;
 }
@@ -24,9 +26,12 @@ export interface ReadPlan {
   readonly frontierMs: number;
   /** Failures created before this (and not watched) are counted, not listed. */
   readonly backlogBeforeMs: number | null;
-  /** The new range starts earlier than new rows do, to cover watched rows in one cheap read. */
-  readonly widened: boolean;
-  /** Watched rows created before the new range, checked by a Refreshing listing and lookups. */
+  /**
+   * When few rows are expected: a start for the new range that covers every watched row too, tried first (one page
+   * or nothing: if page 1 shows more, the run reads the new range as planned).
+   */
+  readonly widenTo: number | null;
+  /** Watched rows created before the new range, checked by a Refreshing listing and lookups (unless the widened read covered them). */
   readonly olderWatched: string[];
 }
 
@@ -46,10 +51,10 @@ const second = (ms: number) => Math.floor(ms / 1000) * 1000;
 
 /**
  * Chooses what this run reads. The new range runs from the frontier (less the overlap, for rows the API lists
- * late) to now. A first run splits the 3-day window in two: the lookback, whose failures are listed, read first;
- * the history before it, whose failures are only counted. Ranges an earlier run could not settle are read after the
+ * late) to now. A first run reads the whole 3-day window, listing the lookback's failures and counting the older
+ * ones. Ranges an earlier run could not settle are read after the
  * new one, newest first, so progress is kept across runs and the newest failures never wait. When few rows are
- * expected, the new range is widened to the oldest watched row, so a quiet run stays one call.
+ * expected, a widened start covering the watched rows is tried first, so a quiet run stays one call.
  */
 export function planRead(state: MonitorState, input: PlanInput): ReadPlan {
   const edge = windowEdge(input.apiNowMs);
@@ -60,32 +65,22 @@ export function planRead(state: MonitorState, input: PlanInput): ReadPlan {
   let ranges: PlannedRange[];
   let backlogBeforeMs = state.backlogBeforeMs;
   if (firstRun) {
+    // One range over the whole window costs least: its Status-filtered reads count the history in the same calls.
     const listSince = Math.max(edge + 1000, second(endMs - input.firstRunLookbackMs));
     backlogBeforeMs = listSince;
-    ranges = [
-      { startMs: listSince, endMs, countOnly: false, isNew: true },
-      ...(listSince - 1000 > edge ? [{ startMs: edge, endMs: listSince - 1000, countOnly: true, isNew: false }] : []),
-    ];
+    ranges = [{ startMs: edge, endMs, countOnly: false, isNew: true, listSinceMs: listSince }];
   } else {
     const start = Math.max(edge, second(Math.min(state.frontierMs ?? edge, endMs - 1000) - input.overlapMs));
     const older = state.pendingRanges.filter(kept).map((r) => ({ ...clamp(r), isNew: false })).reverse();
     ranges = [{ startMs: start, endMs, countOnly: false, isNew: true }, ...older];
   }
   const fresh = ranges[0]!;
-  const watched = Object.entries(state.watching).filter(([, w]) => w.createdAtMs < fresh.startMs);
-  let widened = false;
-  if (!firstRun && ranges.length === 1 && watched.length > 0 && state.rowsPerMinute !== null) {
-    const wideStart = Math.max(edge, second(Math.min(...watched.map(([, w]) => w.createdAtMs)) - 1000));
-    if (state.rowsPerMinute * ((endMs - wideStart) / 60_000) <= MAX_PAGE_SIZE / 2) {
-      ranges = [{ ...fresh, startMs: wideStart }];
-      widened = true;
-    }
+  const older = Object.entries(state.watching).filter(([, w]) => w.createdAtMs < fresh.startMs);
+  let widenTo: number | null = null;
+  if (!firstRun && ranges.length === 1 && older.length > 0 && (state.rowsPerMinute ?? 0) * ((fresh.startMs - Math.min(...older.map(([, w]) => w.createdAtMs))) / 60_000) <= MAX_PAGE_SIZE) {
+    widenTo = Math.max(edge, second(Math.min(...older.map(([, w]) => w.createdAtMs)) - 1000));
   }
-  const newStart = ranges[0]!.startMs;
-  const olderWatched = Object.entries(state.watching)
-    .filter(([, w]) => w.createdAtMs < newStart)
-    .map(([k]) => k);
-  return { firstRun, ranges, frontierMs: endMs, backlogBeforeMs, widened, olderWatched };
+  return { firstRun, ranges, frontierMs: endMs, backlogBeforeMs, widenTo, olderWatched: older.map(([k]) => k) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Ledger } from '../decide/ledger';
 import { rowKey } from '../identity';
+import type { WatchedRow } from '../state/schema';
 import { MAX_PAGE_SIZE } from '../vod/params';
 import type { ListQuery, VodReader } from '../vod/reader';
 import { isTerminal, OBJECT_TYPES, type ObjectType, type RefreshTask, type TaskPage } from '../vod/types';
@@ -14,12 +15,21 @@ export interface RangeOptions {
   readonly cheapMaxPages: number;
   /** Pages read at once while looking for Pending rows. */
   readonly huntBatch: number;
+  /** The range of new rows: when the API's clock is ahead of ours, it reaches to the API's now. */
+  readonly followApiClock?: boolean;
+  /** Watched rows in the range last seen Pending: looked up (cheap) before any page is read to find Pending rows. */
+  readonly knownPending?: ReadonlyArray<readonly [string, WatchedRow]>;
+  /** Looks watched rows up and decides them. */
+  readonly confirm?: (rows: ReadonlyArray<readonly [string, WatchedRow]>) => Promise<unknown>;
+  /** A tentative (widened) read: give up after page 1 when the range holds more pages than this. */
+  readonly giveUpOverPages?: number;
 }
 
 /** What reading a range established. */
 export interface RangeOutcome {
   /** Every unfinished row of the range is known (watched): the frontier may move to `range.endMs`. */
   readonly settled: boolean;
+  /** `none`: not read (nothing there yet, or a tentative read given up after page 1). */
   readonly mode: 'whole' | 'filtered' | 'none';
   /** The range as read: its end is never later than the API's own clock. */
   readonly range: Range;
@@ -50,12 +60,13 @@ export async function readRange(reader: VodReader, planned: Range, opts: RangeOp
   let first = await reader.page({ ...window(range), pageNumber: 1, pageSize: MAX_PAGE_SIZE });
   const apiEnd = first.serverDateMs === null ? range.endMs : Math.floor((first.serverDateMs - 1000) / 1000) * 1000;
   if (apiEnd <= range.startMs) return { settled: false, mode: 'none', range, rows: 0, total: 0, pendingExpected: 0, pendingFound: 0 };
-  if (apiEnd < range.endMs - 2000) {
-    // Our clock ran ahead of the API's: read (and settle) only what the API can already hold.
+  if (apiEnd < range.endMs - 2000 || (opts.followApiClock && apiEnd > range.endMs + 2000)) {
+    // Our clock and the API's disagree: read (and settle) up to what the API holds now, on its clock.
     range = { startMs: range.startMs, endMs: apiEnd };
     queried = range;
     first = await reader.page({ ...window(range), pageNumber: 1, pageSize: MAX_PAGE_SIZE });
   } else if (apiEnd < range.endMs) range = { startMs: range.startMs, endMs: apiEnd };
+  if (opts.giveUpOverPages !== undefined && pages(first.totalCount) > opts.giveUpOverPages) return { settled: false, mode: 'none', range, rows: 0, total: first.totalCount, pendingExpected: 0, pendingFound: 0 };
   ledger.observe(first.tasks);
   if (pages(first.totalCount) <= opts.cheapMaxPages) {
     const r = await reader.list(window(queried), (rows) => ledger.observe(rows), first);
@@ -84,12 +95,25 @@ async function readFiltered(reader: VodReader, range: Range, first: TaskPage, op
   const failedCounts = await Promise.all(opts.types.map((t) => readFailures(reader, range, t, opts.listSinceMs, ledger, failed)));
   const stillRefreshing = [...refreshing].filter((k) => !failed.has(k)).length;
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-  const expected = Math.max(0, sum(totals) - sum(complete) - sum(failedCounts) - stillRefreshing);
+  const pending = Math.max(0, sum(totals) - sum(complete) - sum(failedCounts) - stillRefreshing);
+  const known = await confirmKnownPending(pending, opts, ledger);
+  const expected = pending - known.size;
   const rows = first.tasks.length + refreshing.size + failed.size;
-  if (expected === 0) return { settled: true, mode: 'filtered', range, rows, total: first.totalCount, pendingExpected: 0, pendingFound: 0 };
-  const hunt = await huntPending(reader, range, expected, opts, ledger);
+  if (expected <= 0) return { settled: true, mode: 'filtered', range, rows, total: first.totalCount, pendingExpected: pending, pendingFound: known.size };
+  const hunt = await huntPending(reader, range, expected, opts, ledger, known);
   if (hunt.exhausted) ledger.coverRecoveries(range.startMs, range.endMs);
-  return { settled: true, mode: 'filtered', range, rows: rows + hunt.rows, total: first.totalCount, pendingExpected: expected, pendingFound: hunt.found };
+  return { settled: true, mode: 'filtered', range, rows: rows + hunt.rows, total: first.totalCount, pendingExpected: pending, pendingFound: known.size + hunt.found };
+}
+
+/**
+ * The Pending rows the monitor already watches are looked up first (a lookup each, or one per task id): those still
+ * Pending now were Pending when counted too (a row only moves on), so they need no search. Returns their keys.
+ */
+async function confirmKnownPending(pending: number, opts: RangeOptions, ledger: Ledger): Promise<Set<string>> {
+  const due = (opts.knownPending ?? []).filter(([k]) => !ledger.seen(k));
+  if (pending === 0 || due.length === 0 || !opts.confirm) return new Set();
+  await opts.confirm(due);
+  return new Set(due.filter(([k]) => ledger.pendingNow(k)).map(([k]) => k));
 }
 
 /** The Failed rows of one type: listed from `listSinceMs`, counted before it. Returns how many there are. */
@@ -108,7 +132,7 @@ async function readFailures(reader: VodReader, range: Range, objectType: ObjectT
 }
 
 /** Reads pages of all rows until `expected` Pending rows of the configured types are found, or the range ends. */
-async function huntPending(reader: VodReader, range: Range, expected: number, opts: RangeOptions, ledger: Ledger): Promise<{ found: number; rows: number; exhausted: boolean }> {
+async function huntPending(reader: VodReader, range: Range, expected: number, opts: RangeOptions, ledger: Ledger, known: ReadonlySet<string>): Promise<{ found: number; rows: number; exhausted: boolean }> {
   const found = new Set<string>();
   let rows = 0;
   for (let next = 1; ; next += opts.huntBatch) {
@@ -116,7 +140,10 @@ async function huntPending(reader: VodReader, range: Range, expected: number, op
     for (const p of batch) {
       rows += p.tasks.length;
       ledger.observe(p.tasks);
-      for (const t of p.tasks) if (isPending(t) && (opts.types as readonly string[]).includes(t.objectType)) found.add(rowKey(t.taskId, t.objectPath));
+      for (const t of p.tasks) {
+        const key = rowKey(t.taskId, t.objectPath);
+        if (isPending(t) && (opts.types as readonly string[]).includes(t.objectType) && !known.has(key)) found.add(key);
+      }
     }
     if (found.size >= expected) return { found: found.size, rows, exhausted: false };
     if (batch.some((p) => p.tasks.length + p.skipped.length < MAX_PAGE_SIZE)) return { found: found.size, rows, exhausted: true };

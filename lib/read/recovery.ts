@@ -2,15 +2,18 @@ import type { Ledger } from '../decide/ledger';
 import type { VodReader } from '../vod/reader';
 import { OBJECT_TYPES } from '../vod/types';
 
+/** A failed path is checked again at most this often (recoveries are good news: they can wait a little). */
+export const RECOVERY_RECHECK_MS = 30 * 60_000;
+
 /**
  * Checks failed paths for a later Complete row where this run did not read every Complete row (a range read by
- * Status filter): one call per path (`ObjectPath` + `Status=Complete`), the least recently checked first, at most
- * `max` a run. A Complete row found is decided as a recovery. Returns how many paths still wait.
+ * Status filter): one call per path (`ObjectPath` + `Status=Complete`), the least recently checked first, each at
+ * most every RECOVERY_RECHECK_MS, at most `max` a run. A Complete row found is decided as a recovery. Returns how many paths still wait.
  */
 export async function checkRecoveries(reader: VodReader, ledger: Ledger, endMs: number, edgeMs: number, max: number): Promise<{ checked: number; waiting: number }> {
   const lagging = ledger
     .failures()
-    .filter(([, f]) => f.checkedToMs < endMs)
+    .filter(([, f]) => endMs - f.checkedToMs >= RECOVERY_RECHECK_MS)
     .sort(([, a], [, b]) => a.checkedToMs - b.checkedToMs);
   const now = lagging.slice(0, max);
   await Promise.all(

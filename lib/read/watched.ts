@@ -17,11 +17,9 @@ export interface WatchedCheck {
 }
 
 /**
- * Checks watched rows created before the open range. Refreshing rows of a type are re-listed with one Status
- * filter over their span; the ones no longer Refreshing, and the Pending ones (Pending is not a filter), are looked
- * up: by (TaskId, ObjectPath), or by TaskId when several rows of one id are due (one lookup, paged, serves them
- * all). A lookup the API refuses falls back to ObjectPath; a row that still cannot be read stays watched and never
- * blocks the run.
+ * Checks watched rows created before the new range. Refreshing rows of a type are re-listed with one Status filter
+ * over their span; the ones no longer Refreshing, and the Pending ones (Pending is not a filter), are looked up, the
+ * least recently checked first, at most `maxLookups` a run.
  */
 export async function checkWatched(
   reader: VodReader,
@@ -43,8 +41,19 @@ export async function checkWatched(
   }
   candidates.sort(([, a], [, b]) => a.checkedAtMs - b.checkedAtMs);
   const now = candidates.slice(0, maxLookups);
+  const done = await lookUpRows(reader, now, ledger, logger);
+  return { ...done, deferred: candidates.length - now.length };
+}
+
+/**
+ * Looks watched rows up and decides them: by (TaskId, ObjectPath), or by TaskId when several rows of one id are due
+ * (one lookup, paged, serves them all). A lookup the API refuses falls back to ObjectPath; a row that still cannot
+ * be read stays watched, goes to the back of the queue, and never blocks the run. A row the API no longer holds is
+ * dropped.
+ */
+export async function lookUpRows(reader: VodReader, rows: ReadonlyArray<readonly [string, WatchedRow]>, ledger: Ledger, logger: Logger): Promise<{ lookups: number; unreadable: number }> {
   const byTask = new Map<string, Array<readonly [string, WatchedRow]>>();
-  for (const c of now) byTask.set(c[1].task.taskId, [...(byTask.get(c[1].task.taskId) ?? []), c]);
+  for (const c of rows) byTask.set(c[1].task.taskId, [...(byTask.get(c[1].task.taskId) ?? []), c]);
   let lookups = 0;
   let unreadable = 0;
   for (const [taskId, group] of byTask) {
@@ -72,7 +81,7 @@ export async function checkWatched(
     }
     if (!refused) for (const [k] of group) if (!ledger.seen(k)) ledger.vanished(k);
   }
-  return { lookups, unreadable, deferred: candidates.length - now.length };
+  return { lookups, unreadable };
 }
 
 /** Looks up the rows of one task id; returns the calls made. */

@@ -97,13 +97,19 @@ export class FileStateStore implements StateStore {
   }
 
   async probeWritable(): Promise<void> {
-    const probe = `${this.location}.probe-${randomUUID().slice(0, 8)}`;
+    // Creates nothing that stays: a folder that does not exist yet is judged by its nearest existing parent.
+    let dir = path.dirname(this.location);
+    while (!(await fs.stat(dir).catch(() => null))) {
+      const up = path.dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+    const probe = path.join(dir, `.vod-refresh-monitor-probe-${randomUUID().slice(0, 8)}`);
     try {
-      await fs.mkdir(path.dirname(this.location), { recursive: true });
       await fs.writeFile(probe, 'probe', { flag: 'wx' });
       await fs.unlink(probe);
     } catch (err) {
-      throw io(err, `write in ${path.dirname(this.location)}`);
+      throw io(err, `write in ${dir}`);
     }
   }
 

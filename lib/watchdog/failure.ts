@@ -50,7 +50,7 @@ export function parseFailure(event: unknown, nowMs: number): Failure {
   const response = payloadOf(e.responsePayload);
   const text = (response.errorMessage ?? e.responseContext?.functionError ?? e.requestContext.condition ?? 'the run failed without a message').slice(0, 1000);
   const atMs = typeof e.timestamp === 'number' ? e.timestamp : typeof e.timestamp === 'string' && !Number.isNaN(Date.parse(e.timestamp)) ? Date.parse(e.timestamp) : nowMs;
-  const kind: Cause['kind'] = /invalid configuration|ConfigError/i.test(text) ? 'config' : /timed out|timeout/i.test(text) ? 'timeout' : /memory|exited unexpectedly|signal: killed|OOM/i.test(text) ? 'memory' : 'error';
+  const kind: Cause['kind'] = /invalid configuration|ConfigError/i.test(text) ? 'config' : /timed out|timeout/i.test(text) ? 'timeout' : /memory|exited unexpectedly|signal: killed|\bOOM\b/i.test(text) ? 'memory' : 'error';
   return { kind, text, requestId: e.requestContext.requestId ?? null, functionName: e.requestContext.functionArn?.split('/').at(-1) ?? null, attempts: e.requestContext.approximateInvokeCount ?? 1, atMs };
 }
 

@@ -22,7 +22,7 @@ function destinationEvent(responsePayload: Record<string, unknown>, requestId = 
 describe('the failure handler (onFailure destination)', () => {
   it('turns the documented timeout payload into one message, once per cause, with the fix', async () => {
     world = await startWorld();
-    const watchdog = world.built.createWatchdog({ env: world.env, now: world.clock.now });
+    const watchdog = world.built.createWatchdog({ env: world.env, now: world.clock.now, logDestination: world.sink.stream });
     const timeout = destinationEvent({ errorMessage: 'Function timed out after 120 seconds (maxMemoryUsage: 81MB)' });
     expect(await watchdog(timeout, { requestId: 'w1' })).toMatchObject({ announced: true, kind: 'timeout', delivered: true });
     expect(await watchdog(destinationEvent({ errorMessage: 'Function timed out after 120 seconds (maxMemoryUsage: 90MB)' }, 'other'), { requestId: 'w2' })).toMatchObject({ announced: false });
@@ -39,7 +39,7 @@ describe('the failure handler (onFailure destination)', () => {
     await world.run();
     world.env.STUCK_AFTER_MINUTES = 'soon';
     const err = (await world.run().catch((e: unknown) => e)) as Error;
-    const watchdog = world.built.createWatchdog({ env: world.env, now: world.clock.now });
+    const watchdog = world.built.createWatchdog({ env: world.env, now: world.clock.now, logDestination: world.sink.stream });
     for (let i = 0; i < 3; i++) await watchdog(destinationEvent({ errorMessage: err.message, errorType: 'Error', stackTrace: ['Error: invalid configuration'] }), {});
     expect(world.ding.accepted).toHaveLength(1);
     expect(world.texts()[0]).toContain('STUCK_AFTER_MINUTES');
@@ -56,7 +56,7 @@ describe('the failure handler (onFailure destination)', () => {
 
   it('never repeats a secret the failed run carried', async () => {
     world = await startWorld();
-    const watchdog = world.built.createWatchdog({ env: world.env, now: world.clock.now });
+    const watchdog = world.built.createWatchdog({ env: world.env, now: world.clock.now, logDestination: world.sink.stream });
     const token = new URL(world.env.DINGTALK_WEBHOOK!).searchParams.get('access_token')!;
     await watchdog(destinationEvent({ errorMessage: `boom while posting to ${world.env.DINGTALK_WEBHOOK} with ${world.env.DINGTALK_SECRET}` }), {});
     const all = `${world.texts().join('\n')}\n${world.sink.text()}`;
@@ -66,7 +66,7 @@ describe('the failure handler (onFailure destination)', () => {
 
   it('refuses an event that is not a destination payload with a clear error', async () => {
     world = await startWorld();
-    const watchdog = world.built.createWatchdog({ env: world.env, now: world.clock.now });
+    const watchdog = world.built.createWatchdog({ env: world.env, now: world.clock.now, logDestination: world.sink.stream });
     await expect(watchdog(Buffer.from('{"triggerTime":"x"}'), {})).rejects.toThrow(/requestContext/);
   });
 });

@@ -123,9 +123,9 @@ describe('fault matrix: VOD side', () => {
 
   it('a row whose TaskId the API refuses to look up stays watched, never blocks the run, and its failure is reported', async () => {
     world = await startWorld();
-    // a busy account: the watched row falls outside the runs' cheap reads and must be looked up
-    for (let i = 0; i < 600; i++) world.vod.store.add({ ObjectPath: `http://video.example.com/busy/${i}.mp4`, creationMs: world.clock.now() - 119 * MIN + i * 12_000 });
-    const odd = world.vod.store.add({ TaskId: 'Ab-17x', ObjectPath: 'http://video.example.com/odd-id.mp4', creationMs: world.clock.now() - 2 * MIN, Status: 'Pending' });
+    // a busy account: after the odd row, many rows, so that it must be looked up
+    const odd = world.vod.store.add({ TaskId: 'Ab-17x', ObjectPath: 'http://video.example.com/odd-id.mp4', creationMs: world.clock.now() - 120 * MIN, Status: 'Pending' });
+    for (let i = 0; i < 600; i++) world.vod.store.add({ ObjectPath: `http://video.example.com/busy/${i}.mp4`, creationMs: world.clock.now() - 119 * MIN + i * 11_000 });
     await world.run();
     world.clock.advance(5 * MIN);
     await world.run();

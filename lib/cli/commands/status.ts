@@ -1,0 +1,56 @@
+import { fcRemote } from '../../fc/remote';
+import { fcSettings, functionNameOf } from '../../fc/settings';
+import { Checklist } from '../checks';
+import { shortDuration } from '../format';
+import { localTime } from '../../alert/time';
+import { EXIT, type ExitCode, type Printer } from '../printer';
+import type { CommonOptions, Session } from '../session';
+import { gather, type Deployed } from '../status/gather';
+import { functionFindings, stateFindings, type Finding } from '../status/judge';
+
+/** Options of `status`. */
+export interface StatusOptions extends CommonOptions {
+  readonly function?: string;
+  readonly json?: boolean;
+}
+
+const MAX_RUNS_SHOWN = 10;
+
+function printRuns(print: Printer, d: Deployed): void {
+  const runs = d.state?.kind === 'summary' ? [...d.state.summary.runs].reverse().slice(0, MAX_RUNS_SHOWN) : [];
+  if (runs.length === 0) return;
+  print.out('last runs, newest first');
+  print.table(['Time (UTC+8)', 'Status', 'Read', 'API calls', 'New failures', 'Alerts waiting', 'Duration'], runs.map((r) => [localTime(r.atMs).replace(' UTC+8', ''), r.status, r.readComplete ? 'complete' : 'partial', String(r.apiCalls), String(r.newFailures), String(r.pendingAlerts), shortDuration(r.durationMs)]), '  ');
+}
+
+/** The JSON view: what was learnt, without the function's environment (it holds secrets). */
+function jsonOf(d: Deployed, findings: Finding[], code: ExitCode) {
+  const strip = (f: Deployed['monitor']) => (f ? { ...f, environment: undefined } : null);
+  return { function: strip(d.monitor), timers: d.timers, watchdog: strip(d.watchdog), asyncInvokeConfig: d.asyncConfig, state: d.state, blindAfterMinutes: d.blindAfterMs / 60_000, findings, exitCode: code };
+}
+
+/**
+ * How the DEPLOYED monitor is doing, from the Function Compute API: the function and its timers, the failure handler,
+ * where failed runs go, and the state as the function itself reads it (a synchronous, read-only invocation).
+ */
+export async function statusCommand(s: Session, o: StatusOptions): Promise<ExitCode> {
+  const name = functionNameOf(o.function, s.env);
+  const settings = fcSettings(s.env);
+  const d = await gather(fcRemote(settings, s.credentials()), name, s.print, s.env);
+  const fnFindings = functionFindings(d);
+  const stFindings = stateFindings(d, s.now());
+  const code = [...fnFindings, ...stFindings].some((f) => f.outcome === 'fail') ? EXIT.problem : EXIT.ok;
+  if (o.json) {
+    s.print.json(jsonOf(d, [...fnFindings, ...stFindings], code));
+    return code;
+  }
+  const list = new Checklist(s.print);
+  list.section(`deployed monitor ${name} (Function Compute 3.0 API, ${settings.endpoint})`);
+  for (const f of fnFindings) list.add(f.outcome, f.text, f.fix);
+  if (d.state) {
+    list.section(`state as the deployed function sees it${d.state.kind === 'summary' ? ` (${d.state.summary.location})` : ''}`);
+    for (const f of stFindings) list.add(f.outcome, f.text, f.fix);
+  }
+  printRuns(s.print, d);
+  return code;
+}

@@ -1,0 +1,95 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { EXIT } from '../../lib/cli/main';
+import { startCliWorld, type CliWorld } from './world';
+
+const MIN = 60_000;
+let w: CliWorld;
+beforeEach(async () => {
+  w = await startCliWorld();
+});
+afterEach(async () => {
+  await w.close();
+});
+
+describe('status: the deployed monitor, from the Function Compute API', () => {
+  it('reads the function, its timers, its failure handler, where failed runs go, and the state through a read-only invocation', async () => {
+    w.world.fail('http://video.example.com/a.mp4');
+    await w.world.run();
+    const file = readFileSync(w.world.stateFile, 'utf8');
+    const mtime = statSync(w.world.stateFile).mtimeMs;
+    w.world.clock.advance(3 * MIN);
+    const r = await w.cli(['status']);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).toContain('deployed monitor vod-refresh-monitor (Function Compute 3.0 API, 127.0.0.1:');
+    expect(r.out).toMatch(/ok {4}function vod-refresh-monitor: Active, nodejs20, index\.handler, 128 MB, timeout 120 s, last modified .* UTC\+8/);
+    expect(r.out).toContain('ok    timer every-5-minutes: enabled, CRON_TZ=Asia/Shanghai 0 */5 * * * *');
+    expect(r.out).toMatch(/ok {4}failure handler vod-refresh-monitor-watchdog: Active/);
+    expect(r.out).toContain('ok    failed runs go to acs:fc:cn-shanghai:1234567890123456:functions/vod-refresh-monitor-watchdog after 1 retry');
+    expect(r.out).toContain(`state as the deployed function sees it (${w.world.stateFile})`);
+    expect(r.out).toMatch(/ok {4}last good run .* UTC\+8 \(3 min ago\) \(BLIND_AFTER_MINUTES is 15\)/);
+    expect(r.out).toMatch(/Time \(UTC\+8\)\s+Status\s+Read\s+API calls\s+New failures\s+Alerts waiting\s+Duration/);
+    expect(r.out).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+ok\s+complete\s+\d+\s+1\s+0\s+\d+ ms/);
+    expect(w.fc.requests.map((q) => `${q.method} ${q.path}`).sort()).toEqual([
+      'GET /2023-03-30/functions/vod-refresh-monitor',
+      'GET /2023-03-30/functions/vod-refresh-monitor-watchdog',
+      'GET /2023-03-30/functions/vod-refresh-monitor/async-invoke-config',
+      'GET /2023-03-30/functions/vod-refresh-monitor/triggers',
+      'POST /2023-03-30/functions/vod-refresh-monitor/invocations',
+    ]);
+    const event = JSON.parse(w.fc.requests.find((q) => q.method === 'POST')!.body!) as Record<string, unknown>;
+    expect(event).not.toHaveProperty('triggerTime');
+    expect(JSON.parse(event.payload as string)).toEqual({ status: true, dryRun: true });
+    expect(readFileSync(w.world.stateFile, 'utf8')).toBe(file);
+    expect(statSync(w.world.stateFile).mtimeMs).toBe(mtime);
+  });
+
+  it('shows alerts waiting for delivery, and their age', async () => {
+    w.world.fail('http://video.example.com/a.mp4');
+    w.world.ding.faults.push({ kind: 'errcode', errcode: 130101 });
+    await w.world.run();
+    w.world.clock.advance(10 * MIN);
+    const r = await w.cli(['status']);
+    expect(r.out).toMatch(/WARN  1 alert\(s\) wait for delivery, the oldest for 10 min\n {8}fix: `vod-refresh-monitor test-alert`/);
+    expect(r.code).toBe(EXIT.ok);
+  });
+
+  it('never presents this machine\'s state file as the deployed state', async () => {
+    await w.world.run();
+    w.deploy({ STATE_FILE: path.join(mkdtempSync(path.join(tmpdir(), 'vrm-deployed-')), 'state.json') });
+    w.fc.functions.get('vod-refresh-monitor')!.lastModifiedTime = new Date(w.world.clock.now() - 2 * 3600_000).toISOString();
+    const r = await w.cli(['status']);
+    expect(r.code).toBe(EXIT.problem);
+    expect(r.out).toContain('FAIL  no state yet: the deployed monitor has never completed a run');
+    expect(r.out).not.toContain(w.world.stateFile);
+  });
+
+  it('warns when the failure handler or the onFailure destination is missing', async () => {
+    await w.world.run();
+    w.fc.functions.delete('vod-refresh-monitor-watchdog');
+    delete w.fc.functions.get('vod-refresh-monitor')!.asyncInvokeConfig;
+    const r = await w.cli(['status']);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).toContain('WARN  no failure handler vod-refresh-monitor-watchdog: a run that crashes or times out tells nobody');
+    expect(r.out).toContain('WARN  no onFailure destination in the async invoke config: failed runs tell nobody');
+  });
+
+  it('says so when the deployed build predates status (it answers a dry-run report)', async () => {
+    w.fc.functions.get('vod-refresh-monitor')!.invoke = async () => ({ status: 'ok', dryRun: true, read: {}, alerts: {} });
+    const r = await w.cli(['status']);
+    expect(r.code).toBe(EXIT.problem);
+    expect(r.out).toContain('the deployed build predates `status` (it answered with a dry run): deploy the current build');
+  });
+
+  it('--json holds what was learnt, never the function\'s environment', async () => {
+    await w.world.run();
+    w.deploy({ DINGTALK_SECRET: 'SECdeployed-only-secret-0123456789' });
+    const r = await w.cli(['status', '--json']);
+    expect(r.code).toBe(EXIT.ok);
+    const json = JSON.parse(r.out) as Record<string, unknown>;
+    expect(json).toMatchObject({ function: { name: 'vod-refresh-monitor', state: 'Active' }, exitCode: 0, state: { kind: 'summary' } });
+    expect(r.out).not.toContain('environment');
+    expect(r.out).not.toContain('SECdeployed-only-secret');
+  });
+});
