@@ -106,6 +106,7 @@ export async function decideStage(deps: MonitorDeps, state: MonitorState, read: 
     lastOkMs: result.status === 'down' ? state.lastOkMs : startedMs,
     skewMs: read.skewMs,
     rowsPerMinute: outcome && outcome.total > 0 && minutes > 0 ? outcome.total / minutes : state.rowsPerMinute,
+    wideGaveUpFromMs: result.wideGaveUp ? plan.widenTo : state.wideGaveUpFromMs,
   };
   // A first run that did not finish counts its history again next time: no backlog notice until it is settled.
   if (!next.scanned) return { state: { ...next, frontierMs: null, pendingRanges: [] }, events: [...decisions.events.filter((e) => e.kind !== 'backlog'), ...(health.event ? [health.event] : [])] };

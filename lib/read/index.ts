@@ -33,6 +33,8 @@ export interface ReadResult {
   readonly recoveries: { readonly checked: number; readonly waiting: number } | null;
   /** What stopped the read, when something did. */
   readonly error: VodError | null;
+  /** A widened read was tried and given up (its range held more than a page). */
+  readonly wideGaveUp: boolean;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function readPlanned(reader: VodReader, plan: ReadPlan, state: Moni
   let watched: WatchedCheck | null = null;
   let recoveries: ReadResult['recoveries'] = null;
   let current: PlannedRange | null = null;
+  let wideGaveUp = false;
   const read = async (r: PlannedRange, extra: Partial<RangeOptions> = {}) => {
     current = r;
     const knownPending = Object.entries(state.watching).filter(([, w]) => w.createdAtMs >= r.startMs && w.createdAtMs <= r.endMs && w.task.status !== 'Refreshing');
@@ -72,7 +75,7 @@ export async function readPlanned(reader: VodReader, plan: ReadPlan, state: Moni
       if (wide.mode !== 'none') {
         ranges.set(fresh, wide);
         covered = true;
-      }
+      } else wideGaveUp = true;
     }
     if (fresh && !covered) ranges.set(fresh, await read(fresh));
     const due = (covered ? [] : plan.olderWatched).flatMap((k) => {
@@ -90,10 +93,10 @@ export async function readPlanned(reader: VodReader, plan: ReadPlan, state: Moni
     const status = classify(err, reader.stats.pages);
     if (err.code === 'DeadlineReached' && current) outOfTime.add(current);
     logger[status === 'down' ? 'error' : 'warn']({ event: status === 'down' ? 'read-failed' : 'read-stopped', err: err.toJSON(), pagesRead: reader.stats.pages }, status === 'down' ? `cannot read refresh tasks: ${err.code}` : `the read stopped early (${err.code}); the next run continues`);
-    return { status, ranges, outOfTime, watched, recoveries, error: err };
+    return { status, ranges, outOfTime, watched, recoveries, error: err, wideGaveUp };
   }
   const settled = plan.ranges.every((r) => ranges.get(r)?.settled);
-  return { status: settled ? 'complete' : 'partial', ranges, outOfTime, watched, recoveries, error: null };
+  return { status: settled ? 'complete' : 'partial', ranges, outOfTime, watched, recoveries, error: null, wideGaveUp };
 }
 
 /** A slow run is not a down monitor: only a refusal for good, or errors that kept every call from succeeding. */

@@ -77,8 +77,10 @@ export function planRead(state: MonitorState, input: PlanInput): ReadPlan {
   const fresh = ranges[0]!;
   const older = Object.entries(state.watching).filter(([, w]) => w.createdAtMs < fresh.startMs);
   let widenTo: number | null = null;
-  if (!firstRun && ranges.length === 1 && older.length > 0 && (state.rowsPerMinute ?? 0) * ((fresh.startMs - Math.min(...older.map(([, w]) => w.createdAtMs))) / 60_000) <= MAX_PAGE_SIZE) {
-    widenTo = Math.max(edge, second(Math.min(...older.map(([, w]) => w.createdAtMs)) - 1000));
+  if (!firstRun && ranges.length === 1 && older.length > 0) {
+    const start = Math.max(edge, second(Math.min(...older.map(([, w]) => w.createdAtMs)) - 1000));
+    const expected = (state.rowsPerMinute ?? 0) * ((fresh.startMs - start) / 60_000);
+    if (expected <= MAX_PAGE_SIZE && start !== state.wideGaveUpFromMs) widenTo = start;
   }
   return { firstRun, ranges, frontierMs: endMs, backlogBeforeMs, widenTo, olderWatched: older.map(([k]) => k) };
 }

@@ -72,6 +72,8 @@ export const stateSchema = v.object({
   skewMs: v.number(),
   /** Rows created per minute, as last measured, to choose the cheapest reads. */
   rowsPerMinute: v.nullable(v.number()),
+  /** A widened read from this start held more than a page: not tried again from the same start. */
+  wideGaveUpFromMs: v.nullable(v.number()),
   /** The last runs, newest last, for `status`. */
   runs: v.array(runRecord),
 });
@@ -105,6 +107,7 @@ export function emptyState(nowMs: number): MonitorState {
     lastOkMs: null,
     skewMs: 0,
     rowsPerMinute: null,
+    wideGaveUpFromMs: null,
     runs: [],
   };
 }
