@@ -93,6 +93,26 @@ async function main() {
   vod.store.updateRow(id, urls[199]!, { Status: 'Complete' });
   await run('the next run delivers what waited, once');
 
+  rule('Part two: the same monitor with AUTO_REFRESH=on (it re-submits transient failures itself)');
+  const auto = built.createHandler({ env: { ...env, AUTO_REFRESH: 'on', AUTO_REFRESH_DELAY_MINUTES: '0' }, now, logDestination: new Writable({ write: (_c, _e, cb) => cb() }) });
+  const runAuto = async (what: string) => {
+    tick++;
+    rule(`Timer tick ${tick} (${new Date(now()).toISOString().slice(11, 16)} UTC): ${what}`);
+    const seen = ding.accepted.length;
+    const report = await auto(Buffer.from(JSON.stringify({ triggerTime: new Date(now()).toISOString().replace(/\.\d{3}Z$/, 'Z'), payload: '{}' })), { requestId: `demo-${tick}`, credentials: CREDS, function: { timeout: 120 } });
+    for (const m of ding.accepted.slice(seen)) {
+      out(`\n--- DingTalk message, ${m.bytes} bytes, rings: ${(m.body.at?.atMobiles ?? []).join(' ') || 'nobody'} ---`);
+      out(markdownToTerminal(m.body.markdown!.text));
+    }
+    out('\n--- run report ---');
+    out(summary(report));
+    if (report.autoRefresh) out(`automatic re-submission: ${report.autoRefresh.submitted} URL(s) re-submitted in ${report.autoRefresh.calls} call(s)${report.autoRefresh.held.length ? `; held: ${report.autoRefresh.held.join(', ')}` : ''}`);
+    offset += 5 * MIN;
+  };
+  vod.store.add({ ObjectPath: 'http://vod.example.cn/videos/flaky/index.m3u8', creationMs: now() - 2 * MIN, Status: 'Failed', Description: 'Origin Timeout' });
+  await runAuto('an origin times out once: the monitor re-submits the URL itself (RefreshVodObjectCaches), and rings nobody yet');
+  await runAuto('the re-submitted refresh completed: recovered after an automatic retry');
+
   rule('Summary');
   out(`${ding.accepted.length} DingTalk message(s) accepted by the local robot; ${ding.answers['130101'] ?? 0} refused with 130101 and delivered on the next run.`);
   out('Every failed URL of the batch was reported once, under its task id, though they share one id.');

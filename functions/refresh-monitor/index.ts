@@ -54,6 +54,7 @@ export function createHandler(overrides: HandlerOverrides = {}) {
         {
           config,
           api,
+          writer: api,
           apiCalls: () => api.counter.calls,
           store,
           notifier: notifierFor(config.alert, now),

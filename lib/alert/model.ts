@@ -26,9 +26,12 @@ const counts = dict(v.number());
  * the state file is validated with it and the TypeScript type is inferred from it.
  */
 export const alertEventSchema = v.variant('kind', [
-  v.object({ kind: v.literal('failed'), key: v.string(), task: taskFactsSchema }),
+  /** `retry`: when automatic re-submission is on, what it does or did about this URL. */
+  v.object({ kind: v.literal('failed'), key: v.string(), task: taskFactsSchema, retry: v.optional(v.object({ attempts: v.number(), next: v.picklist(['planned', 'none']), reason: v.optional(v.string()) })) }),
   v.object({ kind: v.literal('stuck'), key: v.string(), task: taskFactsSchema, ageMinutes: v.number() }),
-  v.object({ kind: v.literal('recovered'), key: v.string(), task: taskFactsSchema, failedTaskId: v.string(), failedDescription: v.nullable(v.string()) }),
+  v.object({ kind: v.literal('recovered'), key: v.string(), task: taskFactsSchema, failedTaskId: v.string(), failedDescription: v.nullable(v.string()), afterRetries: v.optional(v.number()) }),
+  /** The monitor submitted a failed URL again itself (AUTO_REFRESH=on); `newTaskId` is the task to find it by. */
+  v.object({ kind: v.literal('resubmitted'), key: v.string(), task: taskFactsSchema, newTaskId: v.string(), attempt: v.number(), maxAttempts: v.number() }),
   /** Failures before the first run's lookback: counted, not listed. `byDescription` is empty when only counts were read. */
   v.object({ kind: v.literal('backlog'), key: v.string(), count: v.number(), byDescription: counts, byType: counts, sinceMs: v.number(), untilMs: v.number() }),
   v.object({ kind: v.literal('health-down'), key: v.string(), code: v.string(), message: v.string(), sinceMs: v.number() }),

@@ -37,17 +37,25 @@ export interface RenderedMessage {
 }
 
 type Row = { task: TaskFacts; note: string };
-type Parts = { failed: EventOf<'failed'>[]; stuck: EventOf<'stuck'>[]; recovered: EventOf<'recovered'>[]; other: AlertEvent[] };
+type Parts = { failed: EventOf<'failed'>[]; stuck: EventOf<'stuck'>[]; recovered: EventOf<'recovered'>[]; resubmitted: EventOf<'resubmitted'>[]; other: AlertEvent[] };
 
 function split(events: readonly AlertEvent[]): Parts {
-  const parts: Parts = { failed: [], stuck: [], recovered: [], other: [] };
+  const parts: Parts = { failed: [], stuck: [], recovered: [], resubmitted: [], other: [] };
   for (const e of events) {
     if (e.kind === 'failed') parts.failed.push(e);
     else if (e.kind === 'stuck') parts.stuck.push(e);
     else if (e.kind === 'recovered') parts.recovered.push(e);
+    else if (e.kind === 'resubmitted') parts.resubmitted.push(e);
     else parts.other.push(e);
   }
   return parts;
+}
+
+/** What automatic re-submission does about a failed URL, after it. */
+function retryNote(e: EventOf<'failed'>): string {
+  if (!e.retry) return '';
+  if (e.retry.next === 'planned') return ' · re-submitting automatically';
+  return ` · ${inert(e.retry.reason ?? 'no automatic retry', 120)}`;
 }
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
@@ -103,6 +111,7 @@ function titleOf(p: Parts, opts: RenderOptions): string {
   if (p.failed.length) bits.push(`${p.failed.length} failed`);
   if (p.stuck.length) bits.push(`${p.stuck.length} stuck`);
   if (p.recovered.length) bits.push(`${p.recovered.length} recovered`);
+  if (p.resubmitted.length) bits.push(`${p.resubmitted.length} re-submitted`);
   for (const e of p.other) {
     if (e.kind === 'health-down') bits.push('monitor cannot read tasks');
     if (e.kind === 'health-up') bits.push('monitor reading again');
@@ -158,7 +167,7 @@ function compose(events: readonly AlertEvent[], opts: RenderOptions, budget: num
     for (const domain of [...byDomain.keys()].sort()) {
       const ds = byDomain.get(domain)!;
       lines.push(`**${inert(domain, 100)}** (${ds.length})`, '');
-      const hidden = listing.tasks(ds.map((e) => ({ task: e.task, note: '' })), header);
+      const hidden = listing.tasks(ds.map((e) => ({ task: e.task, note: retryNote(e) })), header);
       if (hidden > 0) lines.push(`- … and ${hidden} more on ${inert(domain, 100)}`);
       lines.push('');
     }
@@ -171,14 +180,24 @@ function compose(events: readonly AlertEvent[], opts: RenderOptions, budget: num
   }
   if (p.recovered.length) {
     lines.push(`#### Recovered: ${p.recovered.length}`);
-    const hidden = listing.tasks(p.recovered.map((e) => ({ task: e.task, note: ` · after ${inert(failureClass(e.failedDescription), 60)} (TaskId ${inert(e.failedTaskId, 64)})` })), header);
+    const hidden = listing.tasks(p.recovered.map((e) => ({ task: e.task, note: ` · after ${inert(failureClass(e.failedDescription), 60)} (TaskId ${inert(e.failedTaskId, 64)})${e.afterRetries ? ` · recovered after ${e.afterRetries === 1 ? 'an automatic retry' : `${e.afterRetries} automatic retries`}` : ''}` })), header);
     if (hidden > 0) lines.push(`- … and ${hidden} more`);
     lines.push('');
   }
-  if (p.failed.length) lines.push(`> ${opts.failureHint ?? DEFAULT_FAILURE_HINT}`);
+  if (p.resubmitted.length) {
+    lines.push(`#### Re-submitted automatically: ${p.resubmitted.length}`);
+    const rows = p.resubmitted.map((e) => ({ task: { ...e.task, taskId: e.newTaskId }, note: ` · attempt ${e.attempt} of ${e.maxAttempts}, after ${inert(failureClass(e.task.description), 60)} (TaskId ${inert(e.task.taskId, 64)})` }));
+    const hidden = listing.tasks(rows, (t) => `TaskId ${inert(t.taskId, 64)} · ${inert(t.objectType, 20)} · submitted by the monitor`);
+    if (hidden > 0) lines.push(`- … and ${hidden} more`);
+    lines.push('');
+  }
+  const needsPeople = p.failed.filter((e) => e.retry?.next !== 'planned');
+  if (needsPeople.length) lines.push(`> ${opts.failureHint ?? DEFAULT_FAILURE_HINT}`);
+  else if (p.failed.length) lines.push('> The monitor re-submits these itself; you hear again only if they fail again.');
   if (p.stuck.length) lines.push(`> ${STUCK_HINT}`);
-  const alarming = p.failed.length > 0 || p.stuck.length > 0 || p.other.some((e) => e.kind === 'health-down' || e.kind === 'state-reset' || e.kind === 'blind' || e.kind === 'notice');
-  const atAll = alarming && opts.mentions.atAllMinFailures > 0 && p.failed.length >= opts.mentions.atAllMinFailures;
+  // A failure the monitor is about to re-submit needs nobody yet: only what failed for good rings.
+  const alarming = needsPeople.length > 0 || p.stuck.length > 0 || p.other.some((e) => e.kind === 'health-down' || e.kind === 'state-reset' || e.kind === 'blind' || e.kind === 'notice');
+  const atAll = alarming && opts.mentions.atAllMinFailures > 0 && needsPeople.length >= opts.mentions.atAllMinFailures;
   const atMobiles = alarming ? [...opts.mentions.atMobiles] : [];
   const atUserIds = alarming ? [...opts.mentions.atUserIds] : [];
   const rings = [...atMobiles.map((m) => `@${m}`), ...atUserIds.map((u) => `@${u}`), ...(atAll ? ['@all'] : [])];

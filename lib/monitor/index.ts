@@ -1,5 +1,8 @@
 import type { DeliveryResult } from '../alert/deliver';
 import { renderMessages } from '../alert/render';
+import { scheduleRetries } from '../autorefresh/plan';
+import { runAutoRefresh, type AutoRefreshReport } from '../autorefresh/submit';
+import { DEFAULT_RETRY } from '../retry';
 import { StateError, type MonitorState } from '../state/schema';
 import { enqueue, record } from './outbox';
 import { decideStage, deliverStage, loadState, readStage, renderOptionsOf, withRun, type ReadStage } from './stages';
@@ -52,13 +55,26 @@ async function pass(deps: MonitorDeps, options: RunOptions, startedMs: number): 
   const callsBefore = deps.apiCalls();
   const read = await readStage(deps, state);
   const decided = await decideStage(deps, state, read, startedMs);
-  state = enqueue(decided.state, decided.events, deps.now());
-  const base = { read, decided: decided.events, loaded, apiCalls: () => deps.apiCalls() - callsBefore, startedMs };
+  let events = decided.events;
+  state = decided.state;
+  if (deps.config.autoRefresh.enabled) {
+    const scheduled = scheduleRetries(state.autoRefresh, events, read.apiNowMs, deps.config.autoRefresh);
+    state = { ...state, autoRefresh: scheduled.auto };
+    events = scheduled.events;
+  }
+  state = enqueue(state, events, deps.now());
+  const base = { read, decided: events as ReportBase['decided'], loaded, apiCalls: () => deps.apiCalls() - callsBefore, startedMs, autoRefresh: undefined as AutoRefreshReport | undefined };
   if (options.dryRun) {
     const preview = renderMessages(state.outbox.map((o) => o.event), renderOptionsOf(deps.config, deps.notifier.maxBodyBytes), (m) => deps.notifier.measure(m));
     return { ...report(deps, state, base, null, options), preview: preview.map((m) => ({ title: m.title, text: m.text })) };
   }
   await deps.store.save(state);
+  if (deps.config.autoRefresh.enabled && deps.writer) {
+    const resubmitted = await autoRefreshStage(deps, state, read);
+    state = enqueue(resubmitted.state, resubmitted.events, deps.now());
+    base.autoRefresh = resubmitted.report;
+    if (resubmitted.events.length || resubmitted.report.submitted) await deps.store.save(state);
+  }
   const delivery = await deliverStage(deps, state);
   const recorded = record(state, delivery, deps.now());
   for (const key of recorded.unconfirmed) deps.logger.warn({ event: 'alert-unconfirmed', key }, 'an alert timed out twice; it counts as delivered (it may have arrived twice, or not at all)');
@@ -70,12 +86,22 @@ async function pass(deps: MonitorDeps, options: RunOptions, startedMs: number): 
   return r;
 }
 
+/** Re-submits the failed URLs that are due (AUTO_REFRESH=on), on the run's pacer and within its read deadline. */
+function autoRefreshStage(deps: MonitorDeps, state: MonitorState, read: Pick<ReadStage, 'runPacer' | 'apiNowMs'>) {
+  return runAutoRefresh(
+    { api: deps.writer!, pacer: read.runPacer, retryPolicy: deps.retryPolicy ?? DEFAULT_RETRY, deadlineMs: deps.budget.readUntilMs, settings: deps.config.autoRefresh, save: (s) => deps.store.save(s), now: deps.now, sleep: deps.sleep, random: deps.random, logger: deps.logger },
+    state,
+    read.apiNowMs,
+  );
+}
+
 interface ReportBase {
   read: ReadStage;
   decided: ReadonlyArray<{ kind: string }>;
   loaded: { migratedFrom: number | null; reset: string | null };
   apiCalls: () => number;
   startedMs: number;
+  autoRefresh?: AutoRefreshReport | undefined;
 }
 
 function report(deps: MonitorDeps, state: MonitorState, b: ReportBase, delivery: DeliveryResult | null, options: RunOptions, dropped = 0): RunReport {
@@ -122,5 +148,6 @@ function report(deps: MonitorDeps, state: MonitorState, b: ReportBase, delivery:
     apiCalls: b.apiCalls(),
     durationMs: deps.now() - b.startedMs,
     ...(Object.keys(stateNote).length ? { state: stateNote } : {}),
+    ...(b.autoRefresh ? { autoRefresh: b.autoRefresh } : {}),
   };
 }

@@ -9,7 +9,7 @@ import { planRead, remainingRanges, windowEdge, type PlannedRange, type ReadPlan
 import { DEFAULT_RETRY } from '../retry';
 import { emptyState, RUNS_KEPT, StateError, type MonitorState } from '../state/schema';
 import { createReader } from '../vod/factory';
-import type { PacerStats } from '../vod/pacer';
+import type { Pacer, PacerStats } from '../vod/pacer';
 import type { ReaderStats } from '../vod/reader';
 import type { RefreshTask } from '../vod/types';
 import type { MonitorDeps, RunOptions } from './types';
@@ -62,6 +62,8 @@ export interface ReadStage {
   readonly skewMs: number;
   readonly pacer: Readonly<PacerStats>;
   readonly reader: ReaderStats;
+  /** The run's pacer, for the calls that come after the reads (re-submissions). */
+  readonly runPacer: Pacer;
 }
 
 /** Plans the run's reads and reads, deciding rows as they arrive. */
@@ -75,7 +77,7 @@ export async function readStage(deps: MonitorDeps, state: MonitorState): Promise
   const result = await readPlanned(reader, plan, state, ledger, settings, clock.now(), deps.logger);
   const apiNowMs = clock.now();
   if (Math.abs(clock.skewMs) > 60_000) deps.logger.warn({ event: 'clock-skew', skewMs: clock.skewMs }, `this machine's clock is ${Math.round(Math.abs(clock.skewMs) / 1000)} s ${clock.skewMs > 0 ? 'behind' : 'ahead of'} the VOD API's; windows are planned on the API's clock`);
-  return { plan, result, decisions: ledger.finish(apiNowMs), apiNowMs, skewMs: clock.skewMs, pacer: pacer.stats, reader: reader.stats };
+  return { plan, result, decisions: ledger.finish(apiNowMs), apiNowMs, skewMs: clock.skewMs, pacer: pacer.stats, reader: reader.stats, runPacer: pacer };
 }
 
 /** The reading state after this run, and the events its decisions and the monitor's health produce. */

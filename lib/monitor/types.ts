@@ -6,11 +6,14 @@ import type { Runtime } from '../ports';
 import type { ReadStatus } from '../read';
 import type { RetryPolicy } from '../retry';
 import type { StateStore } from '../state/file-store';
-import type { RefreshTaskApi } from '../vod/client';
+import type { AutoRefreshReport } from '../autorefresh/submit';
+import type { RefreshTaskApi, RefreshWriteApi } from '../vod/client';
 
 export interface MonitorDeps extends Runtime {
   readonly config: Config;
   readonly api: RefreshTaskApi;
+  /** The refresh and preload calls, for AUTO_REFRESH=on. */
+  readonly writer?: RefreshWriteApi;
   /** API calls made so far by `api`. */
   readonly apiCalls: () => number;
   readonly store: StateStore;
@@ -65,6 +68,8 @@ export interface RunReport {
   readonly apiCalls: number;
   readonly durationMs: number;
   readonly state?: { readonly migratedFrom?: number; readonly reset?: string };
+  /** AUTO_REFRESH=on: what was re-submitted, and what was held and why. */
+  readonly autoRefresh?: AutoRefreshReport;
   /** Dry runs only: the messages that would have been sent. */
   readonly preview?: Array<{ title: string; text: string }>;
 }

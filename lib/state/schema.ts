@@ -32,6 +32,21 @@ export const outboxEntrySchema = v.object({
   refusals: v.number(),
 });
 
+/** A failed URL the monitor re-submits itself, by ObjectPath. */
+const retryEntry = v.object({
+  objectType: v.string(),
+  /** The failure that made it due (TaskFacts of the failed row). */
+  task: taskFactsSchema,
+  attempts: v.number(),
+  /** Not re-submitted before this (the configured delay after a failure). */
+  nextAtMs: v.number(),
+  /** Recorded just before a submission and cleared just after: a crash between counts as a submission. */
+  intent: v.nullable(v.object({ atMs: v.number(), attempt: v.number() })),
+  lastTaskId: v.nullable(v.string()),
+  /** Why it will not be re-submitted again (retries used up, domain offline...), or null while it may be. */
+  stopped: v.nullable(v.string()),
+});
+
 const runRecord = v.object({
   atMs: v.number(),
   durationMs: v.number(),
@@ -76,6 +91,14 @@ export const stateSchema = v.object({
   wideGaveUpFromMs: v.nullable(v.number()),
   /** The last runs, newest last, for `status`. */
   runs: v.array(runRecord),
+  /** Automatic re-submission: the URLs it handles and the quota it used today (a day runs from 00:00 UTC+8). */
+  autoRefresh: v.object({
+    day: v.string(),
+    used: v.object({ url: v.number(), dir: v.number(), preload: v.number() }),
+    retries: dict(retryEntry),
+    /** The day on-call was last told that retries are paused (quota), so it is said once a day. */
+    pausedNoticeDay: v.nullable(v.string()),
+  }),
 });
 
 export type MonitorState = v.InferOutput<typeof stateSchema>;
@@ -83,6 +106,7 @@ export type OutboxEntry = v.InferOutput<typeof outboxEntrySchema>;
 export type WatchedRow = MonitorState['watching'][string];
 export type FailedPath = MonitorState['failedPaths'][string];
 export type RunRecord = MonitorState['runs'][number];
+export type RetryEntry = MonitorState['autoRefresh']['retries'][string];
 
 /** How many run records the state keeps. */
 export const RUNS_KEPT = 20;
@@ -109,6 +133,7 @@ export function emptyState(nowMs: number): MonitorState {
     rowsPerMinute: null,
     wideGaveUpFromMs: null,
     runs: [],
+    autoRefresh: { day: '', used: { url: 0, dir: 0, preload: 0 }, retries: {}, pausedNoticeDay: null },
   };
 }
 
