@@ -1,4 +1,4 @@
-const SECRET_QUERY_KEYS = /([?&](?:Signature|SecurityToken|AccessKeyId|access_token|sign|key|timestamp)=)[^&#\s"']*/gi;
+const SECRET_QUERY_KEYS = /([?&](?:Signature|SecurityToken|AccessKeyId|access_token|sign|key|timestamp)=)[^&#\s"',]*/gi;
 
 /** Masks the values of signing and token query parameters in any URL found in `text`. */
 export function redactUrl(text: string): string {
@@ -23,15 +23,23 @@ export function encodings(secret: string): string[] {
   ];
 }
 
+/** A redactor, which can learn secrets found later (the alerting file's receivers). */
+export type Redactor = ((text: string) => string) & { add(secrets: Iterable<string | undefined | null>): void };
+
 /** Returns a redactor that replaces every encoding of the given secrets, and secret-bearing query values. */
-export function makeRedactor(secrets: Iterable<string | undefined | null>): (text: string) => string {
-  const list = [...new Set([...secrets].filter((s): s is string => typeof s === 'string' && s.length >= 4))];
-  const variants = [...new Set(list.flatMap(encodings))].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
-  return (text: string) => {
+export function makeRedactor(secrets: Iterable<string | undefined | null>): Redactor {
+  let variants: string[] = [];
+  const add = (more: Iterable<string | undefined | null>) => {
+    const list = [...more].filter((s): s is string => typeof s === 'string' && s.length >= 4);
+    variants = [...new Set([...variants, ...list.flatMap(encodings)])].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
+  };
+  add(secrets);
+  const redact = (text: string) => {
     let out = redactUrl(text);
     for (const s of variants) if (out.includes(s)) out = out.split(s).join('***');
     return out;
   };
+  return Object.assign(redact, { add });
 }
 
 /** Each URL, and the token-like query values in it (`access_token`, `key`, `sign`), for a redactor. */

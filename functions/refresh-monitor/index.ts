@@ -1,14 +1,15 @@
 import type { DestinationStream } from 'pino';
 import { notifierFor } from '../../lib/alert/channels';
+import { loadAlerting, singleRobot, type AlertingPlan } from '../../lib/alerting/load';
 import { budget } from '../../lib/budget';
-import { ConfigError, loadConfig } from '../../lib/config';
+import { ConfigError, loadConfig, type Config } from '../../lib/config';
 import { credentialsFrom, type FcContext } from '../../lib/credentials';
 import { parseTimerEvent } from '../../lib/event';
 import { createLogger, serializeError } from '../../lib/log';
 import { runMonitor, type RunReport } from '../../lib/monitor';
 import { summarizeState, type StateSummary } from '../../lib/monitor/status';
 import { realSleep, systemClock, type Clock, type Sleep } from '../../lib/ports';
-import { envSecrets, makeRedactor } from '../../lib/redact';
+import { envSecrets, makeRedactor, urlSecrets, type Redactor } from '../../lib/redact';
 import { FileStateStore } from '../../lib/state/file-store';
 import { PopCoreVodApi } from '../../lib/vod/client';
 import { lastFailureCause } from '../../lib/watchdog/memory';
@@ -20,6 +21,23 @@ export interface HandlerOverrides {
   readonly sleep?: Sleep;
   readonly random?: () => number;
   readonly logDestination?: DestinationStream;
+}
+
+/**
+ * The alerting file's plan, read every run; when it cannot be used, the environment's robot takes every alert and
+ * the run says why (a broken file must not silence the monitor).
+ */
+async function alertingFor(config: Config, env: Record<string, string | undefined>, logger: { error: (o: object, m: string) => void }, redact: Redactor): Promise<{ alerting: AlertingPlan; alertingProblem: string | null }> {
+  if (!config.alertingConfig) return { alerting: singleRobot(config), alertingProblem: null };
+  try {
+    const alerting = await loadAlerting(config.alertingConfig, config, env);
+    for (const r of alerting.receivers.values()) redact.add([r.alert.secret, ...urlSecrets([r.alert.url])]);
+    return { alerting, alertingProblem: null };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    logger.error({ event: 'alerting-config-invalid', problems: err.problems }, err.message);
+    return { alerting: singleRobot(config), alertingProblem: err.problems.join('; ') };
+  }
 }
 
 /** Seconds assumed when the context does not say (Function Compute always does). */
@@ -57,7 +75,8 @@ export function createHandler(overrides: HandlerOverrides = {}) {
           writer: api,
           apiCalls: () => api.counter.calls,
           store,
-          notifier: notifierFor(config.alert, now),
+          ...(await alertingFor(config, env, logger, redact)),
+          notifierOf: (r) => notifierFor(r.alert, now),
           logger,
           now,
           sleep: overrides.sleep ?? realSleep,

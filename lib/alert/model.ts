@@ -41,6 +41,26 @@ export const alertEventSchema = v.variant('kind', [
   v.object({ kind: v.literal('blind'), key: v.string(), fromMs: v.number(), toMs: v.number(), cause: v.nullable(v.string()) }),
   /** Something the monitor itself must tell: a limit reached, an alert that could not be delivered. Our own words only. */
   v.object({ kind: v.literal('notice'), key: v.string(), code: v.string(), message: v.string() }),
+  /** A failed URL still not refreshed successfully, told again (the alerting file's `reminders`). */
+  v.object({ kind: v.literal('reminder'), key: v.string(), task: taskFactsSchema, count: v.number(), max: v.number() }),
+  /** What a mute window held back, told when it ended. */
+  v.object({ kind: v.literal('muted-summary'), key: v.string(), receiver: v.string(), mute: v.string(), reason: v.nullable(v.string()), fromMs: v.number(), toMs: v.number(), count: v.number(), byKind: counts, byDescription: counts, byDomain: counts }),
+  /** The daily digest of one receiver; it doubles as a heartbeat. */
+  v.object({
+    kind: v.literal('digest'),
+    key: v.string(),
+    receiver: v.string(),
+    day: v.string(),
+    fromMs: v.number(),
+    toMs: v.number(),
+    failures: counts,
+    topUrls: v.array(v.object({ url: v.string(), count: v.number() })),
+    account: v.nullable(v.object({ rows: v.number(), failed: v.number(), previousRows: v.number(), previousFailed: v.number() })),
+    unresolved: v.number(),
+    stuck: v.number(),
+    retries: v.nullable(v.object({ submitted: v.number(), recovered: v.number(), failedAgain: v.number() })),
+    runs: v.object({ total: v.number(), ok: v.number(), blindMs: v.number() }),
+  }),
 ]);
 export type AlertEvent = v.InferOutput<typeof alertEventSchema>;
 export type AlertKind = AlertEvent['kind'];

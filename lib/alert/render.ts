@@ -37,15 +37,16 @@ export interface RenderedMessage {
 }
 
 type Row = { task: TaskFacts; note: string };
-type Parts = { failed: EventOf<'failed'>[]; stuck: EventOf<'stuck'>[]; recovered: EventOf<'recovered'>[]; resubmitted: EventOf<'resubmitted'>[]; other: AlertEvent[] };
+type Parts = { failed: EventOf<'failed'>[]; stuck: EventOf<'stuck'>[]; recovered: EventOf<'recovered'>[]; resubmitted: EventOf<'resubmitted'>[]; reminder: EventOf<'reminder'>[]; other: AlertEvent[] };
 
 function split(events: readonly AlertEvent[]): Parts {
-  const parts: Parts = { failed: [], stuck: [], recovered: [], resubmitted: [], other: [] };
+  const parts: Parts = { failed: [], stuck: [], recovered: [], resubmitted: [], reminder: [], other: [] };
   for (const e of events) {
     if (e.kind === 'failed') parts.failed.push(e);
     else if (e.kind === 'stuck') parts.stuck.push(e);
     else if (e.kind === 'recovered') parts.recovered.push(e);
     else if (e.kind === 'resubmitted') parts.resubmitted.push(e);
+    else if (e.kind === 'reminder') parts.reminder.push(e);
     else parts.other.push(e);
   }
   return parts;
@@ -112,6 +113,7 @@ function titleOf(p: Parts, opts: RenderOptions): string {
   if (p.stuck.length) bits.push(`${p.stuck.length} stuck`);
   if (p.recovered.length) bits.push(`${p.recovered.length} recovered`);
   if (p.resubmitted.length) bits.push(`${p.resubmitted.length} re-submitted`);
+  if (p.reminder.length) bits.push(`${p.reminder.length} still failing`);
   for (const e of p.other) {
     if (e.kind === 'health-down') bits.push('monitor cannot read tasks');
     if (e.kind === 'health-up') bits.push('monitor reading again');
@@ -119,6 +121,8 @@ function titleOf(p: Parts, opts: RenderOptions): string {
     if (e.kind === 'state-reset') bits.push('state reset');
     if (e.kind === 'blind') bits.push(`monitor was blind ${duration(e.toMs - e.fromMs)}`);
     if (e.kind === 'notice') bits.push('notice');
+    if (e.kind === 'muted-summary') bits.push(`${e.count} muted`);
+    if (e.kind === 'digest') bits.push(`daily digest ${e.day}`);
   }
   const title = `${opts.monitorName}: ${[...new Set(bits)].join(', ') || 'no news'}`;
   const kw = opts.keywords[0];
@@ -142,9 +146,37 @@ function otherLines(e: AlertEvent): string | null {
       return `**The monitor was blind for ${duration(e.toMs - e.fromMs)}**, from ${localTime(e.fromMs)} to ${localTime(e.toMs)}: no run completed${e.cause ? ` (last error: ${inert(e.cause, 200)})` : ''}. It reads again now; failures from the gap are listed below while the API still holds them (3 days).`;
     case 'notice':
       return `**Notice:** ${e.message}`;
+    case 'muted-summary': {
+      const by = (m: Record<string, number>) => Object.entries(m).sort(([, a], [, b]) => b - a).slice(0, 6).map(([k, n]) => `${inert(k, 80)} ${n}`).join(', ');
+      return `**Muted by ${inert(e.mute, 40)}** from ${localTime(e.fromMs)} to ${localTime(e.toMs)}${e.reason ? ` (${inert(e.reason, 120)})` : ''}: ${e.count} alert(s) held back, now over (${by(e.byKind)}; ${by(e.byDescription) || 'no Description'}; ${by(e.byDomain) || 'no domain'}). List them with \`npx vod-refresh-monitor tasks --status Failed --type file --since 3d\`.`;
+    }
+    case 'digest':
+      return digestText(e);
     default:
       return null;
   }
+}
+
+/** The daily digest: failures by domain and Description, the account's failure rate and its trend, what failed most, what is still open, retries, and whether the monitor ran all day. */
+function digestText(e: EventOf<'digest'>): string {
+  const lines = [`**Daily digest** from ${localTime(e.fromMs)} to ${localTime(e.toMs)}.`];
+  const total = Object.values(e.failures).reduce((a, b) => a + b, 0);
+  lines.push('', `Failures reported to this receiver: ${total}.`);
+  for (const [k, n] of Object.entries(e.failures).sort(([, a], [, b]) => b - a).slice(0, 15)) {
+    const [domain, desc] = k.split('|');
+    lines.push(`- ${inert(domain ?? '', 100)} · ${inert(desc ?? '', 80)}: ${n}`);
+  }
+  if (e.account) {
+    const rate = (f: number, r: number) => (r ? `${((100 * f) / r).toFixed(2)}%` : 'n/a');
+    const trend = e.account.previousFailed ? `${e.account.failed >= e.account.previousFailed ? '+' : ''}${(((e.account.failed - e.account.previousFailed) / e.account.previousFailed) * 100).toFixed(0)}%` : 'n/a';
+    lines.push('', `The whole account, last 24 h: ${e.account.failed} failed of ${e.account.rows} URLs (${rate(e.account.failed, e.account.rows)}); the 24 h before: ${e.account.previousFailed} of ${e.account.previousRows} (${rate(e.account.previousFailed, e.account.previousRows)}); failures ${trend}.`);
+  }
+  if (e.topUrls.length) lines.push('', 'Failed most:', ...e.topUrls.map((u) => `- ${inert(u.url)} · ${u.count} times`));
+  lines.push('', `Still open now: ${e.unresolved} failed URL(s) not refreshed successfully since, ${e.stuck} stuck.`);
+  if (e.retries) lines.push(`Automatic retries: ${e.retries.submitted} re-submitted, ${e.retries.recovered} recovered, ${e.retries.failedAgain} failed again.`);
+  const blind = e.runs.blindMs > 0 ? ` It was blind for ${duration(e.runs.blindMs)}.` : ' It ran all day.';
+  lines.push(`The monitor ran ${e.runs.total} time(s), ${e.runs.ok} read the API.${blind} No digest tomorrow means the monitor is down.`);
+  return lines.join('\n');
 }
 
 /** Renders events into one markdown text, listing at most `budget` URLs; the counts are always exact. */
@@ -184,6 +216,12 @@ function compose(events: readonly AlertEvent[], opts: RenderOptions, budget: num
     if (hidden > 0) lines.push(`- … and ${hidden} more`);
     lines.push('');
   }
+  if (p.reminder.length) {
+    lines.push(`#### Still failing, not refreshed successfully since: ${p.reminder.length}`);
+    const hidden = listing.tasks(p.reminder.map((e) => ({ task: e.task, note: ` · reminder ${e.count} of ${e.max}` })), header);
+    if (hidden > 0) lines.push(`- … and ${hidden} more`);
+    lines.push('');
+  }
   if (p.resubmitted.length) {
     lines.push(`#### Re-submitted automatically: ${p.resubmitted.length}`);
     const rows = p.resubmitted.map((e) => ({ task: { ...e.task, taskId: e.newTaskId }, note: ` · attempt ${e.attempt} of ${e.maxAttempts}, after ${inert(failureClass(e.task.description), 60)} (TaskId ${inert(e.task.taskId, 64)})` }));
@@ -196,7 +234,7 @@ function compose(events: readonly AlertEvent[], opts: RenderOptions, budget: num
   else if (p.failed.length) lines.push('> The monitor re-submits these itself; you hear again only if they fail again.');
   if (p.stuck.length) lines.push(`> ${STUCK_HINT}`);
   // A failure the monitor is about to re-submit needs nobody yet: only what failed for good rings.
-  const alarming = needsPeople.length > 0 || p.stuck.length > 0 || p.other.some((e) => e.kind === 'health-down' || e.kind === 'state-reset' || e.kind === 'blind' || e.kind === 'notice');
+  const alarming = needsPeople.length > 0 || p.stuck.length > 0 || p.reminder.length > 0 || p.other.some((e) => e.kind === 'health-down' || e.kind === 'state-reset' || e.kind === 'blind' || e.kind === 'notice');
   const atAll = alarming && opts.mentions.atAllMinFailures > 0 && needsPeople.length >= opts.mentions.atAllMinFailures;
   const atMobiles = alarming ? [...opts.mentions.atMobiles] : [];
   const atUserIds = alarming ? [...opts.mentions.atUserIds] : [];
@@ -231,6 +269,9 @@ function fit(events: readonly AlertEvent[], opts: RenderOptions, measure: (m: Re
  */
 export function renderMessages(events: readonly AlertEvent[], opts: RenderOptions, measure: (m: RenderedMessage) => number, repeats: ReadonlySet<string> = new Set()): RenderedMessage[] {
   if (events.length === 0) return [];
+  // A digest is a message of its own: it is read at a set time, not mixed into a stream.
+  const digests = events.filter((e) => e.kind === 'digest');
+  if (digests.length && digests.length < events.length) return [...renderMessages(events.filter((e) => e.kind !== 'digest'), opts, measure, repeats), ...digests.flatMap((d) => renderMessages([d], opts, measure, repeats))];
   const one = fit(events, opts, measure, events.some((e) => repeats.has(e.key)));
   if (one) return [one];
   if (events.length === 1) throw new Error('a single alert does not fit in the message size limit');

@@ -28,7 +28,7 @@ export function ringsOf(config: Config): string {
  * It rings nobody unless `ring` is set, and then only whom real alerts ring.
  */
 export function testAlertMessage(config: Config, notifier: Notifier, nowMs: number, ring: boolean): RenderedMessage {
-  const options = renderOptionsOf(config, notifier.maxBodyBytes);
+  const options = renderOptionsOf(config.alert, config, notifier.maxBodyBytes);
   const mentions = ring ? options.mentions : { atMobiles: [], atUserIds: [], atAllMinFailures: 0 };
   const task = { taskId: '0000000000', objectPath: 'http://example.com/vod-refresh-monitor/test-alert.mp4', objectType: 'file', status: 'Failed', description: 'Origin Timeout', creationTime: formatApiTime(nowMs - 60_000), domain: 'example.com' };
   const [rendered] = renderMessages([{ kind: 'failed', key: `test:${nowMs}`, task }], { ...options, mentions, monitorName: `${TEST_LABEL}: ${config.alert.monitorName}` }, (m) => notifier.measure(m));

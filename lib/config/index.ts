@@ -66,6 +66,7 @@ export const schema = v.object({
   AUTO_REFRESH_MAX_RETRIES: int(1, 1, 5, '1-5 re-submissions per URL'),
   AUTO_REFRESH_DELAY_MINUTES: int(2, 0, 1440, '0-1440 minutes to wait after a failure before re-submitting'),
   AUTO_REFRESH_QUOTA_SHARE: decimal(0.1, 0.01, 0.5),
+  ALERTING_CONFIG: text('', 4096, 'a YAML file of receivers, routes, reminders, mutes and a digest (see "Routing alerts"); read every run, so one on the OSS mount changes without a redeploy'),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
 });
 
@@ -77,7 +78,7 @@ export function variableDocs(): Array<{ name: string } & VarDoc> {
   return VARIABLES.map((name) => ({ name, ...(docOf(schema.entries[name]) ?? { default: '', accepts: '' }) }));
 }
 
-const PREFIXES = /^(VOD_|DINGTALK_|ALERT_|WECOM_|STUCK_|FIRST_RUN_|STATE_|MONITOR_|AUTO_REFRESH|BLIND_)/;
+const PREFIXES = /^(VOD_|DINGTALK_|ALERT_|ALERTING_|WECOM_|STUCK_|FIRST_RUN_|STATE_|MONITOR_|AUTO_REFRESH|BLIND_)/;
 
 function closest(name: string): string | null {
   let best: string | null = null;
@@ -149,6 +150,8 @@ function build(e: v.InferOutput<typeof schema>) {
       quotaShare: e.AUTO_REFRESH_QUOTA_SHARE,
     },
     logLevel: e.LOG_LEVEL,
+    /** The alerting file, or null for the single robot of DINGTALK_* (or WECOM_WEBHOOK, ALERT_WEBHOOK_URL). */
+    alertingConfig: e.ALERTING_CONFIG || null,
     /** Things worth a log line that do not stop the run. */
     warnings: e.VOD_MAX_PAGES !== null ? ['VOD_MAX_PAGES is no longer used: a run reads what its time allows, and the next one continues'] : [],
   };
@@ -166,7 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   for (const name of Object.keys(env)) {
     if (PREFIXES.test(name) && !(VARIABLES as string[]).includes(name)) {
       const guess = closest(name);
-      problems.push(`${name}: unknown variable${guess ? `; did you mean ${guess}?` : ''}`);
+      problems.push(`${name}: unknown variable${guess ? `; did you mean ${guess}?` : ''} (names starting with VOD_, DINGTALK_, ALERT_, WECOM_, STUCK_, STATE_, MONITOR_ … are this function's own; give an alerting file's secrets other names, e.g. TEAM_A_WEBHOOK)`);
     }
   }
   const parsed = v.safeParse(schema, Object.fromEntries(VARIABLES.map((k) => [k, env[k]])));

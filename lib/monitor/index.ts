@@ -1,16 +1,15 @@
-import type { DeliveryResult } from '../alert/deliver';
-import { renderMessages } from '../alert/render';
-import { scheduleRetries } from '../autorefresh/plan';
 import { runAutoRefresh, type AutoRefreshReport } from '../autorefresh/submit';
 import { DEFAULT_RETRY } from '../retry';
 import { StateError, type MonitorState } from '../state/schema';
 import { enqueue, record } from './outbox';
-import { decideStage, deliverStage, loadState, readStage, renderOptionsOf, withRun, type ReadStage } from './stages';
+import { alertingStage } from './alerting';
+import { deliverAll, previewAll, type Delivery } from './deliver-all';
+import { decideStage, loadState, readStage, withRun, type ReadStage } from './stages';
 import { NOTHING_READ, type MonitorDeps, type RunOptions, type RunReport } from './types';
 import { reportStateUnwritable } from './unwritable';
 
 export type { MonitorDeps, RunOptions, RunReport } from './types';
-export { renderOptionsOf } from './stages';
+export { renderOptionsOf } from './deliver-all';
 
 function quietReport(status: 'skipped' | 'duplicate', reason: string, options: RunOptions, health: 'ok' | 'down', startedMs: number, nowMs: number): RunReport {
   return {
@@ -47,43 +46,45 @@ export async function runMonitor(deps: MonitorDeps, options: RunOptions): Promis
 
 async function pass(deps: MonitorDeps, options: RunOptions, startedMs: number): Promise<RunReport> {
   const loaded = await loadState(deps, options, startedMs);
-  let state = loaded.state;
-  if (options.triggerTime && state.lastTrigger === options.triggerTime) {
+  if (options.triggerTime && loaded.state.lastTrigger === options.triggerTime) {
     deps.logger.info({ event: 'run-skipped', reason: 'duplicate', triggerTime: options.triggerTime }, 'this timer event was already handled');
-    return quietReport('duplicate', `timer event ${options.triggerTime} was already handled`, options, state.health.status, startedMs, deps.now());
+    return quietReport('duplicate', `timer event ${options.triggerTime} was already handled`, options, loaded.state.health.status, startedMs, deps.now());
   }
   const callsBefore = deps.apiCalls();
-  const read = await readStage(deps, state);
-  const decided = await decideStage(deps, state, read, startedMs);
-  let events = decided.events;
-  state = decided.state;
-  if (deps.config.autoRefresh.enabled) {
-    const scheduled = scheduleRetries(state.autoRefresh, events, read.apiNowMs, deps.config.autoRefresh);
-    state = { ...state, autoRefresh: scheduled.auto };
-    events = scheduled.events;
-  }
-  state = enqueue(state, events, deps.now());
-  const base = { read, decided: events as ReportBase['decided'], loaded, apiCalls: () => deps.apiCalls() - callsBefore, startedMs, autoRefresh: undefined as AutoRefreshReport | undefined };
-  if (options.dryRun) {
-    const preview = renderMessages(state.outbox.map((o) => o.event), renderOptionsOf(deps.config, deps.notifier.maxBodyBytes), (m) => deps.notifier.measure(m));
-    return { ...report(deps, state, base, null, options), preview: preview.map((m) => ({ title: m.title, text: m.text })) };
-  }
+  const read = await readStage(deps, loaded.state);
+  const decided = await decideStage(deps, loaded.state, read, startedMs);
+  const alerting = alertingStage(deps, decided.state, decided.events, read);
+  let state = enqueue(alerting.state, alerting.events, deps.now());
+  const base: ReportBase = { read, decided: alerting.events, loaded, apiCalls: () => deps.apiCalls() - callsBefore, startedMs };
+  if (options.dryRun) return { ...report(deps, state, base, null, options), preview: previewAll(deps, state) };
   await deps.store.save(state);
-  if (deps.config.autoRefresh.enabled && deps.writer) {
-    const resubmitted = await autoRefreshStage(deps, state, read);
-    state = enqueue(resubmitted.state, resubmitted.events, deps.now());
-    base.autoRefresh = resubmitted.report;
-    if (resubmitted.events.length || resubmitted.report.submitted) await deps.store.save(state);
-  }
-  const delivery = await deliverStage(deps, state);
-  const recorded = record(state, delivery, deps.now());
-  for (const key of recorded.unconfirmed) deps.logger.warn({ event: 'alert-unconfirmed', key }, 'an alert timed out twice; it counts as delivered (it may have arrived twice, or not at all)');
-  for (const key of recorded.dropped) deps.logger.error({ event: 'alert-dropped', key }, 'an alert the robot refused three runs in a row was dropped; a notice says so');
-  state = { ...recorded.state, lastTrigger: options.triggerTime ?? recorded.state.lastTrigger };
-  const r = report(deps, state, base, delivery, options, recorded.dropped.length);
+  state = await resubmitStage(deps, state, read, base);
+  const delivery = await deliverAll(deps, state);
+  const recorded = recordStage(deps, state, delivery, options);
+  state = recorded.state;
+  base.dropped = recorded.dropped;
+  const r = report(deps, state, base, delivery, options);
   state = withRun(state, { atMs: startedMs, durationMs: deps.now() - startedMs, status: r.status, apiCalls: r.apiCalls, newFailures: r.failures.new, pendingAlerts: r.alerts.pending, readComplete: r.read.status === 'complete' });
   await deps.store.save(state);
   return r;
+}
+
+/** Re-submits the failed URLs that are due (AUTO_REFRESH=on), saving what it did; the report notes it. */
+async function resubmitStage(deps: MonitorDeps, state: MonitorState, read: ReadStage, base: ReportBase): Promise<MonitorState> {
+  if (!deps.config.autoRefresh.enabled || !deps.writer) return state;
+  const resubmitted = await autoRefreshStage(deps, state, read);
+  const next = enqueue(resubmitted.state, resubmitted.events, deps.now());
+  base.autoRefresh = resubmitted.report;
+  if (resubmitted.events.length || resubmitted.report.submitted) await deps.store.save(next);
+  return next;
+}
+
+/** What the robots confirmed leaves the outbox; what was given up is said in the log. */
+function recordStage(deps: MonitorDeps, state: MonitorState, delivery: Delivery, options: RunOptions): { state: MonitorState; dropped: number } {
+  const recorded = record(state, delivery, deps.now());
+  for (const key of recorded.unconfirmed) deps.logger.warn({ event: 'alert-unconfirmed', key }, 'an alert timed out twice; it counts as delivered (it may have arrived twice, or not at all)');
+  for (const key of recorded.dropped) deps.logger.error({ event: 'alert-dropped', key }, 'an alert the robot refused three runs in a row was dropped; a notice says so');
+  return { state: { ...recorded.state, lastTrigger: options.triggerTime ?? recorded.state.lastTrigger }, dropped: recorded.dropped.length };
 }
 
 /** Re-submits the failed URLs that are due (AUTO_REFRESH=on), on the run's pacer and within its read deadline. */
@@ -102,9 +103,10 @@ interface ReportBase {
   apiCalls: () => number;
   startedMs: number;
   autoRefresh?: AutoRefreshReport | undefined;
+  dropped?: number;
 }
 
-function report(deps: MonitorDeps, state: MonitorState, b: ReportBase, delivery: DeliveryResult | null, options: RunOptions, dropped = 0): RunReport {
+function report(deps: MonitorDeps, state: MonitorState, b: ReportBase, delivery: Delivery | null, options: RunOptions): RunReport {
   const { result, decisions, plan } = b.read;
   const outcomes = [...result.ranges.values()];
   const fresh = result.ranges.get(plan.ranges[0]!);
@@ -140,8 +142,9 @@ function report(deps: MonitorDeps, state: MonitorState, b: ReportBase, delivery:
       delivered: delivery?.delivered.size ?? 0,
       pending: state.outbox.length,
       uncertain: delivery?.uncertain.size ?? 0,
-      dropped,
+      dropped: b.dropped ?? 0,
       ...(delivery?.stoppedBy ? { error: delivery.stoppedBy } : {}),
+      ...(delivery && deps.alerting.receivers.size > 1 ? { receivers: delivery.receivers } : {}),
     },
     health: state.health.status,
     clockSkewMs: b.read.skewMs,

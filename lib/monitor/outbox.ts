@@ -1,5 +1,5 @@
 import type { AlertEvent } from '../alert/model';
-import type { DeliveryResult } from '../alert/deliver';
+import type { Delivery } from './deliver-all';
 import { KEY_TTL_MS } from '../decide/ledger';
 import type { MonitorState } from '../state/schema';
 
@@ -30,7 +30,7 @@ function expiryOf(e: AlertEvent, nowMs: number): number | null {
  * row); a timed-out send counts against MAX_UNCERTAIN_SENDS; an alert refused even in short form counts against
  * MAX_REFUSALS, and past it is dropped with a notice that says so. Returns the next state and what was given up.
  */
-export function record(state: MonitorState, d: Pick<DeliveryResult, 'delivered' | 'uncertain' | 'refused' | 'recentSends'>, nowMs: number): { state: MonitorState; unconfirmed: string[]; dropped: string[] } {
+export function record(state: MonitorState, d: Pick<Delivery, 'delivered' | 'uncertain' | 'refused' | 'recentSends'>, nowMs: number): { state: MonitorState; unconfirmed: string[]; dropped: string[] } {
   const reported = { ...state.reported };
   const unconfirmed: string[] = [];
   const dropped: string[] = [];
@@ -54,7 +54,7 @@ export function record(state: MonitorState, d: Pick<DeliveryResult, 'delivered' 
     outbox.push({ ...entry, uncertain: entry.uncertain + (d.uncertain.has(key) ? 1 : 0), refusals: entry.refusals + (d.refused.has(key) ? 1 : 0) });
   }
   for (const [key, expires] of Object.entries(reported)) if (expires < nowMs) delete reported[key];
-  const next = { ...state, reported, outbox, recentSends: d.recentSends };
+  const next = { ...state, reported, outbox, recentSends: { ...state.recentSends, ...d.recentSends } };
   if (dropped.length === 0) return { state: next, unconfirmed, dropped };
   const notice: AlertEvent = {
     kind: 'notice',

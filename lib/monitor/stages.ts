@@ -1,11 +1,12 @@
 import { domainOf, type AlertEvent } from '../alert/model';
-import { deliver, type DeliveryResult } from '../alert/deliver';
-import type { RenderOptions } from '../alert/render';
 import type { Config } from '../config';
 import { blindGap, nextHealth } from '../decide/health';
 import { Ledger, type Decisions } from '../decide/ledger';
 import { readPlanned, type ReadResult } from '../read';
 import { planRead, remainingRanges, windowEdge, type PlannedRange, type ReadPlan } from '../read/plan';
+import { accountCounts, digestDue } from '../alerting/digest';
+import { remindersDue } from '../alerting/remind';
+import type { EventOf } from '../alert/model';
 import { DEFAULT_RETRY } from '../retry';
 import { emptyState, RUNS_KEPT, StateError, type MonitorState } from '../state/schema';
 import { createReader } from '../vod/factory';
@@ -20,18 +21,6 @@ export const MAX_LOOKUPS = 200;
 export const MAX_RECOVERY_CHECKS = 3;
 /** A range of at most this many pages is read whole rather than by Status filters. */
 export const WHOLE_READ_MAX_PAGES = 10;
-
-/** The render options a config implies. */
-export function renderOptionsOf(config: Config, maxBodyBytes: number): RenderOptions {
-  return {
-    monitorName: config.alert.monitorName,
-    keywords: config.alert.keywords,
-    mentions: { atMobiles: config.alert.atMobiles, atUserIds: config.alert.atUserIds, atAllMinFailures: config.alert.atAllMinFailures },
-    maxBodyBytes,
-    failureHint: config.alert.hint,
-    stuckAfterMinutes: Math.round(config.stuckAfterMs / 60_000),
-  };
-}
 
 /** Loads the state. Loading never writes; only a real run (holding the lock) moves a refused file aside. */
 export async function loadState(deps: MonitorDeps, options: RunOptions, nowMs: number): Promise<{ state: MonitorState; migratedFrom: number | null; reset: string | null }> {
@@ -64,6 +53,8 @@ export interface ReadStage {
   readonly reader: ReaderStats;
   /** The run's pacer, for the calls that come after the reads (re-submissions). */
   readonly runPacer: Pacer;
+  /** The account's counts for a daily digest due this run; null when none is due or they could not be read. */
+  readonly account: EventOf<'digest'>['account'];
 }
 
 /** Plans the run's reads and reads, deciding rows as they arrive. */
@@ -74,10 +65,12 @@ export async function readStage(deps: MonitorDeps, state: MonitorState): Promise
   const plan = planRead(state, { apiNowMs: clock.now(), overlapMs: config.vod.overlapMs, firstRunLookbackMs: config.firstRunLookbackMs });
   const ledger = new Ledger(state, { nowMs: clock.now(), listSinceMs: plan.backlogBeforeMs ?? -Infinity, stuckAfterMs: config.stuckAfterMs, legacyBeforeMs: state.legacyBeforeMs, wanted: wanted(config) }, deps.logger);
   const settings = { types: config.vod.objectTypes, cheapMaxPages: WHOLE_READ_MAX_PAGES, concurrency: config.vod.concurrency, maxLookups: MAX_LOOKUPS, maxRecoveryChecks: MAX_RECOVERY_CHECKS };
-  const result = await readPlanned(reader, plan, state, ledger, settings, clock.now(), deps.logger);
+  const priority = remindersDue(state, deps.alerting, clock.now());
+  const result = await readPlanned(reader, plan, state, ledger, { ...settings, priorityPaths: priority }, clock.now(), deps.logger);
+  const account = digestDue(state.daily, deps.alerting, deps.now()) && result.status !== 'down' ? await accountCounts(reader, clock.now()) : null;
   const apiNowMs = clock.now();
   if (Math.abs(clock.skewMs) > 60_000) deps.logger.warn({ event: 'clock-skew', skewMs: clock.skewMs }, `this machine's clock is ${Math.round(Math.abs(clock.skewMs) / 1000)} s ${clock.skewMs > 0 ? 'behind' : 'ahead of'} the VOD API's; windows are planned on the API's clock`);
-  return { plan, result, decisions: ledger.finish(apiNowMs), apiNowMs, skewMs: clock.skewMs, pacer: pacer.stats, reader: reader.stats, runPacer: pacer };
+  return { plan, result, decisions: ledger.finish(apiNowMs), apiNowMs, skewMs: clock.skewMs, pacer: pacer.stats, reader: reader.stats, runPacer: pacer, account };
 }
 
 /** The reading state after this run, and the events its decisions and the monitor's health produce. */
@@ -114,22 +107,6 @@ export async function decideStage(deps: MonitorDeps, state: MonitorState, read: 
   if (!next.scanned) return { state: { ...next, frontierMs: null, pendingRanges: [] }, events: [...decisions.events.filter((e) => e.kind !== 'backlog'), ...(health.event ? [health.event] : [])] };
   const events = [...(blind ? [blind] : []), ...decisions.events, ...(health.event ? [health.event] : [])];
   return { state: next, events };
-}
-
-/** Sends the outbox to the robot, within the budget. */
-export async function deliverStage(deps: MonitorDeps, state: MonitorState): Promise<DeliveryResult> {
-  return deliver(state.outbox, state.recentSends, {
-    notifier: deps.notifier,
-    logger: deps.logger,
-    now: deps.now,
-    sleep: deps.sleep,
-    random: deps.random,
-    deadlineMs: deps.budget.deliverUntilMs,
-    retryPolicy: deps.retryPolicy ?? DEFAULT_RETRY,
-    maxPerMinute: deps.config.alert.maxPerMinute,
-    sendTimeoutMs: deps.config.alert.timeoutMs,
-    renderOptions: renderOptionsOf(deps.config, deps.notifier.maxBodyBytes),
-  });
 }
 
 /** The run's line in the state's history, kept for `status`. */

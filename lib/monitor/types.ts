@@ -1,4 +1,5 @@
 import type { Notifier } from '../alert/notifier';
+import type { AlertingPlan, Receiver } from '../alerting/load';
 import type { Budget } from '../budget';
 import type { Config } from '../config';
 import type { Verdict } from '../decide/verdict';
@@ -17,7 +18,12 @@ export interface MonitorDeps extends Runtime {
   /** API calls made so far by `api`. */
   readonly apiCalls: () => number;
   readonly store: StateStore;
-  readonly notifier: Notifier;
+  /** Where alerts go: the alerting file's receivers and routes, or the single robot of the environment. */
+  readonly alerting: AlertingPlan;
+  /** The notifier of a receiver (one per receiver, each with its own rate limit and outbox). */
+  readonly notifierOf: (receiver: Receiver) => Notifier;
+  /** A problem with the alerting file the run must tell (it then falls back to the environment's robot). */
+  readonly alertingProblem?: string | null;
   readonly budget: Budget;
   readonly retryPolicy?: RetryPolicy;
   /** The last cause the failure handler recorded, if any, for the "was blind" notice. */
@@ -61,7 +67,17 @@ export interface RunReport {
   readonly failures: { readonly new: number; readonly backlog: number };
   readonly stuck: number;
   readonly recovered: number;
-  readonly alerts: { readonly messagesSent: number; readonly delivered: number; readonly pending: number; readonly uncertain: number; readonly dropped: number; readonly error?: { code: string; reason: string } };
+  readonly alerts: {
+    readonly messagesSent: number;
+    readonly delivered: number;
+    readonly pending: number;
+    readonly uncertain: number;
+    readonly dropped: number;
+    /** The first receiver that stopped early, and why (the others went on). */
+    readonly error?: { receiver?: string; code: string; reason: string };
+    /** Per receiver, when the alerting file names several. */
+    readonly receivers?: Record<string, { sent: number; delivered: number; stoppedBy: string | null }>;
+  };
   readonly health: 'ok' | 'down';
   /** The VOD API's clock minus ours. */
   readonly clockSkewMs: number;
@@ -70,8 +86,8 @@ export interface RunReport {
   readonly state?: { readonly migratedFrom?: number; readonly reset?: string };
   /** AUTO_REFRESH=on: what was re-submitted, and what was held and why. */
   readonly autoRefresh?: AutoRefreshReport;
-  /** Dry runs only: the messages that would have been sent. */
-  readonly preview?: Array<{ title: string; text: string }>;
+  /** Dry runs only: the messages that would have been sent, and to which receiver. */
+  readonly preview?: Array<{ receiver: string; title: string; text: string }>;
 }
 
 /** The read part of a report for a run that read nothing. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { renderMessages } from '../alert/render';
 import type { StateError } from '../state/schema';
-import { renderOptionsOf } from './stages';
+import { renderOptionsOf } from './deliver-all';
 import { NOTHING_READ, type MonitorDeps, type RunOptions, type RunReport } from './types';
 
 /** Causes announced by this instance: the state cannot remember them, so the warm instance does. */
@@ -32,8 +32,10 @@ export async function reportStateUnwritable(deps: MonitorDeps, options: RunOptio
   deps.logger.error({ event: 'state-unwritable', err: { message: err.message, code: err.code, cause: (err.cause as { code?: string } | undefined)?.code } }, 'the state cannot be read or written: this run reads nothing and keeps no alert; failures stay in the API (3 days) and are reported once the state works');
   let sent = 0;
   if (!options.dryRun && (await firstTime(err.message))) {
-    const [m] = renderMessages([{ kind: 'notice', key: `notice:state-unwritable:${startedMs}`, code: 'StateUnwritable', message }], renderOptionsOf(deps.config, deps.notifier.maxBodyBytes), (x) => deps.notifier.measure(x));
-    const r = await deps.notifier.send(m!, Math.max(1000, Math.min(deps.config.alert.timeoutMs, deps.budget.deliverUntilMs - deps.now())));
+    const receiver = deps.alerting.receivers.get(deps.alerting.defaultReceiver)!;
+    const notifier = deps.notifierOf(receiver);
+    const [m] = renderMessages([{ kind: 'notice', key: `notice:state-unwritable:${startedMs}`, code: 'StateUnwritable', message }], renderOptionsOf(receiver.alert, deps.config, notifier.maxBodyBytes), (x) => notifier.measure(x));
+    const r = await notifier.send(m!, Math.max(1000, Math.min(receiver.alert.timeoutMs, deps.budget.deliverUntilMs - deps.now())));
     if (r.ok) sent = 1;
     else deps.logger.error({ event: 'alert-failed', code: r.code }, `the state alert was not delivered: ${r.reason}`);
   }

@@ -18,6 +18,8 @@ export interface ReadSettings {
   readonly maxLookups: number;
   /** Failed paths checked for a recovery at most, per run. */
   readonly maxRecoveryChecks: number;
+  /** Failed paths checked first, whatever the run (a reminder is due for them: nobody is reminded of what is fixed). */
+  readonly priorityPaths?: readonly string[];
 }
 
 /** How this run's read went: `down` only when the API could not be read at all, or refused for good. */
@@ -86,7 +88,7 @@ export async function readPlanned(reader: VodReader, plan: ReadPlan, state: Moni
     for (const r of older) ranges.set(r, await read(r));
     // Recoveries are good news: a busy run (its new rows read by Status filter) checks one path, a quiet one a few.
     const busy = fresh !== undefined && ranges.get(fresh)?.mode === 'filtered';
-    if (!plan.firstRun) recoveries = await checkRecoveries(reader, ledger, plan.frontierMs, windowEdge(apiNowMs), busy ? 1 : settings.maxRecoveryChecks);
+    if (!plan.firstRun) recoveries = await checkRecoveries(reader, ledger, plan.frontierMs, windowEdge(apiNowMs), busy ? 1 : settings.maxRecoveryChecks, settings.priorityPaths ?? []);
   } catch (err) {
     // Anything but a classified API error is a bug: it must fail the run loudly, not pass for an unreadable API.
     if (!(err instanceof VodError)) throw err;

@@ -8,14 +8,17 @@ export const RECOVERY_RECHECK_MS = 30 * 60_000;
 /**
  * Checks failed paths for a later Complete row where this run did not read every Complete row (a range read by
  * Status filter): one call per path (`ObjectPath` + `Status=Complete`), the least recently checked first, each at
- * most every RECOVERY_RECHECK_MS, at most `max` a run. A Complete row found is decided as a recovery. Returns how many paths still wait.
+ * most every RECOVERY_RECHECK_MS, at most `max` a run; `priority` paths (a reminder is due) first, whatever the
+ * interval, up to 20. A Complete row found is decided as a recovery. Returns how many paths still wait.
  */
-export async function checkRecoveries(reader: VodReader, ledger: Ledger, endMs: number, edgeMs: number, max: number): Promise<{ checked: number; waiting: number }> {
-  const lagging = ledger
-    .failures()
-    .filter(([, f]) => endMs - f.checkedToMs >= RECOVERY_RECHECK_MS)
+export async function checkRecoveries(reader: VodReader, ledger: Ledger, endMs: number, edgeMs: number, max: number, priority: readonly string[] = []): Promise<{ checked: number; waiting: number }> {
+  const first = new Set(priority);
+  const failures = ledger.failures();
+  const urgent = failures.filter(([p, f]) => first.has(p) && f.checkedToMs < endMs).slice(0, 20);
+  const lagging = failures
+    .filter(([p, f]) => !first.has(p) && endMs - f.checkedToMs >= RECOVERY_RECHECK_MS)
     .sort(([, a], [, b]) => a.checkedToMs - b.checkedToMs);
-  const now = lagging.slice(0, max);
+  const now = [...urgent, ...lagging.slice(0, max)];
   await Promise.all(
     now.map(async ([path, f]) => {
       const startMs = Math.max(edgeMs, Math.floor(f.createdAtMs / 1000) * 1000);

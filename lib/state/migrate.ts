@@ -71,7 +71,7 @@ export function migrateV1(v1: V1, nowMs: number): MonitorState {
     legacyBeforeMs: Object.keys(legacyIds).length ? (v1.watermarkMs ?? nowMs) : null,
     outbox,
     health: v1.health,
-    recentSends: v1.recentSends,
+    recentSends: { default: v1.recentSends },
     lastTrigger: v1.lastTrigger,
     lastOkMs: v1.lastRun?.complete ? v1.lastRun.atMs : null,
     runs: v1.lastRun ? [{ atMs: v1.lastRun.atMs, durationMs: 0, status: v1.lastRun.complete ? 'ok' : 'degraded', apiCalls: v1.lastRun.apiCalls, newFailures: 0, pendingAlerts: v1.outbox.length, readComplete: v1.lastRun.complete }] : [],

@@ -77,8 +77,8 @@ export const stateSchema = v.object({
   /** Alerts decided but not yet confirmed by the robot. */
   outbox: v.array(outboxEntrySchema),
   health: v.object({ status: v.picklist(['ok', 'down']), sinceMs: v.number(), code: v.nullable(v.string()), message: v.nullable(v.string()) }),
-  /** When messages went to the robot recently (epoch ms), for the client-side rate limit. */
-  recentSends: v.array(v.number()),
+  /** When messages went to each receiver recently (epoch ms), for the client-side rate limit. */
+  recentSends: dict(v.array(v.number())),
   /** The timer triggerTime of the last timer run that finished, to recognise a duplicated event. */
   lastTrigger: v.nullable(v.string()),
   /** Local time of the last run whose read completed: a later run finding it too old says how long it was blind. */
@@ -91,6 +91,19 @@ export const stateSchema = v.object({
   wideGaveUpFromMs: v.nullable(v.number()),
   /** The last runs, newest last, for `status`. */
   runs: v.array(runRecord),
+  /** Reminders told per failed path (the alerting file's `reminders`). */
+  reminders: dict(v.object({ count: v.number(), lastMs: v.number() })),
+  /** What each mute window held back so far, by mute name. */
+  muted: dict(v.object({ receiver: v.string(), reason: v.nullable(v.string()), fromMs: v.number(), toMs: v.number(), count: v.number(), byKind: dict(v.number()), byDescription: dict(v.number()), byDomain: dict(v.number()) })),
+  /** What the next daily digest sums up, per receiver; `lastDay` is the day of the last digest sent (UTC+8). */
+  daily: v.object({
+    sinceMs: v.number(),
+    lastDay: v.nullable(v.string()),
+    receivers: dict(v.object({ failures: dict(v.number()), urls: dict(v.number()), retried: v.number(), recovered: v.number(), failedAgain: v.number() })),
+    runs: v.number(),
+    runsOk: v.number(),
+    blindMs: v.number(),
+  }),
   /** Automatic re-submission: the URLs it handles and the quota it used today (a day runs from 00:00 UTC+8). */
   autoRefresh: v.object({
     day: v.string(),
@@ -126,7 +139,7 @@ export function emptyState(nowMs: number): MonitorState {
     legacyBeforeMs: null,
     outbox: [],
     health: { status: 'ok', sinceMs: nowMs, code: null, message: null },
-    recentSends: [],
+    recentSends: {},
     lastTrigger: null,
     lastOkMs: null,
     skewMs: 0,
@@ -134,6 +147,9 @@ export function emptyState(nowMs: number): MonitorState {
     wideGaveUpFromMs: null,
     runs: [],
     autoRefresh: { day: '', used: { url: 0, dir: 0, preload: 0 }, retries: {}, pausedNoticeDay: null },
+    reminders: {},
+    muted: {},
+    daily: { sinceMs: nowMs, lastDay: null, receivers: {}, runs: 0, runsOk: 0, blindMs: 0 },
   };
 }
 

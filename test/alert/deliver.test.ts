@@ -81,9 +81,9 @@ describe('deliver', () => {
 describe('record', () => {
   const s = (outbox: OutboxEntry[]) => ({ ...emptyState(0), outbox });
   it(`counts a timed-out alert as delivered (unconfirmed) at its ${MAX_UNCERTAIN_SENDS}nd uncertain send`, () => {
-    const a = record(s([entry(failed(1))]), { delivered: new Set(), uncertain: new Set(['failed:1']), refused: new Map(), recentSends: [] }, 1000);
+    const a = record(s([entry(failed(1))]), { delivered: new Set(), uncertain: new Set(['failed:1']), refused: new Map(), recentSends: {} }, 1000);
     expect(a.state.outbox[0]!.uncertain).toBe(1);
-    const b = record(a.state, { delivered: new Set(), uncertain: new Set(['failed:1']), refused: new Map(), recentSends: [] }, 2000);
+    const b = record(a.state, { delivered: new Set(), uncertain: new Set(['failed:1']), refused: new Map(), recentSends: {} }, 2000);
     expect(b.state.outbox).toEqual([]);
     expect(b.unconfirmed).toEqual(['failed:1']);
     expect(b.state.reported['failed:1']).toBeGreaterThan(2000);
@@ -92,7 +92,7 @@ describe('record', () => {
   it(`drops an alert refused ${MAX_REFUSALS} runs in a row, with a notice that says so`, () => {
     let st = s([entry(failed(1))]);
     let dropped: string[] = [];
-    for (let i = 0; i < MAX_REFUSALS; i++) ({ state: st, dropped } = record(st, { delivered: new Set(), uncertain: new Set(), refused: new Map([['failed:1', '430102']]), recentSends: [] }, i));
+    for (let i = 0; i < MAX_REFUSALS; i++) ({ state: st, dropped } = record(st, { delivered: new Set(), uncertain: new Set(), refused: new Map([['failed:1', '430102']]), recentSends: {} }, i));
     expect(dropped).toEqual(['failed:1']);
     expect(st.outbox.map((o) => o.event.kind)).toEqual(['notice']);
   });

@@ -83,3 +83,59 @@ describe('doctor', () => {
     expect(warned.out).toMatch(/WARN  VOD_MAX_PAGES is no longer used/);
   });
 });
+
+describe('doctor with an alerting file', () => {
+  const file = () => path.join(w.world.dir, 'alerting.yaml');
+  const write = (lines: string[]) => writeFileSync(file(), lines.join('\n'));
+  const valid = [
+    'receivers:',
+    '  - name: team-a',
+    "    dingtalk: { webhook: '${TEAM_A_WEBHOOK}', secret: '${TEAM_A_SECRET}', keywords: [VOD], atMobiles: ['13800000001'] }",
+    '  - name: ops',
+    '    webhook:',
+    '      url: ${OPS_URL}',
+    'route:',
+    '  receiver: ops',
+    '  routes:',
+    '    - { match: { domain: [video.example.com], kind: [failed, stuck] }, receiver: team-a }',
+    'reminders: { every: 4h, max: 3 }',
+    'mutes:',
+    "  - { name: migration, match: { domain: [video.example.com] }, until: '2099-01-01T00:00:00+08:00' }",
+    "digest: { at: '09:30' }",
+  ];
+
+  it('prints the effective receivers and routes with every secret masked, marks an active mute, and checks each receiver', async () => {
+    write(valid);
+    const opsUrl = `${w.world.ding.webhook()}&key=ops-secret-value`;
+    const env = { ALERTING_CONFIG: file(), TEAM_A_WEBHOOK: w.world.ding.webhook(), TEAM_A_SECRET: w.world.env.DINGTALK_SECRET, OPS_URL: opsUrl };
+    const r = await w.cli(['doctor'], env);
+    expect(r.out).toMatch(/receiver team-a: dingtalk .*access_token=\*\*\*, signed, keywords VOD, rings @13800000001, at most \d+\/min/);
+    expect(r.out).toContain('route 1: domain video.example.com, kind failed|stuck -> team-a');
+    expect(r.out).toContain('default: everything else -> ops');
+    expect(r.out).toContain('reminders every 240 min, 3 at most per failed URL');
+    expect(r.out).toMatch(/mute migration: domain video\.example\.com, until 2099-01-01 00:00:00 UTC\+8 — ACTIVE NOW/);
+    expect(r.out).toContain('digest at 09:30 Asia/Shanghai to team-a, ops');
+    expect(r.out).toContain('team-a accepted a check message; it rang nobody');
+    const token = new URL(w.world.ding.webhook()).searchParams.get('access_token')!;
+    for (const secret of [token, env.TEAM_A_SECRET!, 'ops-secret-value']) expect(r.out + r.err).not.toContain(secret);
+    // The single robot of DINGTALK_WEBHOOK is not what alerts go to any more: it is not checked as such.
+    expect(r.out).not.toContain('alert channel:');
+  });
+
+  it('names the field, the file and what is accepted when the file is wrong, and says where alerts go meanwhile', async () => {
+    write([...valid.slice(0, 6), 'route:', '  receiver: nobody-here', "digest: { at: '9:30' }"]);
+    const r = await w.cli(['doctor', '--no-send'], { ALERTING_CONFIG: file(), TEAM_A_WEBHOOK: w.world.ding.webhook(), OPS_URL: w.world.ding.webhook() });
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.out).toMatch(/FAIL  ALERTING_CONFIG \(.*alerting\.yaml\): digest\.at: use HH:MM/);
+    write([...valid.slice(0, 6), 'route:', '  receiver: nobody-here'].join('\n').split('\n'));
+    const unknown = await w.cli(['doctor', '--no-send'], { ALERTING_CONFIG: file(), TEAM_A_WEBHOOK: w.world.ding.webhook(), OPS_URL: w.world.ding.webhook() });
+    expect(unknown.out).toMatch(/FAIL  ALERTING_CONFIG \(.*\): route\.receiver: no receiver is named "nobody-here" \(receivers: team-a, ops\)/);
+    write(['receivers:', '  - name: a', '    webhook: { url: ${OPS_URL} }', 'route: { receiver: a }']);
+    const flow = await w.cli(['doctor', '--no-send'], { ALERTING_CONFIG: file() });
+    expect(flow.out).toMatch(/FAIL  ALERTING_CONFIG \(.*\): is not YAML: .* at line 3 \(inside \{ \} or \[ \], put each \$\{NAME\} in quotes\)/);
+    write(valid);
+    const unset = await w.cli(['doctor', '--no-send'], { ALERTING_CONFIG: file(), TEAM_A_WEBHOOK: w.world.ding.webhook() });
+    expect(unset.out).toMatch(/FAIL  ALERTING_CONFIG \(.*\): receivers\.1\.webhook\.url: \$\{OPS_URL\} is not set in the environment/);
+    expect(unset.out).toContain('until it is fixed, a run sends every alert to the robot of DINGTALK_WEBHOOK');
+  });
+});

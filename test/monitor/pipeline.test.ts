@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { singleRobot } from '../../lib/alerting/load';
 import { budget } from '../../lib/budget';
 import { loadConfig } from '../../lib/config';
 import { runMonitor, type MonitorDeps } from '../../lib/monitor';
@@ -15,7 +16,7 @@ function setup(env: Record<string, string> = {}) {
   const notifier = new RecordingNotifier(calls);
   const api = new FakeVodApi(clock.now);
   const config = loadConfig({ DINGTALK_WEBHOOK: WEBHOOK, ...env });
-  const deps = (): MonitorDeps => ({ config, api, apiCalls: () => api.calls.length, store, notifier, logger: silentLogger(), now: clock.now, sleep: clock.sleep, random: () => 0, budget: budget(clock.now(), 120_000, 5000) });
+  const deps = (): MonitorDeps => ({ config, api, apiCalls: () => api.calls.length, store, alerting: singleRobot(config), notifierOf: () => notifier, logger: silentLogger(), now: clock.now, sleep: clock.sleep, random: () => 0, budget: budget(clock.now(), 120_000, 5000) });
   const run = (dryRun = false) => runMonitor(deps(), { dryRun, triggerTime: null });
   return { clock, calls, store, notifier, api, run };
 }
@@ -158,7 +159,7 @@ describe('the function timeout is a wall', () => {
     };
     const run = () => {
       const b = budget(w.clock.now(), timeoutMs, 5000);
-      return { b, report: runMonitor({ config, api: w.api, apiCalls: () => w.api.calls.length, store: w.store, notifier: w.notifier, logger: silentLogger(), now: w.clock.now, sleep: w.clock.sleep, random: () => 0, budget: b }, { dryRun: false, triggerTime: null }) };
+      return { b, report: runMonitor({ config, api: w.api, apiCalls: () => w.api.calls.length, store: w.store, alerting: singleRobot(config), notifierOf: () => w.notifier, logger: silentLogger(), now: w.clock.now, sleep: w.clock.sleep, random: () => 0, budget: b }, { dryRun: false, triggerTime: null }) };
     };
     return { ...w, starts, saves, run };
   }

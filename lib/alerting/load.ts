@@ -1,0 +1,106 @@
+import { promises as fs } from 'node:fs';
+import { load as parseYaml } from 'js-yaml';
+import * as v from 'valibot';
+import { ConfigError, type Config } from '../config';
+import { alertingSchema, ENV_REF, WEEKDAYS, type AlertingFile, type Match } from './schema';
+
+/** One place alerts can go: a robot or webhook with its own settings, rate limit and outbox. */
+export interface Receiver {
+  readonly name: string;
+  readonly alert: Config['alert'];
+}
+
+export interface Mute {
+  readonly name: string;
+  readonly match: Match;
+  readonly reason: string | null;
+  /** A period: muted until this time. */
+  readonly untilMs: number | null;
+  /** A recurring window, Asia/Shanghai: days of the week (0 = Sunday) and minutes of the day. */
+  readonly weekly: { readonly days: readonly number[]; readonly fromMin: number; readonly toMin: number } | null;
+}
+
+/** Where each alert goes, and what else the alerting file asks for. */
+export interface AlertingPlan {
+  readonly receivers: ReadonlyMap<string, Receiver>;
+  readonly routes: ReadonlyArray<{ readonly match: Match; readonly receiver: string }>;
+  readonly defaultReceiver: string;
+  readonly reminders: { readonly everyMs: number; readonly max: number } | null;
+  readonly mutes: readonly Mute[];
+  readonly digest: { readonly atMin: number; readonly receivers: readonly string[] } | null;
+  /** The file the plan came from; null for the single robot of the environment. */
+  readonly source: string | null;
+}
+
+/** Without an alerting file: one receiver, the robot of DINGTALK_* (or WECOM_WEBHOOK / ALERT_WEBHOOK_URL). */
+export function singleRobot(config: Config): AlertingPlan {
+  return { receivers: new Map([['default', { name: 'default', alert: config.alert }]]), routes: [], defaultReceiver: 'default', reminders: null, mutes: [], digest: null, source: null };
+}
+
+const toMin = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+const toMs = (d: string) => Number(d.slice(0, -1)) * { m: 60_000, h: 3600_000, d: 86_400_000 }[d.trim().slice(-1) as 'm' | 'h' | 'd'];
+
+/** Reads, validates and resolves an alerting file; a ConfigError names the file, the field and what it accepts. */
+export async function loadAlerting(file: string, config: Config, env: Record<string, string | undefined>): Promise<AlertingPlan> {
+  const where = `ALERTING_CONFIG (${file})`;
+  let raw: unknown;
+  try {
+    raw = parseYaml(await fs.readFile(file, 'utf8'));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { reason?: string; mark?: { line: number } };
+    const flowHint = /flow/.test(e.reason ?? '') ? ' (inside { } or [ ], put each ${NAME} in quotes)' : '';
+    throw new ConfigError([`${where}: ${e.code ? `cannot be read (${e.code})` : `is not YAML: ${e.reason ?? 'syntax error'}${e.mark ? ` at line ${e.mark.line + 1}` : ''}${flowHint}`}`]);
+  }
+  const parsed = v.safeParse(alertingSchema, raw);
+  if (!parsed.success) throw new ConfigError(parsed.issues.slice(0, 10).map((i) => `${where}: ${v.getDotPath(i) ?? '(top)'}: ${i.message}`));
+  return resolve(parsed.output, file, config, env);
+}
+
+function resolve(f: AlertingFile, file: string, config: Config, env: Record<string, string | undefined>): AlertingPlan {
+  const problems: string[] = [];
+  const where = `ALERTING_CONFIG (${file})`;
+  const secret = (ref: string | undefined, field: string): string | null => {
+    if (ref === undefined) return null;
+    const name = ENV_REF.exec(ref)![1]!;
+    const value = env[name];
+    if (!value) problems.push(`${where}: ${field}: ${ref} is not set in the environment`);
+    return value || null;
+  };
+  const receivers = new Map<string, Receiver>();
+  f.receivers.forEach((r, i) => {
+    if (receivers.has(r.name)) problems.push(`${where}: receivers.${i}.name: ${r.name} is used twice`);
+    const base = { ...config.alert, maxPerMinute: r.maxPerMinute ?? config.alert.maxPerMinute, secret: null, keywords: [] as string[], atMobiles: [] as string[], atUserIds: [] as string[], atAllMinFailures: 0 };
+    if (r.dingtalk) {
+      const url = secret(r.dingtalk.webhook, `receivers.${i}.dingtalk.webhook`) ?? '';
+      if (url && !/[?&]access_token=/.test(url)) problems.push(`${where}: receivers.${i}.dingtalk.webhook: ${r.dingtalk.webhook} has no access_token`);
+      const sec = secret(r.dingtalk.secret, `receivers.${i}.dingtalk.secret`);
+      if (sec && !sec.startsWith('SEC')) problems.push(`${where}: receivers.${i}.dingtalk.secret: ${r.dingtalk.secret} does not start with SEC`);
+      receivers.set(r.name, { name: r.name, alert: { ...base, channel: 'dingtalk', url, secret: sec, keywords: r.dingtalk.keywords ?? [], atMobiles: r.dingtalk.atMobiles ?? [], atUserIds: r.dingtalk.atUserIds ?? [], atAllMinFailures: r.dingtalk.atAllMinFailures ?? 0 } });
+    } else if (r.wecom) receivers.set(r.name, { name: r.name, alert: { ...base, channel: 'wecom', url: secret(r.wecom.webhook, `receivers.${i}.wecom.webhook`) ?? '' } });
+    else if (r.webhook) receivers.set(r.name, { name: r.name, alert: { ...base, channel: 'webhook', url: secret(r.webhook.url, `receivers.${i}.webhook.url`) ?? '' } });
+  });
+  const known = (name: string, field: string) => {
+    if (!receivers.has(name)) problems.push(`${where}: ${field}: no receiver is named ${JSON.stringify(name)} (receivers: ${[...receivers.keys()].join(', ')})`);
+    return name;
+  };
+  known(f.route.receiver, 'route.receiver');
+  const routes = (f.route.routes ?? []).map((r, i) => ({ match: r.match, receiver: known(r.receiver, `route.routes.${i}.receiver`) }));
+  const digestReceivers = f.digest?.receivers?.map((n, i) => known(n, `digest.receivers.${i}`)) ?? [...receivers.keys()];
+  if (problems.length) throw new ConfigError(problems);
+  const mutes: Mute[] = (f.mutes ?? []).map((m, i) => ({
+    name: m.name ?? `mute-${i + 1}`,
+    match: m.match,
+    reason: m.reason ?? null,
+    untilMs: m.until ? Date.parse(m.until) : null,
+    weekly: m.weekly ? { days: m.weekly.days.map((d) => WEEKDAYS.indexOf(d)), fromMin: toMin(m.weekly.from), toMin: toMin(m.weekly.to) } : null,
+  }));
+  return {
+    receivers,
+    routes,
+    defaultReceiver: f.route.receiver,
+    reminders: f.reminders ? { everyMs: toMs(f.reminders.every), max: f.reminders.max } : null,
+    mutes,
+    digest: f.digest ? { atMin: toMin(f.digest.at), receivers: digestReceivers } : null,
+    source: file,
+  };
+}

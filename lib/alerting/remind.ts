@@ -1,0 +1,42 @@
+import { domainOf, type AlertEvent } from '../alert/model';
+import type { MonitorState } from '../state/schema';
+import { formatApiTime } from '../vod/time';
+import type { AlertingPlan } from './load';
+
+/**
+ * Reminders for failed URLs still not refreshed successfully (no later Complete row seen on the same URL): every
+ * `every`, at most `max` times, stopping when the URL recovers. Only failures on-call was told of. Pure.
+ */
+export function dueReminders(state: MonitorState, plan: AlertingPlan, nowMs: number): { state: MonitorState; events: AlertEvent[] } {
+  const cfg = plan.reminders;
+  if (!cfg) return { state, events: [] };
+  const reminders: MonitorState['reminders'] = {};
+  const events: AlertEvent[] = [];
+  for (const [path, f] of Object.entries(state.failedPaths)) {
+    const told = state.reminders[path] ?? { count: 0, lastMs: f.createdAtMs };
+    reminders[path] = told;
+    if (state.reported[`failed:${f.key}`] === undefined || told.count >= cfg.max || nowMs - told.lastMs < cfg.everyMs) continue;
+    const count = told.count + 1;
+    reminders[path] = { count, lastMs: nowMs };
+    events.push({
+      kind: 'reminder',
+      key: `reminder:${f.key}:${count}`,
+      task: { taskId: f.taskId, objectPath: path, objectType: f.objectType, status: 'Failed', description: f.description, creationTime: formatApiTime(f.createdAtMs), domain: domainOf(path) },
+      count,
+      max: cfg.max,
+    });
+  }
+  return { state: { ...state, reminders }, events };
+}
+
+/** Failed paths whose reminder is due: checked for a recovery first, so nobody is reminded of what is fixed. */
+export function remindersDue(state: MonitorState, plan: AlertingPlan, nowMs: number): string[] {
+  const cfg = plan.reminders;
+  if (!cfg) return [];
+  return Object.entries(state.failedPaths)
+    .filter(([path, f]) => {
+      const told = state.reminders[path] ?? { count: 0, lastMs: f.createdAtMs };
+      return told.count < cfg.max && nowMs - told.lastMs >= cfg.everyMs;
+    })
+    .map(([path]) => path);
+}

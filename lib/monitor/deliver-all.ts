@@ -1,0 +1,81 @@
+import { deliver, type DeliveryResult } from '../alert/deliver';
+import { renderMessages, type RenderOptions } from '../alert/render';
+import type { Receiver } from '../alerting/load';
+import { routeOf } from '../alerting/route';
+import type { Config } from '../config';
+import { DEFAULT_RETRY } from '../retry';
+import type { MonitorState, OutboxEntry } from '../state/schema';
+import type { MonitorDeps } from './types';
+
+/** The render options of a receiver. */
+export function renderOptionsOf(alert: Config['alert'], config: Config, maxBodyBytes: number): RenderOptions {
+  return {
+    monitorName: alert.monitorName,
+    keywords: alert.keywords,
+    mentions: { atMobiles: alert.atMobiles, atUserIds: alert.atUserIds, atAllMinFailures: alert.atAllMinFailures },
+    maxBodyBytes,
+    failureHint: alert.hint,
+    stuckAfterMinutes: Math.round(config.stuckAfterMs / 60_000),
+  };
+}
+
+/** Every receiver's delivery, merged: keys confirmed anywhere, send times per receiver, the first stop. */
+export interface Delivery extends Omit<DeliveryResult, 'recentSends' | 'stoppedBy'> {
+  readonly recentSends: Record<string, number[]>;
+  readonly stoppedBy: { readonly receiver: string; readonly code: string; readonly reason: string } | null;
+  readonly receivers: Record<string, { sent: number; delivered: number; stoppedBy: string | null }>;
+}
+
+/** The outbox split by receiver (routes decide at delivery time, so a changed alerting file applies to what waits). */
+export function byReceiver(outbox: readonly OutboxEntry[], deps: Pick<MonitorDeps, 'alerting'>): Map<Receiver, OutboxEntry[]> {
+  const groups = new Map<Receiver, OutboxEntry[]>();
+  for (const entry of outbox) {
+    const r = deps.alerting.receivers.get(routeOf(entry.event, deps.alerting)) ?? deps.alerting.receivers.get(deps.alerting.defaultReceiver)!;
+    groups.set(r, [...(groups.get(r) ?? []), entry]);
+  }
+  return groups;
+}
+
+/** What each receiver would get, for a dry run. */
+export function previewAll(deps: MonitorDeps, state: MonitorState): Array<{ receiver: string; title: string; text: string }> {
+  return [...byReceiver(state.outbox, deps)].flatMap(([r, entries]) => {
+    const notifier = deps.notifierOf(r);
+    return renderMessages(entries.map((e) => e.event), renderOptionsOf(r.alert, deps.config, notifier.maxBodyBytes), (m) => notifier.measure(m)).map((m) => ({ receiver: r.name, title: m.title, text: m.text }));
+  });
+}
+
+/** Sends each receiver its share of the outbox, all at once: a robot that is down or throttled holds back only its own alerts. */
+export async function deliverAll(deps: MonitorDeps, state: MonitorState): Promise<Delivery> {
+  const groups = [...byReceiver(state.outbox, deps)];
+  const results = await Promise.all(
+    groups.map(async ([r, entries]) => {
+      const notifier = deps.notifierOf(r);
+      const logger = deps.logger.child({ receiver: r.name });
+      const result = await deliver(entries, state.recentSends[r.name] ?? [], {
+        notifier,
+        logger,
+        now: deps.now,
+        sleep: deps.sleep,
+        random: deps.random,
+        deadlineMs: deps.budget.deliverUntilMs,
+        retryPolicy: deps.retryPolicy ?? DEFAULT_RETRY,
+        maxPerMinute: r.alert.maxPerMinute,
+        sendTimeoutMs: r.alert.timeoutMs,
+        renderOptions: renderOptionsOf(r.alert, deps.config, notifier.maxBodyBytes),
+      });
+      return [r.name, result] as const;
+    }),
+  );
+  const merged: Delivery = { delivered: new Set(), shortened: new Set(), uncertain: new Set(), refused: new Map(), sent: 0, recentSends: {}, stoppedBy: null, receivers: {} };
+  for (const [name, r] of results) {
+    for (const k of r.delivered) merged.delivered.add(k);
+    for (const k of r.shortened) merged.shortened.add(k);
+    for (const k of r.uncertain) merged.uncertain.add(k);
+    for (const [k, c] of r.refused) merged.refused.set(k, c);
+    merged.recentSends[name] = r.recentSends;
+    merged.receivers[name] = { sent: r.sent, delivered: r.delivered.size, stoppedBy: r.stoppedBy?.code ?? null };
+    (merged as { sent: number }).sent += r.sent;
+    if (r.stoppedBy && !merged.stoppedBy) (merged as { stoppedBy: Delivery['stoppedBy'] }).stoppedBy = { receiver: name, ...r.stoppedBy };
+  }
+  return merged;
+}
