@@ -21,7 +21,11 @@ export async function fullScan(endpoint: string, credentials: Credentials, start
       const t = Date.now();
       calls++;
       try {
-        const body = await client.request<{ TotalCount: number; Tasks?: { Task?: unknown[] } }>('DescribeVodRefreshTasks', { StartTime: apiTime(startMs), EndTime: apiTime(endMs), PageSize: '50', PageNumber: String(page) }, { formatParams: false, timeout: 10_000 });
+        const body = await client.request<{ TotalCount: number; Tasks?: { Task?: unknown[] } }>(
+          'DescribeVodRefreshTasks',
+          { StartTime: apiTime(startMs), EndTime: apiTime(endMs), PageSize: '50', PageNumber: String(page) },
+          { formatParams: false, timeout: 10_000 },
+        );
         rows += body.Tasks?.Task?.length ?? 0;
         pages = Math.ceil(body.TotalCount / 50);
         await new Promise((r) => setTimeout(r, Math.max(0, gap - (Date.now() - t))));

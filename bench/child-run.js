@@ -18,6 +18,6 @@ handler(Buffer.from(JSON.stringify({ payload: payload || '' })), { requestId: 'b
   },
   (err) => {
     clearInterval(sample);
-    process.stdout.write(JSON.stringify({ error: String(err && err.message), peakRss: peak, wallMs: Date.now() - started }));
+    process.stdout.write(JSON.stringify({ error: String(err?.message), peakRss: peak, wallMs: Date.now() - started }));
   },
 );

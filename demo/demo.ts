@@ -22,8 +22,17 @@ async function main() {
   const vod = await startVodSim({ accounts: [CREDS], now, seed: 2026 });
   const ding = await startDingTalkSim({ now });
   const dir = mkdtempSync(path.join(tmpdir(), 'vod-refresh-monitor-demo-'));
-  const env = { VOD_ENDPOINT: vod.url, DINGTALK_WEBHOOK: ding.webhook(), DINGTALK_SECRET: DEFAULT_ROBOT.secret!, DINGTALK_KEYWORDS: 'VOD', DINGTALK_AT_MOBILES: '13800000000', STATE_FILE: path.join(dir, 'state.json') };
-  const built = require(path.resolve(__dirname, '../dist/index.js')) as { createHandler: (o: unknown) => (event: Buffer, context: unknown) => Promise<RunReport> };
+  const env = {
+    VOD_ENDPOINT: vod.url,
+    DINGTALK_WEBHOOK: ding.webhook(),
+    DINGTALK_SECRET: DEFAULT_ROBOT.secret!,
+    DINGTALK_KEYWORDS: 'VOD',
+    DINGTALK_AT_MOBILES: '13800000000',
+    STATE_FILE: path.join(dir, 'state.json'),
+  };
+  const built = require(path.resolve(__dirname, '../dist/index.js')) as {
+    createHandler: (o: unknown) => (event: Buffer, context: unknown) => Promise<RunReport>;
+  };
   const handler = built.createHandler({ env, now, logDestination: new Writable({ write: (_c, _e, cb) => cb() }) });
 
   out('vod-refresh-monitor demo');
@@ -32,7 +41,13 @@ async function main() {
   out('(checks signing, keyword and rate limits). No cloud account is used.');
 
   const history = seedHistory(vod.store, { nowMs: now(), count: 2000, random: seededRandom(7), failureRate: 0.02, unfinishedRate: 0 });
-  for (let i = 0; i < 3; i++) vod.store.add({ ObjectPath: `http://video.example.com/videos/new-${i}/video.mp4`, creationMs: now() - (5 + i * 7) * MIN, Status: 'Failed', Description: 'Origin Timeout' });
+  for (let i = 0; i < 3; i++)
+    vod.store.add({
+      ObjectPath: `http://video.example.com/videos/new-${i}/video.mp4`,
+      creationMs: now() - (5 + i * 7) * MIN,
+      Status: 'Failed',
+      Description: 'Origin Timeout',
+    });
   out(`\nSeeded a 3-day history of ${history.length + 3} refresh and preload URLs over 3 domains, submitted in batches (one task id per domain per second).`);
 
   let tick = 0;
@@ -41,11 +56,21 @@ async function main() {
     rule(`Timer tick ${tick} (${new Date(now()).toISOString().slice(11, 16)} UTC): ${what}`);
     const seen = ding.accepted.length;
     vod.resetStats();
-    const report = await handler(Buffer.from(JSON.stringify({ triggerTime: new Date(now()).toISOString().replace(/\.\d{3}Z$/, 'Z'), triggerName: 'every-5-minutes', payload: '{}' })), { requestId: `demo-${tick}`, credentials: CREDS, function: { name: 'vod-refresh-monitor', timeout: 120 } });
+    const report = await handler(
+      Buffer.from(JSON.stringify({ triggerTime: new Date(now()).toISOString().replace(/\.\d{3}Z$/, 'Z'), triggerName: 'every-5-minutes', payload: '{}' })),
+      { requestId: `demo-${tick}`, credentials: CREDS, function: { name: 'vod-refresh-monitor', timeout: 120 } },
+    );
     const fresh = ding.accepted.slice(seen);
-    if (fresh.length === 0) out(report.alerts.pending ? `\n(no message reached DingTalk: ${report.alerts.pending} alert(s) wait in the state for the next run)` : '\n(no DingTalk message: nothing new for on-call)');
+    if (fresh.length === 0)
+      out(
+        report.alerts.pending
+          ? `\n(no message reached DingTalk: ${report.alerts.pending} alert(s) wait in the state for the next run)`
+          : '\n(no DingTalk message: nothing new for on-call)',
+      );
     for (const m of fresh) {
-      out(`\n--- DingTalk message, ${m.bytes} bytes, rings: ${[...(m.body.at?.atMobiles ?? []), ...(m.body.at?.isAtAll ? ['@all'] : [])].join(' ') || 'nobody'} ---`);
+      out(
+        `\n--- DingTalk message, ${m.bytes} bytes, rings: ${[...(m.body.at?.atMobiles ?? []), ...(m.body.at?.isAtAll ? ['@all'] : [])].join(' ') || 'nobody'} ---`,
+      );
       out(markdownToTerminal(m.body.markdown!.text));
     }
     out('\n--- run report ---');
@@ -57,7 +82,11 @@ async function main() {
   /** Timer ticks nobody needs to read: time passes as it does for the deployed function, every 5 minutes. */
   const quietly = async (ticks: number) => {
     for (let i = 0; i < ticks; i++) {
-      await handler(Buffer.from(JSON.stringify({ triggerTime: new Date(now()).toISOString().replace(/\.\d{3}Z$/, 'Z'), payload: '{}' })), { requestId: 'demo-quiet', credentials: CREDS, function: { timeout: 120 } });
+      await handler(Buffer.from(JSON.stringify({ triggerTime: new Date(now()).toISOString().replace(/\.\d{3}Z$/, 'Z'), payload: '{}' })), {
+        requestId: 'demo-quiet',
+        credentials: CREDS,
+        function: { timeout: 120 },
+      });
       offset += 5 * MIN;
     }
   };
@@ -72,12 +101,19 @@ async function main() {
   vod.store.updateRow(id, urls[120]!, { Status: 'Failed', Description: 'Origin Return StatusCode 5XX' });
   vod.store.updateRow(id, urls[199]!, { Status: 'Pending' });
   for (const u of urls.slice(150, 199)) vod.store.updateRow(id, u, { Status: 'Complete' });
-  vod.store.add({ ObjectPath: 'http://video.example.com/videos/evil/a[click](http://evil.example)@all.mp4', creationMs: now() - 5_000, Status: 'Failed', Description: 'Internal Error' });
+  vod.store.add({
+    ObjectPath: 'http://video.example.com/videos/evil/a[click](http://evil.example)@all.mp4',
+    creationMs: now() - 5_000,
+    Status: 'Failed',
+    Description: 'Internal Error',
+  });
   await run(`a CMS refreshes 200 URLs in one call (one task id, ${id}): 3 fail, 1 hangs, the rest are still refreshing; and a hostile path fails`);
 
   for (const u of urls.slice(0, 150)) if (![17, 42, 63, 120].includes(urls.indexOf(u))) vod.store.updateRow(id, u, { Status: 'Complete' });
   vod.store.updateRow(id, urls[63]!, { Status: 'Failed', Description: 'Internal Error' });
-  await run('the batch goes on: one URL that was still refreshing fails late, the others complete (the last 5 minutes are read again, for rows the API lists late)');
+  await run(
+    'the batch goes on: one URL that was still refreshing fails late, the others complete (the last 5 minutes are read again, for rows the API lists late)',
+  );
 
   await quietly(4);
   await run('30 minutes after the batch: its pending URL is stuck, reported once (a quiet run: one call for new rows, one to look the pending URL up)');
@@ -86,7 +122,13 @@ async function main() {
   vod.store.updateRow(again.taskIds[0]!, urls[17]!, { Status: 'Complete' });
   await run('on-call refreshes a failed URL again and it completes: a recovery (good news rings nobody)');
 
-  vod.store.add({ ObjectPath: 'http://media.example.net/videos/x/index.m3u8', ObjectType: 'preload', creationMs: now() - 15_000, Status: 'Failed', Description: 'Origin Timeout' });
+  vod.store.add({
+    ObjectPath: 'http://media.example.net/videos/x/index.m3u8',
+    ObjectType: 'preload',
+    creationMs: now() - 15_000,
+    Status: 'Failed',
+    Description: 'Origin Timeout',
+  });
   ding.faults.push({ kind: 'errcode', errcode: 130101, errmsg: 'send too fast, exceed 20 times per minute' });
   await run('DingTalk answers 130101 (sent too fast): the alert waits in the state');
 
@@ -94,19 +136,30 @@ async function main() {
   await run('the next run delivers what waited, once');
 
   rule('Part two: the same monitor with AUTO_REFRESH=on (it re-submits transient failures itself)');
-  const auto = built.createHandler({ env: { ...env, AUTO_REFRESH: 'on', AUTO_REFRESH_DELAY_MINUTES: '0' }, now, logDestination: new Writable({ write: (_c, _e, cb) => cb() }) });
+  const auto = built.createHandler({
+    env: { ...env, AUTO_REFRESH: 'on', AUTO_REFRESH_DELAY_MINUTES: '0' },
+    now,
+    logDestination: new Writable({ write: (_c, _e, cb) => cb() }),
+  });
   const runAuto = async (what: string) => {
     tick++;
     rule(`Timer tick ${tick} (${new Date(now()).toISOString().slice(11, 16)} UTC): ${what}`);
     const seen = ding.accepted.length;
-    const report = await auto(Buffer.from(JSON.stringify({ triggerTime: new Date(now()).toISOString().replace(/\.\d{3}Z$/, 'Z'), payload: '{}' })), { requestId: `demo-${tick}`, credentials: CREDS, function: { timeout: 120 } });
+    const report = await auto(Buffer.from(JSON.stringify({ triggerTime: new Date(now()).toISOString().replace(/\.\d{3}Z$/, 'Z'), payload: '{}' })), {
+      requestId: `demo-${tick}`,
+      credentials: CREDS,
+      function: { timeout: 120 },
+    });
     for (const m of ding.accepted.slice(seen)) {
       out(`\n--- DingTalk message, ${m.bytes} bytes, rings: ${(m.body.at?.atMobiles ?? []).join(' ') || 'nobody'} ---`);
       out(markdownToTerminal(m.body.markdown!.text));
     }
     out('\n--- run report ---');
     out(summary(report));
-    if (report.autoRefresh) out(`automatic re-submission: ${report.autoRefresh.submitted} URL(s) re-submitted in ${report.autoRefresh.calls} call(s)${report.autoRefresh.held.length ? `; held: ${report.autoRefresh.held.join(', ')}` : ''}`);
+    if (report.autoRefresh)
+      out(
+        `automatic re-submission: ${report.autoRefresh.submitted} URL(s) re-submitted in ${report.autoRefresh.calls} call(s)${report.autoRefresh.held.length ? `; held: ${report.autoRefresh.held.join(', ')}` : ''}`,
+      );
     offset += 5 * MIN;
   };
   vod.store.add({ ObjectPath: 'http://vod.example.cn/videos/flaky/index.m3u8', creationMs: now() - 2 * MIN, Status: 'Failed', Description: 'Origin Timeout' });
@@ -114,7 +167,9 @@ async function main() {
   await runAuto('the re-submitted refresh completed: recovered after an automatic retry');
 
   rule('Summary');
-  out(`${ding.accepted.length} DingTalk message(s) accepted by the local robot; ${ding.answers['130101'] ?? 0} refused with 130101 and delivered on the next run.`);
+  out(
+    `${ding.accepted.length} DingTalk message(s) accepted by the local robot; ${ding.answers['130101'] ?? 0} refused with 130101 and delivered on the next run.`,
+  );
   out('Every failed URL of the batch was reported once, under its task id, though they share one id.');
   out('This was a local demo. To watch your own account: README, "Deploy".');
   await vod.close();

@@ -1,5 +1,5 @@
-import type { Credentials } from './vod/types';
 import { ConfigError } from './config';
+import type { Credentials } from './vod/types';
 
 /** The parts of the Function Compute context this function reads. */
 export interface FcContext {
@@ -12,7 +12,8 @@ export interface FcContext {
 /** The role's STS keys from the context (read on every invocation), else the ALIBABA_CLOUD_* variables. */
 export function credentialsFrom(context: FcContext | undefined, env: Record<string, string | undefined>): Credentials {
   const c = context?.credentials;
-  if (c?.accessKeyId && c.accessKeySecret) return { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, securityToken: c.securityToken || undefined };
+  if (c?.accessKeyId && c.accessKeySecret)
+    return { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, securityToken: c.securityToken || undefined };
   const id = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
   const secret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
   if (id && secret) return { accessKeyId: id, accessKeySecret: secret, securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN || undefined };

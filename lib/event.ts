@@ -28,7 +28,14 @@ export function parseTimerEvent(event: unknown): TimerRun {
   const problems: string[] = [];
   let raw: unknown = event;
   if (Buffer.isBuffer(raw)) {
-    if (raw.length > MAX_EVENT_BYTES) return { triggerTime: null, triggerName: null, dryRun: false, status: false, problems: [`event of ${raw.length} bytes ignored (over ${MAX_EVENT_BYTES})`] };
+    if (raw.length > MAX_EVENT_BYTES)
+      return {
+        triggerTime: null,
+        triggerName: null,
+        dryRun: false,
+        status: false,
+        problems: [`event of ${raw.length} bytes ignored (over ${MAX_EVENT_BYTES})`],
+      };
     raw = raw.toString('utf8');
   }
   if (typeof raw === 'string') {

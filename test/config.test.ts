@@ -16,7 +16,15 @@ function problems(env: Record<string, string>): string[] {
 describe('loadConfig', () => {
   it('fills every default', () => {
     const c = loadConfig(base);
-    expect(c.vod).toMatchObject({ endpoint: 'https://vod.cn-shanghai.aliyuncs.com', domains: [], objectTypes: ['file', 'directory', 'preload'], requestsPerSecond: 5, concurrency: 3, overlapMs: 300_000, method: 'GET' });
+    expect(c.vod).toMatchObject({
+      endpoint: 'https://vod.cn-shanghai.aliyuncs.com',
+      domains: [],
+      objectTypes: ['file', 'directory', 'preload'],
+      requestsPerSecond: 5,
+      concurrency: 3,
+      overlapMs: 300_000,
+      method: 'GET',
+    });
     expect(c).toMatchObject({ blindAfterMs: 15 * 60_000, autoRefresh: { enabled: false, maxRetries: 1, quotaShare: 0.1 }, warnings: [] });
     expect(c).toMatchObject({ stuckAfterMs: 30 * 60_000, firstRunLookbackMs: 60 * 60_000, stateFile: '.state/vod-refresh-monitor.json', logLevel: 'info' });
     expect(c.alert).toMatchObject({ channel: 'dingtalk', secret: null, keywords: [], maxPerMinute: 20 });
@@ -24,7 +32,13 @@ describe('loadConfig', () => {
   });
 
   it('reads lists', () => {
-    const c = loadConfig({ ...base, VOD_DOMAINS: ' Video.Example.com, vod.example.cn ', VOD_OBJECT_TYPES: 'file,preload', DINGTALK_AT_MOBILES: '13800000000,+8613900000000', DINGTALK_KEYWORDS: 'VOD,告警' });
+    const c = loadConfig({
+      ...base,
+      VOD_DOMAINS: ' Video.Example.com, vod.example.cn ',
+      VOD_OBJECT_TYPES: 'file,preload',
+      DINGTALK_AT_MOBILES: '13800000000,+8613900000000',
+      DINGTALK_KEYWORDS: 'VOD,告警',
+    });
     expect(c.vod.domains).toEqual(['video.example.com', 'vod.example.cn']);
     expect(c.vod.objectTypes).toEqual(['file', 'preload']);
     expect(c.alert.atMobiles).toEqual(['13800000000', '+8613900000000']);
@@ -85,7 +99,16 @@ describe('loadConfig', () => {
   });
 
   it('never crashes on arbitrary values: a Config or a ConfigError (property)', () => {
-    const names = ['VOD_DOMAINS', 'VOD_OBJECT_TYPES', 'VOD_CONCURRENCY', 'STUCK_AFTER_MINUTES', 'DINGTALK_AT_MOBILES', 'DINGTALK_SECRET', 'VOD_ENDPOINT', 'DINGTALK_WEBHOOK'];
+    const names = [
+      'VOD_DOMAINS',
+      'VOD_OBJECT_TYPES',
+      'VOD_CONCURRENCY',
+      'STUCK_AFTER_MINUTES',
+      'DINGTALK_AT_MOBILES',
+      'DINGTALK_SECRET',
+      'VOD_ENDPOINT',
+      'DINGTALK_WEBHOOK',
+    ];
     fc.assert(
       fc.property(fc.dictionary(fc.constantFrom(...names), fc.string({ maxLength: 60 })), (env) => {
         try {

@@ -25,10 +25,17 @@ describe('parseTimerEvent', () => {
 
   it('never throws, whatever arrives (property)', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.anything(), fc.string().map((s) => Buffer.from(s)), fc.json().map((s) => Buffer.from(s))), (ev) => {
-        const r = parseTimerEvent(ev);
-        expect(typeof r.dryRun).toBe('boolean');
-      }),
+      fc.property(
+        fc.oneof(
+          fc.anything(),
+          fc.string().map((s) => Buffer.from(s)),
+          fc.json().map((s) => Buffer.from(s)),
+        ),
+        (ev) => {
+          const r = parseTimerEvent(ev);
+          expect(typeof r.dryRun).toBe('boolean');
+        },
+      ),
     );
   });
 });

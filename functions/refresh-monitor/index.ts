@@ -1,15 +1,15 @@
 import type { DestinationStream } from 'pino';
 import { notifierFor } from '../../lib/alert/channels';
-import { loadAlerting, singleRobot, type AlertingPlan } from '../../lib/alerting/load';
+import { type AlertingPlan, loadAlerting, singleRobot } from '../../lib/alerting/load';
 import { budget } from '../../lib/budget';
-import { ConfigError, loadConfig, type Config } from '../../lib/config';
+import { type Config, ConfigError, loadConfig } from '../../lib/config';
 import { credentialsFrom, type FcContext } from '../../lib/credentials';
 import { parseTimerEvent } from '../../lib/event';
 import { createLogger, serializeError } from '../../lib/log';
-import { runMonitor, type RunReport } from '../../lib/monitor';
-import { summarizeState, type StateSummary } from '../../lib/monitor/status';
-import { realSleep, systemClock, type Clock, type Sleep } from '../../lib/ports';
-import { envSecrets, makeRedactor, urlSecrets, type Redactor } from '../../lib/redact';
+import { type RunReport, runMonitor } from '../../lib/monitor';
+import { type StateSummary, summarizeState } from '../../lib/monitor/status';
+import { type Clock, realSleep, type Sleep, systemClock } from '../../lib/ports';
+import { envSecrets, makeRedactor, type Redactor, urlSecrets } from '../../lib/redact';
 import { FileStateStore } from '../../lib/state/file-store';
 import { PopCoreVodApi } from '../../lib/vod/client';
 import { lastFailureCause } from '../../lib/watchdog/memory';
@@ -27,7 +27,12 @@ export interface HandlerOverrides {
  * The alerting file's plan, read every run; when it cannot be used, the environment's robot takes every alert and
  * the run says why (a broken file must not silence the monitor).
  */
-async function alertingFor(config: Config, env: Record<string, string | undefined>, logger: { error: (o: object, m: string) => void }, redact: Redactor): Promise<{ alerting: AlertingPlan; alertingProblem: string | null }> {
+async function alertingFor(
+  config: Config,
+  env: Record<string, string | undefined>,
+  logger: { error: (o: object, m: string) => void },
+  redact: Redactor,
+): Promise<{ alerting: AlertingPlan; alertingProblem: string | null }> {
   if (!config.alertingConfig) return { alerting: singleRobot(config), alertingProblem: null };
   try {
     const alerting = await loadAlerting(config.alertingConfig, config, env);
@@ -50,12 +55,17 @@ export function createHandler(overrides: HandlerOverrides = {}) {
     const startedMs = now();
     const env = overrides.env ?? process.env;
     const redact = makeRedactor([context.credentials?.accessKeySecret, context.credentials?.securityToken, ...envSecrets(env)]);
-    const logger = createLogger({ redact, level: env.LOG_LEVEL || 'info', ...(overrides.logDestination ? { destination: overrides.logDestination } : {}) }).child({ requestId: context.requestId ?? null });
-    let config;
+    const logger = createLogger({
+      redact,
+      level: env.LOG_LEVEL || 'info',
+      ...(overrides.logDestination ? { destination: overrides.logDestination } : {}),
+    }).child({ requestId: context.requestId ?? null });
+    let config: Config;
     try {
       config = loadConfig(env);
     } catch (err) {
       if (err instanceof ConfigError) logger.error({ event: 'config-invalid', problems: err.problems }, err.message);
+      // No `cause`: the original may quote a variable's value, and Function Compute logs the whole error.
       throw new Error(redact((err as Error).message));
     }
     logger.level = config.logLevel;
@@ -86,10 +96,16 @@ export function createHandler(overrides: HandlerOverrides = {}) {
         },
         { dryRun: trigger.dryRun, triggerTime: trigger.triggerTime },
       );
-      logger.info({ event: 'run-report', report: { ...report, preview: report.preview ? `${report.preview.length} message(s)` : undefined } }, `run ${report.status}`);
+      logger.info(
+        { event: 'run-report', report: { ...report, preview: report.preview ? `${report.preview.length} message(s)` : undefined } },
+        `run ${report.status}`,
+      );
       return report;
     } catch (err) {
-      logger.error({ event: 'run-failed', err: serializeError(err) }, 'run failed: the next run starts again from the last saved state, so nothing read here is lost; the failure handler tells on-call');
+      logger.error(
+        { event: 'run-failed', err: serializeError(err) },
+        'run failed: the next run starts again from the last saved state, so nothing read here is lost; the failure handler tells on-call',
+      );
       throw new Error(redact(err instanceof Error ? err.message : String(err)));
     }
   };

@@ -1,12 +1,12 @@
 import type { DestinationStream } from 'pino';
 import { notifierFor } from '../../lib/alert/channels';
 import { renderMessages } from '../../lib/alert/render';
+import { localTime } from '../../lib/alert/time';
 import { ConfigError, loadAlertConfig } from '../../lib/config';
 import { createLogger, serializeError } from '../../lib/log';
-import { systemClock, type Clock } from '../../lib/ports';
+import { type Clock, systemClock } from '../../lib/ports';
 import { envSecrets, makeRedactor } from '../../lib/redact';
 import { FileStateStore } from '../../lib/state/file-store';
-import { localTime } from '../../lib/alert/time';
 import { decideAnnouncement, failureAdvice, parseFailure } from '../../lib/watchdog/failure';
 import { loadMemory, saveMemory } from '../../lib/watchdog/memory';
 
@@ -35,11 +35,19 @@ export function createWatchdog(overrides: WatchdogOverrides = {}) {
     const now = overrides.now ?? systemClock;
     const env = overrides.env ?? process.env;
     const redact = makeRedactor(envSecrets(env));
-    const logger = createLogger({ redact, level: env.LOG_LEVEL || 'info', base: { app: 'vod-refresh-monitor-watchdog' }, ...(overrides.logDestination ? { destination: overrides.logDestination } : {}) }).child({ requestId: context.requestId ?? null });
+    const logger = createLogger({
+      redact,
+      level: env.LOG_LEVEL || 'info',
+      base: { app: 'vod-refresh-monitor-watchdog' },
+      ...(overrides.logDestination ? { destination: overrides.logDestination } : {}),
+    }).child({ requestId: context.requestId ?? null });
     const failure = parseFailure(event, now());
     const text = redact(failure.text);
-    logger.error({ event: 'monitor-run-failed', kind: failure.kind, cause: text, failedRequestId: failure.requestId, attempts: failure.attempts }, 'a monitor run failed for good');
-    let config;
+    logger.error(
+      { event: 'monitor-run-failed', kind: failure.kind, cause: text, failedRequestId: failure.requestId, attempts: failure.attempts },
+      'a monitor run failed for good',
+    );
+    let config: ReturnType<typeof loadAlertConfig>;
     try {
       config = loadAlertConfig(env);
     } catch (err) {
@@ -53,16 +61,28 @@ export function createWatchdog(overrides: WatchdogOverrides = {}) {
     let delivered = false;
     if (decision.announce) {
       const message = `A monitor run failed and Function Compute gave up on it at ${localTime(failure.atMs)} after ${failure.attempts} attempt(s) (request ${failure.requestId ?? 'unknown'}): ${text}. Fix: ${failureAdvice(failure.kind).replace('<id>', failure.requestId ?? '<id>')}. Until a run succeeds, refresh failures are not reported; the next good run says how long the monitor was blind.`;
-      const options = { monitorName: config.alert.monitorName, keywords: config.alert.keywords, mentions: { atMobiles: config.alert.atMobiles, atUserIds: config.alert.atUserIds, atAllMinFailures: 0 }, stuckAfterMinutes: 30 };
+      const options = {
+        monitorName: config.alert.monitorName,
+        keywords: config.alert.keywords,
+        mentions: { atMobiles: config.alert.atMobiles, atUserIds: config.alert.atUserIds, atAllMinFailures: 0 },
+        stuckAfterMinutes: 30,
+      };
       const notifier = notifierFor(config.alert, now);
-      const [m] = renderMessages([{ kind: 'notice', key: `notice:run-failed:${decision.key}`, code: 'RunFailed', message }], { ...options, maxBodyBytes: notifier.maxBodyBytes }, (x) => notifier.measure(x));
+      const [m] = renderMessages(
+        [{ kind: 'notice', key: `notice:run-failed:${decision.key}`, code: 'RunFailed', message }],
+        { ...options, maxBodyBytes: notifier.maxBodyBytes },
+        (x) => notifier.measure(x),
+      );
       const r = await notifier.send(m!, config.alert.timeoutMs);
       delivered = r.ok;
       if (r.ok) decision.memory.causes[decision.key] = { ...decision.memory.causes[decision.key]!, announcedAtMs: now() };
       else logger.error({ event: 'alert-failed', code: r.code }, `the failure alert was not delivered: ${r.reason}`);
     }
     const where = await saveMemory(config.stateFile, decision.memory);
-    logger.info({ event: 'watchdog-done', announced: decision.announce, delivered, memory: where }, decision.announce ? 'told on-call' : 'this cause was already told; counted');
+    logger.info(
+      { event: 'watchdog-done', announced: decision.announce, delivered, memory: where },
+      decision.announce ? 'told on-call' : 'this cause was already told; counted',
+    );
     return { announced: decision.announce, kind: failure.kind, cause: text, delivered };
   };
 }

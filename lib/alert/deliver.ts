@@ -1,9 +1,9 @@
 import type { Runtime } from '../ports';
-import { retry, type RetryPolicy } from '../retry';
+import { type RetryPolicy, retry } from '../retry';
 import type { OutboxEntry } from '../state/schema';
 import type { AlertEvent } from './model';
 import type { Notifier, SendResult } from './notifier';
-import { renderMessages, renderMinimal, type RenderedMessage, type RenderOptions } from './render';
+import { type RenderedMessage, type RenderOptions, renderMessages, renderMinimal } from './render';
 
 /** A send is not started with less time than this before the delivery deadline. */
 export const MIN_SEND_MS = 1000;
@@ -59,7 +59,11 @@ export async function deliver(entries: readonly OutboxEntry[], recentSends: read
   const repeats = new Set(entries.filter((e) => e.uncertain > 0).map((e) => e.event.key));
   const render = (events: AlertEvent[]): Item[] => {
     const byKey = new Map(events.map((e) => [e.key, e]));
-    return renderMessages(events, deps.renderOptions, (m) => notifier.measure(m), repeats).map((message) => ({ message, events: message.keys.map((k) => byKey.get(k)!), short: false }));
+    return renderMessages(events, deps.renderOptions, (m) => notifier.measure(m), repeats).map((message) => ({
+      message,
+      events: message.keys.map((k) => byKey.get(k)!),
+      short: false,
+    }));
   };
   const queue = render(entries.map((e) => e.event));
   const stop = (code: string, reason: string, level: 'warn' | 'error' = 'warn') => {
@@ -69,7 +73,8 @@ export async function deliver(entries: readonly OutboxEntry[], recentSends: read
   while (queue.length > 0) {
     const item = queue.shift()!;
     recent = recent.filter((t) => deps.now() - t < 60_000);
-    if (recent.length >= deps.maxPerMinute) return stop('client-rate-limit', `${deps.maxPerMinute} messages were sent in the last minute; the rest wait for the next run`);
+    if (recent.length >= deps.maxPerMinute)
+      return stop('client-rate-limit', `${deps.maxPerMinute} messages were sent in the last minute; the rest wait for the next run`);
     if (deps.deadlineMs - deps.now() < MIN_SEND_MS) return stop('deadline', 'the run is out of time to send; the rest wait for the next run');
     const result = await send(item.message, deps, () => recent.push(deps.now()));
     if (result.ok) {
@@ -78,7 +83,17 @@ export async function deliver(entries: readonly OutboxEntry[], recentSends: read
         out.delivered.add(k);
         if (item.short) out.shortened.add(k);
       }
-      logger.info({ event: 'alert-sent', channel: notifier.channel, title: item.message.title, alerts: item.message.keys.length, unlisted: item.message.unlisted, short: item.short }, 'alert delivered');
+      logger.info(
+        {
+          event: 'alert-sent',
+          channel: notifier.channel,
+          title: item.message.title,
+          alerts: item.message.keys.length,
+          unlisted: item.message.unlisted,
+          short: item.short,
+        },
+        'alert delivered',
+      );
       continue;
     }
     if (result.kind === 'timeout') {
@@ -88,13 +103,19 @@ export async function deliver(entries: readonly OutboxEntry[], recentSends: read
     if (result.kind !== 'content') return stop(result.code, `alert not delivered: ${result.reason}`, 'error');
     if (item.events.length > 1) {
       const half = Math.ceil(item.events.length / 2);
-      logger.warn({ event: 'alert-split', channel: notifier.channel, code: result.code, alerts: item.events.length }, 'the robot refused a message for its content; sending it in halves to find the alert it refuses');
+      logger.warn(
+        { event: 'alert-split', channel: notifier.channel, code: result.code, alerts: item.events.length },
+        'the robot refused a message for its content; sending it in halves to find the alert it refuses',
+      );
       queue.unshift(...render(item.events.slice(0, half)), ...render(item.events.slice(half)));
     } else if (!item.short) {
       queue.unshift({ message: renderMinimal(item.events[0]!, deps.renderOptions, result.code), events: item.events, short: true });
     } else {
       out.refused.set(item.message.keys[0]!, result.code);
-      logger.error({ event: 'alert-refused', channel: notifier.channel, code: result.code, key: item.message.keys[0] }, 'the robot refused an alert even in short form');
+      logger.error(
+        { event: 'alert-refused', channel: notifier.channel, code: result.code, key: item.message.keys[0] },
+        'the robot refused an alert even in short form',
+      );
     }
   }
   return { ...out, recentSends: recent, stoppedBy: null };
@@ -118,7 +139,11 @@ async function send(message: RenderedMessage, deps: DeliveryDeps, onAttempt: () 
         random: deps.random,
         deadlineMs: deps.deadlineMs - MIN_SEND_MS,
         isRetryable: (err) => err instanceof SendFailure && err.result.kind === 'retryable' && err.result.code !== 'deadline',
-        onRetry: (err, attempt, delayMs) => deps.logger.warn({ event: 'alert-retry', channel: deps.notifier.channel, attempt, delayMs, code: (err as SendFailure).result.code }, (err as SendFailure).result.reason),
+        onRetry: (err, attempt, delayMs) =>
+          deps.logger.warn(
+            { event: 'alert-retry', channel: deps.notifier.channel, attempt, delayMs, code: (err as SendFailure).result.code },
+            (err as SendFailure).result.reason,
+          ),
       },
     );
     return { ok: true };

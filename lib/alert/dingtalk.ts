@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Clock } from '../ports';
-import { postJson, type Notifier, type SendResult } from './notifier';
+import { type Notifier, postJson, type SendResult } from './notifier';
 import type { RenderedMessage } from './render';
 
 export const DINGTALK_MAX_BODY_BYTES = 20_000;
@@ -31,7 +31,8 @@ export function bodyBytes(m: Pick<RenderedMessage, 'title' | 'text' | 'atMobiles
 /** The plain-words cause of a `310000` security failure, from DingTalk's errmsg and whether the message was signed. */
 export function securityCause(errmsg: string, signed = true): string {
   const m = errmsg.toLowerCase();
-  if (!signed && (m.includes('sign') || m.includes('timestamp'))) return "the robot requires signing (加签) and nothing was signed: set DINGTALK_SECRET to the robot's SEC... secret";
+  if (!signed && (m.includes('sign') || m.includes('timestamp')))
+    return "the robot requires signing (加签) and nothing was signed: set DINGTALK_SECRET to the robot's SEC... secret";
   if (m.includes('keyword')) return "the message lacks the robot's keyword: set DINGTALK_KEYWORDS to the keyword(s) in the robot's security settings";
   if (m.includes('timestamp')) return "the signing timestamp is more than an hour off DingTalk's clock: check the clock of the machine";
   if (m.includes('sign')) return "the signature does not match: DINGTALK_SECRET is not the robot's signing secret (SEC...)";
@@ -61,13 +62,20 @@ export function classifyDingTalkReply(status: number, json: unknown, signed = tr
   }
   const code = body.errcode;
   if (code === 0) return { ok: true };
-  if (code === 130101 || code === 410100) return { ok: false, kind: 'rate-limited', code: String(code), reason: 'DingTalk says the robot sends too fast (over 20 messages a minute); it is throttled for 10 minutes' };
+  if (code === 130101 || code === 410100)
+    return {
+      ok: false,
+      kind: 'rate-limited',
+      code: String(code),
+      reason: 'DingTalk says the robot sends too fast (over 20 messages a minute); it is throttled for 10 minutes',
+    };
   if (code === -1) return { ok: false, kind: 'retryable', code: '-1', reason: 'DingTalk is busy' };
   if (code === 310000) return { ok: false, kind: 'config', code: '310000', reason: securityCause(errmsg, signed) };
   const config = CONFIG[code];
   if (config) return { ok: false, kind: 'config', code: String(code), reason: config };
   if (code === 460101 || code === 101002) return { ok: false, kind: 'content', code: String(code), reason: 'the message is over 20,000 bytes' };
-  if (CONTENT_CODES.has(code)) return { ok: false, kind: 'content', code: String(code), reason: `DingTalk refused the message's content: ${errmsg || 'no errmsg'}` };
+  if (CONTENT_CODES.has(code))
+    return { ok: false, kind: 'content', code: String(code), reason: `DingTalk refused the message's content: ${errmsg || 'no errmsg'}` };
   // An errcode this build does not know: taken for a refusal of this message, so the others still go out.
   return { ok: false, kind: 'content', code: String(code), reason: `DingTalk refused the message: ${errmsg || 'no errmsg'}` };
 }

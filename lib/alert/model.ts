@@ -27,9 +27,21 @@ const counts = dict(v.number());
  */
 export const alertEventSchema = v.variant('kind', [
   /** `retry`: when automatic re-submission is on, what it does or did about this URL. */
-  v.object({ kind: v.literal('failed'), key: v.string(), task: taskFactsSchema, retry: v.optional(v.object({ attempts: v.number(), next: v.picklist(['planned', 'none']), reason: v.optional(v.string()) })) }),
+  v.object({
+    kind: v.literal('failed'),
+    key: v.string(),
+    task: taskFactsSchema,
+    retry: v.optional(v.object({ attempts: v.number(), next: v.picklist(['planned', 'none']), reason: v.optional(v.string()) })),
+  }),
   v.object({ kind: v.literal('stuck'), key: v.string(), task: taskFactsSchema, ageMinutes: v.number() }),
-  v.object({ kind: v.literal('recovered'), key: v.string(), task: taskFactsSchema, failedTaskId: v.string(), failedDescription: v.nullable(v.string()), afterRetries: v.optional(v.number()) }),
+  v.object({
+    kind: v.literal('recovered'),
+    key: v.string(),
+    task: taskFactsSchema,
+    failedTaskId: v.string(),
+    failedDescription: v.nullable(v.string()),
+    afterRetries: v.optional(v.number()),
+  }),
   /** The monitor submitted a failed URL again itself (AUTO_REFRESH=on); `newTaskId` is the task to find it by. */
   v.object({ kind: v.literal('resubmitted'), key: v.string(), task: taskFactsSchema, newTaskId: v.string(), attempt: v.number(), maxAttempts: v.number() }),
   /** Failures before the first run's lookback: counted, not listed. `byDescription` is empty when only counts were read. */
@@ -44,7 +56,19 @@ export const alertEventSchema = v.variant('kind', [
   /** A failed URL still not refreshed successfully, told again (the alerting file's `reminders`). */
   v.object({ kind: v.literal('reminder'), key: v.string(), task: taskFactsSchema, count: v.number(), max: v.number() }),
   /** What a mute window held back, told when it ended. */
-  v.object({ kind: v.literal('muted-summary'), key: v.string(), receiver: v.string(), mute: v.string(), reason: v.nullable(v.string()), fromMs: v.number(), toMs: v.number(), count: v.number(), byKind: counts, byDescription: counts, byDomain: counts }),
+  v.object({
+    kind: v.literal('muted-summary'),
+    key: v.string(),
+    receiver: v.string(),
+    mute: v.string(),
+    reason: v.nullable(v.string()),
+    fromMs: v.number(),
+    toMs: v.number(),
+    count: v.number(),
+    byKind: counts,
+    byDescription: counts,
+    byDomain: counts,
+  }),
   /** The daily digest of one receiver; it doubles as a heartbeat. */
   v.object({
     kind: v.literal('digest'),

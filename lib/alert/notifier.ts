@@ -39,7 +39,8 @@ export async function postJson(url: string, body: unknown, timeoutMs: number): P
     });
   } catch (err) {
     const e = err as { name?: string; cause?: { code?: string } };
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') return { ok: false, kind: 'timeout', code: 'timeout', reason: `no answer within ${timeoutMs} ms (the message may have arrived)` };
+    if (e.name === 'TimeoutError' || e.name === 'AbortError')
+      return { ok: false, kind: 'timeout', code: 'timeout', reason: `no answer within ${timeoutMs} ms (the message may have arrived)` };
     return { ok: false, kind: 'retryable', code: e.cause?.code ?? 'network', reason: `could not reach the robot (${e.cause?.code ?? 'network error'})` };
   }
   let text = '';
@@ -62,6 +63,7 @@ export function classifyHttp(status: number, what = 'the webhook'): SendResult {
   if (status >= 200 && status < 300) return { ok: true };
   if (status === 429) return { ok: false, kind: 'rate-limited', code: 'http-429', reason: `${what} answered 429 Too Many Requests` };
   if (status >= 500 || status === 408) return { ok: false, kind: 'retryable', code: `http-${status}`, reason: `${what} answered HTTP ${status}` };
-  if (status === 413 || status === 400 || status === 422) return { ok: false, kind: 'content', code: `http-${status}`, reason: `${what} refused the message with HTTP ${status}` };
+  if (status === 413 || status === 400 || status === 422)
+    return { ok: false, kind: 'content', code: `http-${status}`, reason: `${what} refused the message with HTTP ${status}` };
   return { ok: false, kind: 'config', code: `http-${status}`, reason: `${what} refused the alert with HTTP ${status}` };
 }

@@ -1,6 +1,6 @@
 import { DEFAULT_FAILURE_HINT, STUCK_HINT, vodAdvice } from '../advice';
 import { inert } from './escape';
-import { failureClass, KNOWN_DESCRIPTIONS, type AlertEvent, type EventOf, type TaskFacts } from './model';
+import { type AlertEvent, type EventOf, failureClass, KNOWN_DESCRIPTIONS, type TaskFacts } from './model';
 import { duration, localTime } from './time';
 
 /** Who a message rings, and when. */
@@ -37,7 +37,14 @@ export interface RenderedMessage {
 }
 
 type Row = { task: TaskFacts; note: string };
-type Parts = { failed: EventOf<'failed'>[]; stuck: EventOf<'stuck'>[]; recovered: EventOf<'recovered'>[]; resubmitted: EventOf<'resubmitted'>[]; reminder: EventOf<'reminder'>[]; other: AlertEvent[] };
+type Parts = {
+  failed: EventOf<'failed'>[];
+  stuck: EventOf<'stuck'>[];
+  recovered: EventOf<'recovered'>[];
+  resubmitted: EventOf<'resubmitted'>[];
+  reminder: EventOf<'reminder'>[];
+  other: AlertEvent[];
+};
 
 function split(events: readonly AlertEvent[]): Parts {
   const parts: Parts = { failed: [], stuck: [], recovered: [], resubmitted: [], reminder: [], other: [] };
@@ -137,7 +144,10 @@ function otherLines(e: AlertEvent): string | null {
       return `**The monitor reads refresh tasks again** (it could not since ${localTime(e.downSinceMs)}, ${inert(e.code, 80)}). Failures from the gap are included when they are still in the 3-day window.`;
     case 'backlog': {
       const by = Object.keys(e.byDescription).length ? e.byDescription : e.byType;
-      const list = Object.entries(by).sort(([a], [b]) => classOrder(a, b)).map(([d, n]) => `${inert(d, 80)} ${n}`).join(', ');
+      const list = Object.entries(by)
+        .sort(([a], [b]) => classOrder(a, b))
+        .map(([d, n]) => `${inert(d, 80)} ${n}`)
+        .join(', ');
       return `**${e.count} earlier failures** between ${localTime(e.sinceMs)} and ${localTime(e.untilMs)} were found on the first run and are counted, not listed (${list}).`;
     }
     case 'state-reset':
@@ -147,7 +157,12 @@ function otherLines(e: AlertEvent): string | null {
     case 'notice':
       return `**Notice:** ${e.message}`;
     case 'muted-summary': {
-      const by = (m: Record<string, number>) => Object.entries(m).sort(([, a], [, b]) => b - a).slice(0, 6).map(([k, n]) => `${inert(k, 80)} ${n}`).join(', ');
+      const by = (m: Record<string, number>) =>
+        Object.entries(m)
+          .sort(([, a], [, b]) => b - a)
+          .slice(0, 6)
+          .map(([k, n]) => `${inert(k, 80)} ${n}`)
+          .join(', ');
       return `**Muted by ${inert(e.mute, 40)}** from ${localTime(e.fromMs)} to ${localTime(e.toMs)}${e.reason ? ` (${inert(e.reason, 120)})` : ''}: ${e.count} alert(s) held back, now over (${by(e.byKind)}; ${by(e.byDescription) || 'no Description'}; ${by(e.byDomain) || 'no domain'}). List them with \`npx vod-refresh-monitor tasks --status Failed --type file --since 3d\`.`;
     }
     case 'digest':
@@ -162,14 +177,21 @@ function digestText(e: EventOf<'digest'>): string {
   const lines = [`**Daily digest** from ${localTime(e.fromMs)} to ${localTime(e.toMs)}.`];
   const total = Object.values(e.failures).reduce((a, b) => a + b, 0);
   lines.push('', `Failures reported to this receiver: ${total}.`);
-  for (const [k, n] of Object.entries(e.failures).sort(([, a], [, b]) => b - a).slice(0, 15)) {
+  for (const [k, n] of Object.entries(e.failures)
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, 15)) {
     const [domain, desc] = k.split('|');
     lines.push(`- ${inert(domain ?? '', 100)} · ${inert(desc ?? '', 80)}: ${n}`);
   }
   if (e.account) {
     const rate = (f: number, r: number) => (r ? `${((100 * f) / r).toFixed(2)}%` : 'n/a');
-    const trend = e.account.previousFailed ? `${e.account.failed >= e.account.previousFailed ? '+' : ''}${(((e.account.failed - e.account.previousFailed) / e.account.previousFailed) * 100).toFixed(0)}%` : 'n/a';
-    lines.push('', `The whole account, last 24 h: ${e.account.failed} failed of ${e.account.rows} URLs (${rate(e.account.failed, e.account.rows)}); the 24 h before: ${e.account.previousFailed} of ${e.account.previousRows} (${rate(e.account.previousFailed, e.account.previousRows)}); failures ${trend}.`);
+    const trend = e.account.previousFailed
+      ? `${e.account.failed >= e.account.previousFailed ? '+' : ''}${(((e.account.failed - e.account.previousFailed) / e.account.previousFailed) * 100).toFixed(0)}%`
+      : 'n/a';
+    lines.push(
+      '',
+      `The whole account, last 24 h: ${e.account.failed} failed of ${e.account.rows} URLs (${rate(e.account.failed, e.account.rows)}); the 24 h before: ${e.account.previousFailed} of ${e.account.previousRows} (${rate(e.account.previousFailed, e.account.previousRows)}); failures ${trend}.`,
+    );
   }
   if (e.topUrls.length) lines.push('', 'Failed most:', ...e.topUrls.map((u) => `- ${inert(u.url)} · ${u.count} times`));
   lines.push('', `Still open now: ${e.unresolved} failed URL(s) not refreshed successfully since, ${e.stuck} stuck.`);
@@ -177,6 +199,70 @@ function digestText(e: EventOf<'digest'>): string {
   const blind = e.runs.blindMs > 0 ? ` It was blind for ${duration(e.runs.blindMs)}.` : ' It ran all day.';
   lines.push(`The monitor ran ${e.runs.total} time(s), ${e.runs.ok} read the API.${blind} No digest tomorrow means the monitor is down.`);
   return lines.join('\n');
+}
+
+/** A heading, its rows grouped by task (as many as the listing has room for), and how many were left out. */
+function section(lines: string[], listing: Listing, heading: string, rows: readonly Row[], head: (t: TaskFacts) => string = header, where = ''): void {
+  if (!rows.length) return;
+  lines.push(heading);
+  const hidden = listing.tasks(rows, head);
+  if (hidden > 0) lines.push(`- … and ${hidden} more${where}`);
+  lines.push('');
+}
+
+/** Failures grouped by class, then by domain. */
+function failedSections(lines: string[], listing: Listing, failed: Parts['failed']): void {
+  const byClass = groupBy(failed, (e) => failureClass(e.task.description));
+  for (const cls of [...byClass.keys()].sort(classOrder)) {
+    const items = byClass.get(cls)!;
+    lines.push(`#### ${inert(cls, 80)}: ${items.length} failed`);
+    const byDomain = groupBy(items, (e) => e.task.domain || '(no domain)');
+    for (const domain of [...byDomain.keys()].sort()) {
+      const rows = byDomain.get(domain)!.map((e) => ({ task: e.task, note: retryNote(e) }));
+      section(lines, listing, `**${inert(domain, 100)}** (${rows.length})\n`, rows, header, ` on ${inert(domain, 100)}`);
+    }
+  }
+}
+
+const recoveredNote = (e: Parts['recovered'][number]) =>
+  ` · after ${inert(failureClass(e.failedDescription), 60)} (TaskId ${inert(e.failedTaskId, 64)})${e.afterRetries ? ` · recovered after ${e.afterRetries === 1 ? 'an automatic retry' : `${e.afterRetries} automatic retries`}` : ''}`;
+
+/** Every section of the message body, in the order people read them. */
+function bodySections(lines: string[], listing: Listing, p: Parts, opts: RenderOptions): void {
+  failedSections(lines, listing, p.failed);
+  const stuck = p.stuck.map((e) => ({ task: e.task, note: ` · ${inert(e.task.status, 20)} for ${e.ageMinutes} min` }));
+  section(lines, listing, `#### Stuck for more than ${opts.stuckAfterMinutes} minutes: ${p.stuck.length}`, stuck);
+  section(
+    lines,
+    listing,
+    `#### Recovered: ${p.recovered.length}`,
+    p.recovered.map((e) => ({ task: e.task, note: recoveredNote(e) })),
+  );
+  const reminders = p.reminder.map((e) => ({ task: e.task, note: ` · reminder ${e.count} of ${e.max}` }));
+  section(lines, listing, `#### Still failing, not refreshed successfully since: ${p.reminder.length}`, reminders);
+  const resubmitted = p.resubmitted.map((e) => ({
+    task: { ...e.task, taskId: e.newTaskId },
+    note: ` · attempt ${e.attempt} of ${e.maxAttempts}, after ${inert(failureClass(e.task.description), 60)} (TaskId ${inert(e.task.taskId, 64)})`,
+  }));
+  section(
+    lines,
+    listing,
+    `#### Re-submitted automatically: ${p.resubmitted.length}`,
+    resubmitted,
+    (t) => `TaskId ${inert(t.taskId, 64)} · ${inert(t.objectType, 20)} · submitted by the monitor`,
+  );
+}
+
+/** Whom the message rings: only a message that needs people rings anyone. */
+function mentionsFor(p: Parts, opts: RenderOptions, needsPeople: number) {
+  // A failure the monitor is about to re-submit needs nobody yet: only what failed for good rings.
+  const alarming =
+    needsPeople > 0 ||
+    p.stuck.length > 0 ||
+    p.reminder.length > 0 ||
+    p.other.some((e) => e.kind === 'health-down' || e.kind === 'state-reset' || e.kind === 'blind' || e.kind === 'notice');
+  const isAtAll = alarming && opts.mentions.atAllMinFailures > 0 && needsPeople >= opts.mentions.atAllMinFailures;
+  return { atMobiles: alarming ? [...opts.mentions.atMobiles] : [], atUserIds: alarming ? [...opts.mentions.atUserIds] : [], isAtAll };
 }
 
 /** Renders events into one markdown text, listing at most `budget` URLs; the counts are always exact. */
@@ -191,60 +277,23 @@ function compose(events: readonly AlertEvent[], opts: RenderOptions, budget: num
     const text = otherLines(e);
     if (text) lines.push(text, '');
   }
-  const byClass = groupBy(p.failed, (e) => failureClass(e.task.description));
-  for (const cls of [...byClass.keys()].sort(classOrder)) {
-    const items = byClass.get(cls)!;
-    lines.push(`#### ${inert(cls, 80)}: ${items.length} failed`);
-    const byDomain = groupBy(items, (e) => e.task.domain || '(no domain)');
-    for (const domain of [...byDomain.keys()].sort()) {
-      const ds = byDomain.get(domain)!;
-      lines.push(`**${inert(domain, 100)}** (${ds.length})`, '');
-      const hidden = listing.tasks(ds.map((e) => ({ task: e.task, note: retryNote(e) })), header);
-      if (hidden > 0) lines.push(`- … and ${hidden} more on ${inert(domain, 100)}`);
-      lines.push('');
-    }
-  }
-  if (p.stuck.length) {
-    lines.push(`#### Stuck for more than ${opts.stuckAfterMinutes} minutes: ${p.stuck.length}`);
-    const hidden = listing.tasks(p.stuck.map((e) => ({ task: e.task, note: ` · ${inert(e.task.status, 20)} for ${e.ageMinutes} min` })), header);
-    if (hidden > 0) lines.push(`- … and ${hidden} more`);
-    lines.push('');
-  }
-  if (p.recovered.length) {
-    lines.push(`#### Recovered: ${p.recovered.length}`);
-    const hidden = listing.tasks(p.recovered.map((e) => ({ task: e.task, note: ` · after ${inert(failureClass(e.failedDescription), 60)} (TaskId ${inert(e.failedTaskId, 64)})${e.afterRetries ? ` · recovered after ${e.afterRetries === 1 ? 'an automatic retry' : `${e.afterRetries} automatic retries`}` : ''}` })), header);
-    if (hidden > 0) lines.push(`- … and ${hidden} more`);
-    lines.push('');
-  }
-  if (p.reminder.length) {
-    lines.push(`#### Still failing, not refreshed successfully since: ${p.reminder.length}`);
-    const hidden = listing.tasks(p.reminder.map((e) => ({ task: e.task, note: ` · reminder ${e.count} of ${e.max}` })), header);
-    if (hidden > 0) lines.push(`- … and ${hidden} more`);
-    lines.push('');
-  }
-  if (p.resubmitted.length) {
-    lines.push(`#### Re-submitted automatically: ${p.resubmitted.length}`);
-    const rows = p.resubmitted.map((e) => ({ task: { ...e.task, taskId: e.newTaskId }, note: ` · attempt ${e.attempt} of ${e.maxAttempts}, after ${inert(failureClass(e.task.description), 60)} (TaskId ${inert(e.task.taskId, 64)})` }));
-    const hidden = listing.tasks(rows, (t) => `TaskId ${inert(t.taskId, 64)} · ${inert(t.objectType, 20)} · submitted by the monitor`);
-    if (hidden > 0) lines.push(`- … and ${hidden} more`);
-    lines.push('');
-  }
+  bodySections(lines, listing, p, opts);
   const needsPeople = p.failed.filter((e) => e.retry?.next !== 'planned');
   if (needsPeople.length) lines.push(`> ${opts.failureHint ?? DEFAULT_FAILURE_HINT}`);
   else if (p.failed.length) lines.push('> The monitor re-submits these itself; you hear again only if they fail again.');
   if (p.stuck.length) lines.push(`> ${STUCK_HINT}`);
-  // A failure the monitor is about to re-submit needs nobody yet: only what failed for good rings.
-  const alarming = needsPeople.length > 0 || p.stuck.length > 0 || p.reminder.length > 0 || p.other.some((e) => e.kind === 'health-down' || e.kind === 'state-reset' || e.kind === 'blind' || e.kind === 'notice');
-  const atAll = alarming && opts.mentions.atAllMinFailures > 0 && needsPeople.length >= opts.mentions.atAllMinFailures;
-  const atMobiles = alarming ? [...opts.mentions.atMobiles] : [];
-  const atUserIds = alarming ? [...opts.mentions.atUserIds] : [];
-  const rings = [...atMobiles.map((m) => `@${m}`), ...atUserIds.map((u) => `@${u}`), ...(atAll ? ['@all'] : [])];
+  const mentions = mentionsFor(p, opts, needsPeople.length);
+  const rings = [...mentions.atMobiles.map((m) => `@${m}`), ...mentions.atUserIds.map((u) => `@${u}`), ...(mentions.isAtAll ? ['@all'] : [])];
   if (rings.length) lines.push('', rings.join(' '));
   if (opts.keywords.length > 1) lines.push('', opts.keywords.join(' '));
-  return { title, text: lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd(), listed: listing.listed, total: listing.total, mentions: { atMobiles, atUserIds, isAtAll: atAll } };
+  const text = lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd();
+  return { title, text, listed: listing.listed, total: listing.total, mentions };
 }
 
-function fit(events: readonly AlertEvent[], opts: RenderOptions, measure: (m: RenderedMessage) => number, repeat: boolean): RenderedMessage | null {
+function fitInOne(events: readonly AlertEvent[], opts: RenderOptions, measure: (m: RenderedMessage) => number, repeat: boolean): RenderedMessage | null {
   const make = (budget: number): RenderedMessage => {
     const c = compose(events, opts, budget, repeat);
     return { title: c.title, text: c.text, ...c.mentions, keys: events.map((e) => e.key), unlisted: c.total - c.listed };
@@ -267,12 +316,31 @@ function fit(events: readonly AlertEvent[], opts: RenderOptions, measure: (m: Re
  * rest exactly; several only when even the counts do not fit. `repeats` are keys whose earlier send timed out: a
  * message carrying one says it may be a repeat.
  */
-export function renderMessages(events: readonly AlertEvent[], opts: RenderOptions, measure: (m: RenderedMessage) => number, repeats: ReadonlySet<string> = new Set()): RenderedMessage[] {
+export function renderMessages(
+  events: readonly AlertEvent[],
+  opts: RenderOptions,
+  measure: (m: RenderedMessage) => number,
+  repeats: ReadonlySet<string> = new Set(),
+): RenderedMessage[] {
   if (events.length === 0) return [];
   // A digest is a message of its own: it is read at a set time, not mixed into a stream.
   const digests = events.filter((e) => e.kind === 'digest');
-  if (digests.length && digests.length < events.length) return [...renderMessages(events.filter((e) => e.kind !== 'digest'), opts, measure, repeats), ...digests.flatMap((d) => renderMessages([d], opts, measure, repeats))];
-  const one = fit(events, opts, measure, events.some((e) => repeats.has(e.key)));
+  if (digests.length && digests.length < events.length)
+    return [
+      ...renderMessages(
+        events.filter((e) => e.kind !== 'digest'),
+        opts,
+        measure,
+        repeats,
+      ),
+      ...digests.flatMap((d) => renderMessages([d], opts, measure, repeats)),
+    ];
+  const one = fitInOne(
+    events,
+    opts,
+    measure,
+    events.some((e) => repeats.has(e.key)),
+  );
   if (one) return [one];
   if (events.length === 1) throw new Error('a single alert does not fit in the message size limit');
   const half = Math.ceil(events.length / 2);

@@ -1,4 +1,4 @@
-import { classifyHttp, postJson, type Notifier, type SendResult } from './notifier';
+import { classifyHttp, type Notifier, postJson, type SendResult } from './notifier';
 import type { RenderedMessage } from './render';
 
 /** The body a plain JSON webhook receives. */

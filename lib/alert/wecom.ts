@@ -1,4 +1,4 @@
-import { classifyHttp, postJson, type Notifier, type SendResult } from './notifier';
+import { classifyHttp, type Notifier, postJson, type SendResult } from './notifier';
 import type { RenderedMessage } from './render';
 
 /** WeCom's markdown content limit, in bytes. */
@@ -27,9 +27,16 @@ export class WeComNotifier implements Notifier {
     if (out.status !== 200) return classifyHttp(out.status, 'WeCom');
     const body = (out.json ?? {}) as { errcode?: unknown; errmsg?: unknown };
     if (body.errcode === 0) return { ok: true };
-    if (body.errcode === 45009) return { ok: false, kind: 'rate-limited', code: '45009', reason: 'WeCom says the robot sends too fast (over 20 messages a minute)' };
+    if (body.errcode === 45009)
+      return { ok: false, kind: 'rate-limited', code: '45009', reason: 'WeCom says the robot sends too fast (over 20 messages a minute)' };
     if (body.errcode === -1) return { ok: false, kind: 'retryable', code: '-1', reason: 'WeCom is busy' };
-    if (body.errcode === 93000) return { ok: false, kind: 'config', code: '93000', reason: 'the WeCom webhook key is not valid: copy the robot webhook again into WECOM_WEBHOOK' };
-    return { ok: false, kind: 'content', code: String(body.errcode), reason: `WeCom refused the message: ${typeof body.errmsg === 'string' ? body.errmsg.slice(0, 200) : 'no errmsg'}` };
+    if (body.errcode === 93000)
+      return { ok: false, kind: 'config', code: '93000', reason: 'the WeCom webhook key is not valid: copy the robot webhook again into WECOM_WEBHOOK' };
+    return {
+      ok: false,
+      kind: 'content',
+      code: String(body.errcode),
+      reason: `WeCom refused the message: ${typeof body.errmsg === 'string' ? body.errmsg.slice(0, 200) : 'no errmsg'}`,
+    };
   }
 }

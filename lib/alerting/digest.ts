@@ -1,4 +1,4 @@
-import { domainOf, failureClass, type AlertEvent, type EventOf, type TaskFacts } from '../alert/model';
+import { type AlertEvent, domainOf, type EventOf, failureClass, type TaskFacts } from '../alert/model';
 import { shanghaiTime } from '../alert/time';
 import type { MonitorState } from '../state/schema';
 import type { VodReader } from '../vod/reader';
@@ -60,20 +60,51 @@ export async function accountCounts(reader: VodReader, apiNowMs: number): Promis
   }
 }
 
-const facts = (path: string, objectType: string, description: string | null): TaskFacts => ({ taskId: '', objectPath: path, objectType, status: 'Failed', description, creationTime: null, domain: domainOf(path) });
+const facts = (path: string, objectType: string, description: string | null): TaskFacts => ({
+  taskId: '',
+  objectPath: path,
+  objectType,
+  status: 'Failed',
+  description,
+  creationTime: null,
+  domain: domainOf(path),
+});
 
 /** One digest per receiver the file names, then a fresh count. */
-export function buildDigests(state: MonitorState, plan: AlertingPlan, nowMs: number, account: Account, stuckAfterMs: number): { state: MonitorState; events: AlertEvent[] } {
+export function buildDigests(
+  state: MonitorState,
+  plan: AlertingPlan,
+  nowMs: number,
+  account: Account,
+  stuckAfterMs: number,
+): { state: MonitorState; events: AlertEvent[] } {
   if (!plan.digest) return { state, events: [] };
   const day = shanghaiTime(nowMs).slice(0, 10);
   const route = (t: TaskFacts) => routeOf({ kind: 'failed', key: '', task: t }, plan);
   const events: AlertEvent[] = plan.digest.receivers.map((name) => {
     const r = state.daily.receivers[name] ?? empty();
-    const topUrls = Object.entries(r.urls).sort(([, a], [, b]) => b - a).slice(0, 5).map(([url, count]) => ({ url, count }));
+    const topUrls = Object.entries(r.urls)
+      .sort(([, a], [, b]) => b - a)
+      .slice(0, 5)
+      .map(([url, count]) => ({ url, count }));
     const unresolved = Object.entries(state.failedPaths).filter(([p, f]) => route(facts(p, f.objectType, f.description)) === name).length;
     const stuck = Object.values(state.watching).filter((w) => nowMs - w.createdAtMs > stuckAfterMs && route({ ...w.task }) === name).length;
     const retries = r.retried || r.recovered || r.failedAgain ? { submitted: r.retried, recovered: r.recovered, failedAgain: r.failedAgain } : null;
-    return { kind: 'digest', key: `digest:${day}:${name}`, receiver: name, day, fromMs: state.daily.sinceMs, toMs: nowMs, failures: r.failures, topUrls, account, unresolved, stuck, retries, runs: { total: state.daily.runs, ok: state.daily.runsOk, blindMs: state.daily.blindMs } };
+    return {
+      kind: 'digest',
+      key: `digest:${day}:${name}`,
+      receiver: name,
+      day,
+      fromMs: state.daily.sinceMs,
+      toMs: nowMs,
+      failures: r.failures,
+      topUrls,
+      account,
+      unresolved,
+      stuck,
+      retries,
+      runs: { total: state.daily.runs, ok: state.daily.runsOk, blindMs: state.daily.blindMs },
+    };
   });
   return { state: { ...state, daily: { sinceMs: nowMs, lastDay: day, receivers: {}, runs: 0, runsOk: 0, blindMs: 0 } }, events };
 }

@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
 import { load as parseYaml } from 'js-yaml';
 import * as v from 'valibot';
-import { ConfigError, type Config } from '../config';
-import { alertingSchema, ENV_REF, WEEKDAYS, type AlertingFile, type Match } from './schema';
+import { type Config, ConfigError } from '../config';
+import { type AlertingFile, alertingSchema, ENV_REF, type Match, WEEKDAYS } from './schema';
 
 /** One place alerts can go: a robot or webhook with its own settings, rate limit and outbox. */
 export interface Receiver {
@@ -34,7 +34,15 @@ export interface AlertingPlan {
 
 /** Without an alerting file: one receiver, the robot of DINGTALK_* (or WECOM_WEBHOOK / ALERT_WEBHOOK_URL). */
 export function singleRobot(config: Config): AlertingPlan {
-  return { receivers: new Map([['default', { name: 'default', alert: config.alert }]]), routes: [], defaultReceiver: 'default', reminders: null, mutes: [], digest: null, source: null };
+  return {
+    receivers: new Map([['default', { name: 'default', alert: config.alert }]]),
+    routes: [],
+    defaultReceiver: 'default',
+    reminders: null,
+    mutes: [],
+    digest: null,
+    source: null,
+  };
 }
 
 const toMin = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
@@ -49,7 +57,12 @@ export async function loadAlerting(file: string, config: Config, env: Record<str
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { reason?: string; mark?: { line: number } };
     const flowHint = /flow/.test(e.reason ?? '') ? ' (inside { } or [ ], put each ${NAME} in quotes)' : '';
-    throw new ConfigError([`${where}: ${e.code ? `cannot be read (${e.code})` : `is not YAML: ${e.reason ?? 'syntax error'}${e.mark ? ` at line ${e.mark.line + 1}` : ''}${flowHint}`}`]);
+    throw new ConfigError(
+      [
+        `${where}: ${e.code ? `cannot be read (${e.code})` : `is not YAML: ${e.reason ?? 'syntax error'}${e.mark ? ` at line ${e.mark.line + 1}` : ''}${flowHint}`}`,
+      ],
+      { cause: err },
+    );
   }
   const parsed = v.safeParse(alertingSchema, raw);
   if (!parsed.success) throw new ConfigError(parsed.issues.slice(0, 10).map((i) => `${where}: ${v.getDotPath(i) ?? '(top)'}: ${i.message}`));
@@ -69,18 +82,41 @@ function resolve(f: AlertingFile, file: string, config: Config, env: Record<stri
   const receivers = new Map<string, Receiver>();
   f.receivers.forEach((r, i) => {
     if (receivers.has(r.name)) problems.push(`${where}: receivers.${i}.name: ${r.name} is used twice`);
-    const base = { ...config.alert, maxPerMinute: r.maxPerMinute ?? config.alert.maxPerMinute, secret: null, keywords: [] as string[], atMobiles: [] as string[], atUserIds: [] as string[], atAllMinFailures: 0 };
+    const base = {
+      ...config.alert,
+      maxPerMinute: r.maxPerMinute ?? config.alert.maxPerMinute,
+      secret: null,
+      keywords: [] as string[],
+      atMobiles: [] as string[],
+      atUserIds: [] as string[],
+      atAllMinFailures: 0,
+    };
     if (r.dingtalk) {
       const url = secret(r.dingtalk.webhook, `receivers.${i}.dingtalk.webhook`) ?? '';
       if (url && !/[?&]access_token=/.test(url)) problems.push(`${where}: receivers.${i}.dingtalk.webhook: ${r.dingtalk.webhook} has no access_token`);
       const sec = secret(r.dingtalk.secret, `receivers.${i}.dingtalk.secret`);
       if (sec && !sec.startsWith('SEC')) problems.push(`${where}: receivers.${i}.dingtalk.secret: ${r.dingtalk.secret} does not start with SEC`);
-      receivers.set(r.name, { name: r.name, alert: { ...base, channel: 'dingtalk', url, secret: sec, keywords: r.dingtalk.keywords ?? [], atMobiles: r.dingtalk.atMobiles ?? [], atUserIds: r.dingtalk.atUserIds ?? [], atAllMinFailures: r.dingtalk.atAllMinFailures ?? 0 } });
-    } else if (r.wecom) receivers.set(r.name, { name: r.name, alert: { ...base, channel: 'wecom', url: secret(r.wecom.webhook, `receivers.${i}.wecom.webhook`) ?? '' } });
-    else if (r.webhook) receivers.set(r.name, { name: r.name, alert: { ...base, channel: 'webhook', url: secret(r.webhook.url, `receivers.${i}.webhook.url`) ?? '' } });
+      receivers.set(r.name, {
+        name: r.name,
+        alert: {
+          ...base,
+          channel: 'dingtalk',
+          url,
+          secret: sec,
+          keywords: r.dingtalk.keywords ?? [],
+          atMobiles: r.dingtalk.atMobiles ?? [],
+          atUserIds: r.dingtalk.atUserIds ?? [],
+          atAllMinFailures: r.dingtalk.atAllMinFailures ?? 0,
+        },
+      });
+    } else if (r.wecom)
+      receivers.set(r.name, { name: r.name, alert: { ...base, channel: 'wecom', url: secret(r.wecom.webhook, `receivers.${i}.wecom.webhook`) ?? '' } });
+    else if (r.webhook)
+      receivers.set(r.name, { name: r.name, alert: { ...base, channel: 'webhook', url: secret(r.webhook.url, `receivers.${i}.webhook.url`) ?? '' } });
   });
   const known = (name: string, field: string) => {
-    if (!receivers.has(name)) problems.push(`${where}: ${field}: no receiver is named ${JSON.stringify(name)} (receivers: ${[...receivers.keys()].join(', ')})`);
+    if (!receivers.has(name))
+      problems.push(`${where}: ${field}: no receiver is named ${JSON.stringify(name)} (receivers: ${[...receivers.keys()].join(', ')})`);
     return name;
   };
   known(f.route.receiver, 'route.receiver');

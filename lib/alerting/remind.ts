@@ -1,4 +1,4 @@
-import { domainOf, type AlertEvent } from '../alert/model';
+import { type AlertEvent, domainOf } from '../alert/model';
 import type { MonitorState } from '../state/schema';
 import { formatApiTime } from '../vod/time';
 import type { AlertingPlan } from './load';
@@ -21,7 +21,15 @@ export function dueReminders(state: MonitorState, plan: AlertingPlan, nowMs: num
     events.push({
       kind: 'reminder',
       key: `reminder:${f.key}:${count}`,
-      task: { taskId: f.taskId, objectPath: path, objectType: f.objectType, status: 'Failed', description: f.description, creationTime: formatApiTime(f.createdAtMs), domain: domainOf(path) },
+      task: {
+        taskId: f.taskId,
+        objectPath: path,
+        objectType: f.objectType,
+        status: 'Failed',
+        description: f.description,
+        creationTime: formatApiTime(f.createdAtMs),
+        domain: domainOf(path),
+      },
       count,
       max: cfg.max,
     });

@@ -13,7 +13,13 @@ export interface Facets {
 /** What an alert is, for routing. */
 export function facetsOf(e: AlertEvent): Facets {
   const kind: RouteKind =
-    e.kind === 'failed' || e.kind === 'stuck' || e.kind === 'recovered' || e.kind === 'reminder' || e.kind === 'digest' ? e.kind : e.kind === 'resubmitted' ? 'retry' : e.kind === 'muted-summary' ? 'failed' : 'health';
+    e.kind === 'failed' || e.kind === 'stuck' || e.kind === 'recovered' || e.kind === 'reminder' || e.kind === 'digest'
+      ? e.kind
+      : e.kind === 'resubmitted'
+        ? 'retry'
+        : e.kind === 'muted-summary'
+          ? 'failed'
+          : 'health';
   if ('task' in e) return { kind, domain: e.task.domain || null, description: e.task.description, objectType: e.task.objectType };
   return { kind, domain: null, description: null, objectType: null };
 }

@@ -55,7 +55,13 @@ export const alertingSchema = v.strictObject({
         v.strictObject({
           name: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,40}$/, 'use letters, digits, . _ or -'))),
           match,
-          until: v.optional(v.pipe(v.string(), v.regex(/(Z|[+-]\d{2}:\d{2})$/, 'give a time with its zone, e.g. 2026-12-01T02:00:00+08:00'), v.check((s) => !Number.isNaN(Date.parse(s)), 'is not a time'))),
+          until: v.optional(
+            v.pipe(
+              v.string(),
+              v.regex(/(Z|[+-]\d{2}:\d{2})$/, 'give a time with its zone, e.g. 2026-12-01T02:00:00+08:00'),
+              v.check((s) => !Number.isNaN(Date.parse(s)), 'is not a time'),
+            ),
+          ),
           weekly: v.optional(v.strictObject({ days: list(v.picklist(WEEKDAYS)), from: clock, to: clock })),
           reason: v.optional(text(200)),
         }),

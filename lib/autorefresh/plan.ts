@@ -21,7 +21,12 @@ export function quotaDay(nowMs: number): string {
  * a failure of a known Description gets a retry planned (after the delay) until its retries are used up; a recovery
  * of a URL the monitor re-submitted says so. Pure.
  */
-export function scheduleRetries(auto: AutoState, events: readonly AlertEvent[], nowMs: number, settings: AutoRefreshSettings): { auto: AutoState; events: AlertEvent[] } {
+export function scheduleRetries(
+  auto: AutoState,
+  events: readonly AlertEvent[],
+  nowMs: number,
+  settings: AutoRefreshSettings,
+): { auto: AutoState; events: AlertEvent[] } {
   const retries = { ...auto.retries };
   const out = events.map((e): AlertEvent => {
     if (e.kind === 'recovered') {
@@ -37,11 +42,23 @@ export function scheduleRetries(auto: AutoState, events: readonly AlertEvent[], 
     if (entry?.stopped) return { ...e, retry: { attempts: entry.attempts, next: 'none', reason: entry.stopped } };
     const attempts = entry?.attempts ?? 0;
     if (attempts >= settings.maxRetries) {
-      retries[path] = { ...(entry as RetryEntry), task: e.task, stopped: `failed again after ${attempts} automatic retr${attempts === 1 ? 'y' : 'ies'}; no further retry` };
+      retries[path] = {
+        ...(entry as RetryEntry),
+        task: e.task,
+        stopped: `failed again after ${attempts} automatic retr${attempts === 1 ? 'y' : 'ies'}; no further retry`,
+      };
       return { ...e, retry: { attempts, next: 'none', reason: retries[path]!.stopped! } };
     }
     const created = e.task.creationTime ? Date.parse(e.task.creationTime) : nowMs;
-    retries[path] = { objectType: e.task.objectType, task: e.task, attempts, nextAtMs: (Number.isNaN(created) ? nowMs : created) + settings.delayMs, intent: null, lastTaskId: entry?.lastTaskId ?? null, stopped: null };
+    retries[path] = {
+      objectType: e.task.objectType,
+      task: e.task,
+      attempts,
+      nextAtMs: (Number.isNaN(created) ? nowMs : created) + settings.delayMs,
+      intent: null,
+      lastTaskId: entry?.lastTaskId ?? null,
+      stopped: null,
+    };
     return { ...e, retry: { attempts, next: 'planned' } };
   });
   for (const [path, r] of Object.entries(retries)) {

@@ -17,7 +17,11 @@ export function markdownToTerminal(text: string): string {
 /** The lines of a plain text table with left-aligned columns. */
 export function tableLines(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
@@ -29,7 +33,14 @@ export function cut(s: string, max: number): string {
 
 /** Table cells of task rows, times in UTC+8 (the header says so). */
 export function taskRows(tasks: readonly RefreshTask[]): string[][] {
-  return tasks.map((t) => [t.createdAtMs === null ? '?' : shanghaiTime(t.createdAtMs), cut(t.status, 12), cut(t.objectType, 10), cut(t.taskId, 64), cut(t.description ?? '', 30), cut(t.objectPath, 200)]);
+  return tasks.map((t) => [
+    t.createdAtMs === null ? '?' : shanghaiTime(t.createdAtMs),
+    cut(t.status, 12),
+    cut(t.objectType, 10),
+    cut(t.taskId, 64),
+    cut(t.description ?? '', 30),
+    cut(t.objectPath, 200),
+  ]);
 }
 
 /** The header of a task table. */

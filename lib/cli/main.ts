@@ -9,15 +9,14 @@ import { runCommand } from './commands/run';
 import { statusCommand } from './commands/status';
 import { tasksCommand } from './commands/tasks';
 import { testAlertCommand } from './commands/test-alert';
-import { EXIT, explain, Printer, type ExitCode } from './printer';
-import { openSession, type CliIo, type CommonOptions, type Session } from './session';
+import { EXIT, type ExitCode, explain, Printer } from './printer';
+import { type CliIo, type CommonOptions, openSession, type Session } from './session';
 
 export { EXIT } from './printer';
 export type { CliIo } from './session';
-/** @deprecated import `summary` from lib/cli/summary (it does not pull in commander or the FC SDK). */
-export { summary } from './summary';
 
-const EXIT_HELP = '\nExit codes: 0 ok; 1 a problem was found (alert refused, a check failed, the run was degraded, the monitor is unhealthy); 2 bad usage or configuration; 3 a remote service refused or could not be reached.';
+const EXIT_HELP =
+  '\nExit codes: 0 ok; 1 a problem was found (alert refused, a check failed, the run was degraded, the monitor is unhealthy); 2 bad usage or configuration; 3 a remote service refused or could not be reached.';
 const FUNCTION_HELP = 'function name (default: FC_FUNCTION_NAME, else vod-refresh-monitor)';
 
 type Action<O> = (s: Session, o: O) => Promise<ExitCode>;
@@ -25,7 +24,9 @@ type Action<O> = (s: Session, o: O) => Promise<ExitCode>;
 /** Builds the program; each action opens its session with `open` and hands its exit code to `done`. */
 function program(open: (o: CommonOptions) => Session, done: (code: ExitCode) => void): Command {
   const root = new Command('vod-refresh-monitor')
-    .description('Watch VOD CDN refresh and preload tasks; alert on-call when one fails.\nReads the same environment variables as the function (README, "Configuration").')
+    .description(
+      'Watch VOD CDN refresh and preload tasks; alert on-call when one fails.\nReads the same environment variables as the function (README, "Configuration").',
+    )
     .version(version, '-V, --version', 'print the version')
     .addHelpText('after', EXIT_HELP);
   const add = <O extends CommonOptions>(name: string, description: string, action: Action<O>) =>
@@ -39,7 +40,10 @@ function program(open: (o: CommonOptions) => Session, done: (code: ExitCode) => 
         session.logger.debug({ event: 'cli-command', command: name, version, level: session.level }, `vod-refresh-monitor ${name}`);
         done(await action(session, o));
       });
-  add('run', 'one monitoring pass with the function\'s configuration and state', runCommand).option('--dry-run', 'print the alerts instead of sending them; write no state').option('--json', 'print the run report as JSON').option('--timeout <seconds>', 'the run\'s time budget, as the function\'s timeout', '300');
+  add('run', "one monitoring pass with the function's configuration and state", runCommand)
+    .option('--dry-run', 'print the alerts instead of sending them; write no state')
+    .option('--json', 'print the run report as JSON')
+    .option('--timeout <seconds>', "the run's time budget, as the function's timeout", '300');
   add('tasks', 'list refresh and preload rows of a window (times in UTC+8), progress on stderr', tasksCommand)
     .option('--since <when>', 'start: a duration back from now (30m, 2h, 3d) or a time with its zone (2026-11-28T22:00:00Z, 2026-11-28T22:00:00+08:00)', '1h')
     .option('--until <when>', 'end, in the same forms (default: now)')
@@ -47,11 +51,24 @@ function program(open: (o: CommonOptions) => Session, done: (code: ExitCode) => 
     .addOption(new Option('--type <type>', 'only this object type (then --status and --domain are sent to the API)').choices([...OBJECT_TYPES]))
     .option('--domain <domain>', 'only this domain (sent to the API with --type, else filtered here)')
     .option('--json', 'print JSON instead of a table');
-  add('test-alert', 'send a sample alert labelled as a test, and explain the robot\'s answer', testAlertCommand).option('--preview', 'print the message; send nothing').option('--ring', 'ring whom real alerts ring (default: nobody)');
-  add('doctor', 'check the configuration, credentials, domains, alert channel and this machine\'s state file', doctorCommand).option('--no-send', 'send no check message to the robot');
-  add('status', 'how the DEPLOYED monitor is doing, from the Function Compute 3.0 API', statusCommand).option('--function <name>', FUNCTION_HELP).option('--json', 'print JSON');
-  add('invoke', 'run the deployed function once with {"dryRun": true} and show its report', invokeCommand).option('--function <name>', FUNCTION_HELP).option('--json', 'print the report as JSON');
-  add('local', 'run a local VOD API, DingTalk robot and Function Compute API, and print the variables to reach them', localCommand).option('--rows <n>', 'rows of history to seed', '300');
+  add('test-alert', "send a sample alert labelled as a test, and explain the robot's answer", testAlertCommand)
+    .option('--preview', 'print the message; send nothing')
+    .option('--ring', 'ring whom real alerts ring (default: nobody)');
+  add('doctor', "check the configuration, credentials, domains, alert channel and this machine's state file", doctorCommand).option(
+    '--no-send',
+    'send no check message to the robot',
+  );
+  add('status', 'how the DEPLOYED monitor is doing, from the Function Compute 3.0 API', statusCommand)
+    .option('--function <name>', FUNCTION_HELP)
+    .option('--json', 'print JSON');
+  add('invoke', 'run the deployed function once with {"dryRun": true} and show its report', invokeCommand)
+    .option('--function <name>', FUNCTION_HELP)
+    .option('--json', 'print the report as JSON');
+  add('local', 'run a local VOD API, DingTalk robot and Function Compute API, and print the variables to reach them', localCommand).option(
+    '--rows <n>',
+    'rows of history to seed',
+    '300',
+  );
   return root;
 }
 

@@ -1,5 +1,5 @@
 import type { Notifier } from '../alert/notifier';
-import { renderMessages, type RenderedMessage } from '../alert/render';
+import { type RenderedMessage, renderMessages } from '../alert/render';
 import type { Config } from '../config';
 import { renderOptionsOf } from '../monitor';
 import { formatApiTime } from '../vod/time';
@@ -30,8 +30,20 @@ export function ringsOf(config: Config): string {
 export function testAlertMessage(config: Config, notifier: Notifier, nowMs: number, ring: boolean): RenderedMessage {
   const options = renderOptionsOf(config.alert, config, notifier.maxBodyBytes);
   const mentions = ring ? options.mentions : { atMobiles: [], atUserIds: [], atAllMinFailures: 0 };
-  const task = { taskId: '0000000000', objectPath: 'http://example.com/vod-refresh-monitor/test-alert.mp4', objectType: 'file', status: 'Failed', description: 'Origin Timeout', creationTime: formatApiTime(nowMs - 60_000), domain: 'example.com' };
-  const [rendered] = renderMessages([{ kind: 'failed', key: `test:${nowMs}`, task }], { ...options, mentions, monitorName: `${TEST_LABEL}: ${config.alert.monitorName}` }, (m) => notifier.measure(m));
+  const task = {
+    taskId: '0000000000',
+    objectPath: 'http://example.com/vod-refresh-monitor/test-alert.mp4',
+    objectType: 'file',
+    status: 'Failed',
+    description: 'Origin Timeout',
+    creationTime: formatApiTime(nowMs - 60_000),
+    domain: 'example.com',
+  };
+  const [rendered] = renderMessages(
+    [{ kind: 'failed', key: `test:${nowMs}`, task }],
+    { ...options, mentions, monitorName: `${TEST_LABEL}: ${config.alert.monitorName}` },
+    (m) => notifier.measure(m),
+  );
   const m = rendered!;
   const note = `**${TEST_LABEL}.** Sent by \`vod-refresh-monitor test-alert\` to check that alerts reach this group; the task below is made up (example.com). No action needed.${ring ? '' : ' It rings nobody.'}`;
   const [heading, ...rest] = m.text.split('\n');
@@ -43,7 +55,11 @@ export function doctorCheckMessage(config: Config): RenderedMessage {
   const kw = config.alert.keywords;
   const base = `${config.alert.monitorName}: doctor check, not an alert`;
   const title = kw[0] && !base.includes(kw[0]) ? `${kw[0]} ${base}` : base;
-  const lines = [`### ${title}`, '', 'Sent by `vod-refresh-monitor doctor` to check this webhook, its signing and its keyword. No action needed; it rings nobody.'];
+  const lines = [
+    `### ${title}`,
+    '',
+    'Sent by `vod-refresh-monitor doctor` to check this webhook, its signing and its keyword. No action needed; it rings nobody.',
+  ];
   if (kw.length > 1) lines.push('', kw.join(' '));
   return { title, text: lines.join('\n'), atMobiles: [], atUserIds: [], isAtAll: false, keys: [], unlisted: 0 };
 }

@@ -16,8 +16,9 @@ export class CliError extends Error {
   constructor(
     readonly exitCode: ExitCode,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'CliError';
   }
 }
@@ -83,15 +84,27 @@ export function explain(err: unknown): { code: ExitCode; message: string } {
   if (err instanceof CliError) return { code: err.exitCode, message: err.message };
   if (err instanceof ConfigError) return { code: EXIT.usage, message: err.message };
   if (err instanceof VodParamError) return { code: EXIT.usage, message: `the query was refused before it was sent: ${err.code}: ${err.message}` };
-  if (err instanceof DeadlineError) return { code: EXIT.problem, message: 'stopped: the time allowed ran out before every page was read; narrow the window (--since/--until) or filter with --type' };
+  if (err instanceof DeadlineError)
+    return {
+      code: EXIT.problem,
+      message: 'stopped: the time allowed ran out before every page was read; narrow the window (--since/--until) or filter with --type',
+    };
   if (err instanceof VodError) {
-    return { code: EXIT.remote, message: `the VOD API refused or could not be reached: ${err.code}: ${err.message}${err.requestId ? ` (RequestId ${err.requestId})` : ''}\nfix: ${vodAdvice(err.code)}` };
+    return {
+      code: EXIT.remote,
+      message: `the VOD API refused or could not be reached: ${err.code}: ${err.message}${err.requestId ? ` (RequestId ${err.requestId})` : ''}\nfix: ${vodAdvice(err.code)}`,
+    };
   }
   if (err instanceof FcError) {
-    const what = err.answered ? `the Function Compute API refused the call: ${err.code}: ${err.message}${err.requestId ? ` (RequestId ${err.requestId})` : ''}` : `the Function Compute API could not be reached: ${err.message}`;
+    const what = err.answered
+      ? `the Function Compute API refused the call: ${err.code}: ${err.message}${err.requestId ? ` (RequestId ${err.requestId})` : ''}`
+      : `the Function Compute API could not be reached: ${err.message}`;
     return { code: EXIT.remote, message: `${what}\nfix: ${fcAdvice(err.code)}` };
   }
   if (err instanceof StateError) return { code: EXIT.problem, message: `state: ${err.code}: ${err.message}` };
   const e = err as { name?: unknown; message?: unknown };
-  return { code: EXIT.problem, message: `unexpected error: ${typeof e?.name === 'string' ? e.name : 'Error'}: ${typeof e?.message === 'string' ? e.message : String(err)}` };
+  return {
+    code: EXIT.problem,
+    message: `unexpected error: ${typeof e?.name === 'string' ? e.name : 'Error'}: ${typeof e?.message === 'string' ? e.message : String(err)}`,
+  };
 }

@@ -21,6 +21,7 @@ export function exitOfReport(report: RunReport): ExitCode {
 /** Whole seconds from an option, within bounds; refused (exit 2) otherwise. */
 export function secondsOption(name: string, value: string, min: number, max: number): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw new CliError(EXIT.usage, `${name} ${JSON.stringify(value.slice(0, 20))} is not accepted; use whole seconds from ${min} to ${max}`);
+  if (!/^\d+$/.test(value.trim()) || n < min || n > max)
+    throw new CliError(EXIT.usage, `${name} ${JSON.stringify(value.slice(0, 20))} is not accepted; use whole seconds from ${min} to ${max}`);
   return n;
 }

@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
-import { loadConfig, type Config } from '../config';
+import { type Config, loadConfig } from '../config';
 import { credentialsFrom } from '../credentials';
 import { createLogger } from '../log';
 import type { RunReport } from '../monitor/types';
-import { realSleep, type Logger, type Runtime } from '../ports';
+import { type Logger, type Runtime, realSleep } from '../ports';
 import { envSecrets } from '../redact';
 import type { RetryPolicy } from '../retry';
 import { PopCoreVodApi } from '../vod/client';
@@ -14,7 +14,11 @@ import { Printer, type Writers } from './printer';
 type Env = Record<string, string | undefined>;
 
 /** A handler as the CLI runs it: the monitor's own, with the CLI's environment. */
-export type HandlerFactory = (options: { env: Env; now: () => number; logDestination: { write(line: string): unknown } }) => (event: unknown, context: unknown) => Promise<unknown>;
+export type HandlerFactory = (options: {
+  env: Env;
+  now: () => number;
+  logDestination: { write(line: string): unknown };
+}) => (event: unknown, context: unknown) => Promise<unknown>;
 
 /** Where the CLI reads and writes; tests pass their own. */
 export interface CliIo extends Writers {
@@ -83,7 +87,13 @@ export function openSession(io: CliIo, options: CommonOptions = {}): Session {
     now: io.now,
     config: () => loadConfig(env),
     credentials: () => credentialsFrom(undefined, env),
-    vodApi: (config) => new PopCoreVodApi({ endpoint: config.vod.endpoint, credentials: credentialsFrom(undefined, env), timeoutMs: config.vod.requestTimeoutMs, method: config.vod.method }),
+    vodApi: (config) =>
+      new PopCoreVodApi({
+        endpoint: config.vod.endpoint,
+        credentials: credentialsFrom(undefined, env),
+        timeoutMs: config.vod.requestTimeoutMs,
+        method: config.vod.method,
+      }),
     reader: (config, api, budgetMs) => createReader(api, config.vod, runtime(), io.now() + budgetMs, 0, CLI_RETRY).reader,
     runtime,
   };

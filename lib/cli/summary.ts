@@ -17,7 +17,10 @@ function readLine(r: RunReport): string {
 
 function alertsLine(r: RunReport): string {
   const a = r.alerts;
-  const extra = [a.uncertain ? `${a.uncertain} uncertain (timed out, may have arrived)` : '', a.dropped ? `${a.dropped} dropped after three refusals` : ''].filter(Boolean);
+  const extra = [
+    a.uncertain ? `${a.uncertain} uncertain (timed out, may have arrived)` : '',
+    a.dropped ? `${a.dropped} dropped after three refusals` : '',
+  ].filter(Boolean);
   return `alerts: ${plural(a.messagesSent, 'message')} sent, ${a.delivered} delivered, ${a.pending} pending${extra.length ? `, ${extra.join(', ')}` : ''}${a.error ? ` - ${a.error.reason}` : ''}`;
 }
 

@@ -23,7 +23,7 @@ export function windowOf(since: string, until: string | undefined, nowMs: number
     startMs = parseWhen('--since', since, nowMs);
     endMs = until === undefined ? nowMs : parseWhen('--until', until, nowMs);
   } catch (err) {
-    if (err instanceof WhenError) throw new CliError(EXIT.usage, err.message);
+    if (err instanceof WhenError) throw new CliError(EXIT.usage, err.message, { cause: err });
     throw err;
   }
   const notes: string[] = [];

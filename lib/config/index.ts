@@ -3,12 +3,15 @@ import { DEFAULT_FAILURE_HINT } from '../advice';
 import { KNOWN_DESCRIPTIONS } from '../alert/model';
 import { DEFAULT_VOD_ENDPOINT } from '../vod/client';
 import { OBJECT_TYPES, type ObjectType } from '../vod/types';
-import { decimal, docOf, httpUrl, int, list, listOf, oneOf, text, variable, type VarDoc } from './vars';
+import { decimal, docOf, httpUrl, int, list, listOf, oneOf, text, type VarDoc, variable } from './vars';
 
 /** Start-up configuration that cannot be used; its message names each bad variable and what it accepts. */
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  constructor(
+    readonly problems: string[],
+    options?: ErrorOptions,
+  ) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`, options);
     this.name = 'ConfigError';
   }
 }
@@ -31,42 +34,71 @@ export const schema = v.object({
   ),
   VOD_REQUESTS_PER_SECOND: int(5, 1, 100, '1-100; starts are spaced 5% wider than 1/rate, and halved for the rest of a run that meets Throttling'),
   VOD_CONCURRENCY: int(3, 1, 16, '1-16 requests in flight'),
-  VOD_REQUEST_TIMEOUT_MS: int(5000, 200, 60_000, '200-60000; also never past the run\'s read deadline'),
+  VOD_REQUEST_TIMEOUT_MS: int(5000, 200, 60_000, "200-60000; also never past the run's read deadline"),
   VOD_SCAN_OVERLAP_SECONDS: int(300, 0, 3600, '0-3600; re-read before the frontier, for rows the API lists late'),
   VOD_HTTP_METHOD: oneOf(['GET', 'POST'] as const, 'GET'),
-  VOD_MAX_PAGES: variable({ default: '(unused)', accepts: 'accepted and ignored: reads are bounded by the run\'s time, not a page count' }, (value) => (value === undefined || value.trim() === '' ? null : value)),
+  VOD_MAX_PAGES: variable({ default: '(unused)', accepts: "accepted and ignored: reads are bounded by the run's time, not a page count" }, (value) =>
+    value === undefined || value.trim() === '' ? null : value,
+  ),
   STUCK_AFTER_MINUTES: int(30, 1, 24 * 60),
   FIRST_RUN_LOOKBACK_MINUTES: int(60, 0, 3 * 24 * 60, '0-4320; never less than the overlap'),
   BLIND_AFTER_MINUTES: int(15, 6, 24 * 60, '6-1440; a run finding the last good run longer ago says the monitor was blind'),
   STATE_FILE: text('.state/vod-refresh-monitor.json', 4096, 'a path; on Function Compute, on the OSS mount (see Deploy)'),
   ALERT_CHANNEL: oneOf(['dingtalk', 'webhook', 'wecom'] as const, 'dingtalk'),
-  DINGTALK_WEBHOOK: httpUrl({ default: '(required for dingtalk)', accepts: 'https://oapi.dingtalk.com/robot/send?access_token=...' }, 'the robot webhook, https://oapi.dingtalk.com/robot/send?access_token=...', (u, refuse) => {
-    if (!u.searchParams.get('access_token')) refuse('has no access_token; use the robot webhook, https://oapi.dingtalk.com/robot/send?access_token=...');
-  }),
+  DINGTALK_WEBHOOK: httpUrl(
+    { default: '(required for dingtalk)', accepts: 'https://oapi.dingtalk.com/robot/send?access_token=...' },
+    'the robot webhook, https://oapi.dingtalk.com/robot/send?access_token=...',
+    (u, refuse) => {
+      if (!u.searchParams.get('access_token')) refuse('has no access_token; use the robot webhook, https://oapi.dingtalk.com/robot/send?access_token=...');
+    },
+  ),
   DINGTALK_SECRET: variable({ default: 'none', accepts: "the robot's signing secret, SEC... (when 加签 is on)" }, (value, refuse): string | null => {
     if (value === undefined || value.trim() === '') return null;
     const s = value.trim();
-    if (!/^SEC[0-9A-Za-z+/=_-]{8,}$/.test(s)) return refuse("is not a DingTalk signing secret; use the robot's secret, which starts with SEC, or leave empty when signing is off");
+    if (!/^SEC[0-9A-Za-z+/=_-]{8,}$/.test(s))
+      return refuse("is not a DingTalk signing secret; use the robot's secret, which starts with SEC, or leave empty when signing is off");
     return s;
   }),
-  DINGTALK_KEYWORDS: variable({ default: 'none', accepts: "the robot's keyword(s), comma-separated; the first is put in every title, all verbatim" }, (value) => list(value)),
-  DINGTALK_AT_MOBILES: listOf({ default: 'none', accepts: 'mobiles to ring on failures, stuck rows and monitor problems' }, (m) => /^\+?\d{5,20}$/.test(m), (bad) => `${JSON.stringify(bad)} is not a mobile number; use comma-separated digits`),
-  DINGTALK_AT_USER_IDS: listOf({ default: 'none', accepts: 'DingTalk user ids to ring' }, (m) => /^[A-Za-z0-9_$-]{1,64}$/.test(m), (bad) => `${JSON.stringify(bad)} is not a DingTalk user id; use comma-separated ids`),
+  DINGTALK_KEYWORDS: variable({ default: 'none', accepts: "the robot's keyword(s), comma-separated; the first is put in every title, all verbatim" }, (value) =>
+    list(value),
+  ),
+  DINGTALK_AT_MOBILES: listOf(
+    { default: 'none', accepts: 'mobiles to ring on failures, stuck rows and monitor problems' },
+    (m) => /^\+?\d{5,20}$/.test(m),
+    (bad) => `${JSON.stringify(bad)} is not a mobile number; use comma-separated digits`,
+  ),
+  DINGTALK_AT_USER_IDS: listOf(
+    { default: 'none', accepts: 'DingTalk user ids to ring' },
+    (m) => /^[A-Za-z0-9_$-]{1,64}$/.test(m),
+    (bad) => `${JSON.stringify(bad)} is not a DingTalk user id; use comma-separated ids`,
+  ),
   DINGTALK_AT_ALL_MIN_FAILURES: int(0, 0, 100_000, '0 (never), or ring @all when one message carries at least this many new failures'),
   ALERT_WEBHOOK_URL: httpUrl({ default: '(required for webhook)', accepts: 'any https URL that takes a JSON POST' }, 'the URL that receives the JSON alerts'),
-  WECOM_WEBHOOK: httpUrl({ default: '(required for wecom)', accepts: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...' }, 'the WeCom group robot webhook, https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...', (u, refuse) => {
-    if (!u.searchParams.get('key')) refuse('has no key=; use the WeCom group robot webhook, https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...');
-  }),
+  WECOM_WEBHOOK: httpUrl(
+    { default: '(required for wecom)', accepts: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...' },
+    'the WeCom group robot webhook, https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...',
+    (u, refuse) => {
+      if (!u.searchParams.get('key')) refuse('has no key=; use the WeCom group robot webhook, https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...');
+    },
+  ),
   ALERT_MAX_PER_MINUTE: int(20, 1, 20, "1-20 messages a minute per robot (DingTalk's limit)"),
   ALERT_TIMEOUT_MS: int(5000, 200, 30_000, "200-30000 per request to the robot; also never past the run's delivery deadline"),
   MONITOR_NAME: text('VOD refresh', 60),
   ALERT_HINT: text(DEFAULT_FAILURE_HINT, 500, 'the last line under failures'),
   AUTO_REFRESH: oneOf(['off', 'on'] as const, 'off'),
-  AUTO_REFRESH_DESCRIPTIONS: listOf({ default: KNOWN_DESCRIPTIONS.join(','), accepts: 'comma-separated Descriptions to re-submit' }, (d) => d.length > 0 && d.length <= 200, (bad) => `${JSON.stringify(bad)} is not a Description`),
+  AUTO_REFRESH_DESCRIPTIONS: listOf(
+    { default: KNOWN_DESCRIPTIONS.join(','), accepts: 'comma-separated Descriptions to re-submit' },
+    (d) => d.length > 0 && d.length <= 200,
+    (bad) => `${JSON.stringify(bad)} is not a Description`,
+  ),
   AUTO_REFRESH_MAX_RETRIES: int(1, 1, 5, '1-5 re-submissions per URL'),
   AUTO_REFRESH_DELAY_MINUTES: int(2, 0, 1440, '0-1440 minutes to wait after a failure before re-submitting'),
   AUTO_REFRESH_QUOTA_SHARE: decimal(0.1, 0.01, 0.5),
-  ALERTING_CONFIG: text('', 4096, 'a YAML file of receivers, routes, reminders, mutes and a digest (see "Routing alerts"); read every run, so one on the OSS mount changes without a redeploy'),
+  ALERTING_CONFIG: text(
+    '',
+    4096,
+    'a YAML file of receivers, routes, reminders, mutes and a digest (see "Routing alerts"); read every run, so one on the OSS mount changes without a redeploy',
+  ),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
 });
 
@@ -101,7 +133,23 @@ function distance(a: string, b: string): number {
 }
 
 /** The variables the alert channel needs: enough for the failure handler when the rest is broken. */
-const ALERT_VARIABLES = ['ALERT_CHANNEL', 'DINGTALK_WEBHOOK', 'DINGTALK_SECRET', 'DINGTALK_KEYWORDS', 'DINGTALK_AT_MOBILES', 'DINGTALK_AT_USER_IDS', 'DINGTALK_AT_ALL_MIN_FAILURES', 'ALERT_WEBHOOK_URL', 'WECOM_WEBHOOK', 'ALERT_MAX_PER_MINUTE', 'ALERT_TIMEOUT_MS', 'MONITOR_NAME', 'ALERT_HINT', 'STATE_FILE', 'LOG_LEVEL'] as const;
+const ALERT_VARIABLES = [
+  'ALERT_CHANNEL',
+  'DINGTALK_WEBHOOK',
+  'DINGTALK_SECRET',
+  'DINGTALK_KEYWORDS',
+  'DINGTALK_AT_MOBILES',
+  'DINGTALK_AT_USER_IDS',
+  'DINGTALK_AT_ALL_MIN_FAILURES',
+  'ALERT_WEBHOOK_URL',
+  'WECOM_WEBHOOK',
+  'ALERT_MAX_PER_MINUTE',
+  'ALERT_TIMEOUT_MS',
+  'MONITOR_NAME',
+  'ALERT_HINT',
+  'STATE_FILE',
+  'LOG_LEVEL',
+] as const;
 const alertSchema = v.pick(schema, ALERT_VARIABLES);
 
 function alertOf(e: v.InferOutput<typeof alertSchema>) {
@@ -169,7 +217,9 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   for (const name of Object.keys(env)) {
     if (PREFIXES.test(name) && !(VARIABLES as string[]).includes(name)) {
       const guess = closest(name);
-      problems.push(`${name}: unknown variable${guess ? `; did you mean ${guess}?` : ''} (names starting with VOD_, DINGTALK_, ALERT_, WECOM_, STUCK_, STATE_, MONITOR_ … are this function's own; give an alerting file's secrets other names, e.g. TEAM_A_WEBHOOK)`);
+      problems.push(
+        `${name}: unknown variable${guess ? `; did you mean ${guess}?` : ''} (names starting with VOD_, DINGTALK_, ALERT_, WECOM_, STUCK_, STATE_, MONITOR_ … are this function's own; give an alerting file's secrets other names, e.g. TEAM_A_WEBHOOK)`,
+      );
     }
   }
   const parsed = v.safeParse(schema, Object.fromEntries(VARIABLES.map((k) => [k, env[k]])));

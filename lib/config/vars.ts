@@ -8,7 +8,11 @@ export interface VarDoc {
 
 type Refuse = (message: string) => never;
 
-const list = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /**
  * A variable read by `parse`, which calls `refuse` with what is accepted when the text will not do; `doc` is kept on
@@ -59,7 +63,8 @@ export const int = (dflt: number, min: number, max: number, accepts = `a whole n
   variable({ default: String(dflt), accepts }, (value, refuse) => {
     if (empty(value)) return dflt;
     const n = Number(value);
-    if (!/^\s*-?\d+\s*$/.test(value) || n < min || n > max) return refuse(`${JSON.stringify(value)} is not accepted; use a whole number from ${min} to ${max} (default ${dflt})`);
+    if (!/^\s*-?\d+\s*$/.test(value) || n < min || n > max)
+      return refuse(`${JSON.stringify(value)} is not accepted; use a whole number from ${min} to ${max} (default ${dflt})`);
     return n;
   });
 
@@ -68,7 +73,8 @@ export const decimal = (dflt: number, min: number, max: number) =>
   variable({ default: String(dflt), accepts: `a number from ${min} to ${max}` }, (value, refuse) => {
     if (empty(value)) return dflt;
     const n = Number(value);
-    if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || n < min || n > max) return refuse(`${JSON.stringify(value)} is not accepted; use a number from ${min} to ${max} (default ${dflt})`);
+    if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || n < min || n > max)
+      return refuse(`${JSON.stringify(value)} is not accepted; use a number from ${min} to ${max} (default ${dflt})`);
     return n;
   });
 
@@ -76,7 +82,9 @@ export const decimal = (dflt: number, min: number, max: number) =>
 export const oneOf = <T extends string>(choices: readonly T[], dflt: T) =>
   variable({ default: dflt, accepts: choices.join(', ') }, (value, refuse): T => {
     if (empty(value)) return dflt;
-    return (choices as readonly string[]).includes(value.trim()) ? (value.trim() as T) : refuse(`use ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)} (default ${dflt})`);
+    return (choices as readonly string[]).includes(value.trim())
+      ? (value.trim() as T)
+      : refuse(`use ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)} (default ${dflt})`);
   });
 
 /** An https URL (http on loopback only), or null when unset; `check` may refuse more. */
@@ -97,6 +105,7 @@ export const httpUrl = (doc: VarDoc, what: string, check?: (u: URL, refuse: Refu
   });
 
 /** Free text, bounded. */
-export const text = (dflt: string, max: number, accepts = `text, at most ${max} characters`) => variable({ default: dflt, accepts }, (value) => (value && value.trim().slice(0, max)) || dflt);
+export const text = (dflt: string, max: number, accepts = `text, at most ${max} characters`) =>
+  variable({ default: dflt, accepts }, (value) => value?.trim().slice(0, max) || dflt);
 
 export { list };

@@ -6,15 +6,26 @@ import type { MonitorState } from '../state/schema';
  * The monitor's own health: "down" when the API could not be read at all (or refused for good), "ok" again when a
  * read succeeds. A slow run is not down. An alert is raised only when the status changes.
  */
-export function nextHealth(health: MonitorState['health'], status: ReadStatus, error: { code: string; message: string } | null, nowMs: number): { health: MonitorState['health']; event: AlertEvent | null } {
+export function nextHealth(
+  health: MonitorState['health'],
+  status: ReadStatus,
+  error: { code: string; message: string } | null,
+  nowMs: number,
+): { health: MonitorState['health']; event: AlertEvent | null } {
   if (status !== 'down') {
     if (health.status === 'ok') return { health, event: null };
-    return { health: { status: 'ok', sinceMs: nowMs, code: null, message: null }, event: { kind: 'health-up', key: `health-up:${nowMs}`, code: health.code ?? 'unknown', downSinceMs: health.sinceMs } };
+    return {
+      health: { status: 'ok', sinceMs: nowMs, code: null, message: null },
+      event: { kind: 'health-up', key: `health-up:${nowMs}`, code: health.code ?? 'unknown', downSinceMs: health.sinceMs },
+    };
   }
   const code = error?.code ?? 'unknown';
   const message = error?.message ?? 'unknown';
   if (health.status === 'down') return { health: { ...health, code, message }, event: null };
-  return { health: { status: 'down', sinceMs: nowMs, code, message }, event: { kind: 'health-down', key: `health-down:${nowMs}`, code, message, sinceMs: nowMs } };
+  return {
+    health: { status: 'down', sinceMs: nowMs, code, message },
+    event: { kind: 'health-down', key: `health-down:${nowMs}`, code, message, sinceMs: nowMs },
+  };
 }
 
 /**

@@ -56,7 +56,8 @@ export function verdictOf(row: RefreshTask, key: string, createdAtMs: number, vi
   }
   if (row.status === 'Complete') {
     const failed = view.failedPath(row.objectPath);
-    if (failed && failed.key !== key && failed.objectType === row.objectType && createdAtMs >= failed.createdAtMs && !view.known(`recovered:${failed.key}`)) return 'recovered';
+    if (failed && failed.key !== key && failed.objectType === row.objectType && createdAtMs >= failed.createdAtMs && !view.known(`recovered:${failed.key}`))
+      return 'recovered';
     return 'complete';
   }
   if (view.finished(key)) return 'stale';

@@ -20,7 +20,13 @@ const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AG
 /** What the Tea SDK (@alicloud/openapi-core) or the socket threw, as an FcError. The SDK's own message is never kept. */
 export function classifyFcError(err: unknown): FcError {
   if (err instanceof FcError) return err;
-  const e = (err ?? {}) as { code?: unknown; statusCode?: unknown; data?: { Code?: unknown; Message?: unknown; RequestId?: unknown }; name?: unknown; message?: unknown };
+  const e = (err ?? {}) as {
+    code?: unknown;
+    statusCode?: unknown;
+    data?: { Code?: unknown; Message?: unknown; RequestId?: unknown };
+    name?: unknown;
+    message?: unknown;
+  };
   if (typeof e.statusCode === 'number') {
     const code = typeof e.data?.Code === 'string' ? e.data.Code : typeof e.code === 'string' ? e.code : `HTTP${e.statusCode}`;
     const message = safeApiMessage(code, typeof e.data?.Message === 'string' ? e.data.Message : undefined);
@@ -37,10 +43,13 @@ export function classifyFcError(err: unknown): FcError {
 export function fcAdvice(code: string): string {
   if (code.startsWith('InvalidAccessKeyId')) return 'the AccessKey ID is unknown or disabled: check ALIBABA_CLOUD_ACCESS_KEY_ID';
   if (code === 'SignatureDoesNotMatch') return 'the AccessKey secret does not match its ID: check ALIBABA_CLOUD_ACCESS_KEY_SECRET';
-  if (code.startsWith('InvalidSecurityToken') || code === 'SecurityTokenExpired') return 'STS keys need their current token: renew them and set ALIBABA_CLOUD_SECURITY_TOKEN';
+  if (code.startsWith('InvalidSecurityToken') || code === 'SecurityTokenExpired')
+    return 'STS keys need their current token: renew them and set ALIBABA_CLOUD_SECURITY_TOKEN';
   if (code === 'RequestTimeTooSkewed') return "this machine's clock is more than 15 minutes off: sync it (NTP)";
-  if (/^(Forbidden|AccessDenied|NoPermission)/.test(code)) return 'the RAM user may not read the function: grant fc:GetFunction, fc:ListTriggers, fc:GetFunctionAsyncInvokeConfig and fc:InvokeFunction on it';
+  if (/^(Forbidden|AccessDenied|NoPermission)/.test(code))
+    return 'the RAM user may not read the function: grant fc:GetFunction, fc:ListTriggers, fc:GetFunctionAsyncInvokeConfig and fc:InvokeFunction on it';
   if (code.startsWith('Throttling') || code === 'TooManyRequests') return 'Function Compute throttled the call: try again in a minute';
-  if (SOCKET_CODES.has(code) || code === 'RequestTimeout') return 'the Function Compute endpoint cannot be reached: check FC_ACCOUNT_ID and FC_REGION (or FC_ENDPOINT) and the network';
+  if (SOCKET_CODES.has(code) || code === 'RequestTimeout')
+    return 'the Function Compute endpoint cannot be reached: check FC_ACCOUNT_ID and FC_REGION (or FC_ENDPOINT) and the network';
   return 'see the Function Compute error code in its documentation; check FC_ACCOUNT_ID, FC_REGION and the credentials';
 }

@@ -1,6 +1,6 @@
+import { Readable } from 'node:stream';
 import FC, * as $fc from '@alicloud/fc20230330';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
-import { Readable } from 'node:stream';
 import type { Credentials } from '../vod/types';
 import { classifyFcError } from './errors';
 import type { FcSettings } from './settings';
@@ -91,7 +91,12 @@ function timerOf(t: $fc.Trigger): TriggerInfo {
     cfg = {};
   }
   const timer = t.triggerType === 'timer';
-  return { name: t.triggerName ?? '?', type: t.triggerType ?? '?', enabled: timer ? cfg.enable === true : null, cron: timer && typeof cfg.cronExpression === 'string' ? cfg.cronExpression : null };
+  return {
+    name: t.triggerName ?? '?',
+    type: t.triggerType ?? '?',
+    enabled: timer ? cfg.enable === true : null,
+    cron: timer && typeof cfg.cronExpression === 'string' ? cfg.cronExpression : null,
+  };
 }
 
 function infoOf(name: string, b: $fc.Function | undefined): FunctionInfo {
@@ -155,13 +160,20 @@ export function fcRemote(settings: FcSettings, credentials: Credentials): Functi
         nextToken = res.body?.nextToken || undefined;
         if (!nextToken) return out;
       }
-      throw classifyFcError({ statusCode: 200, data: { Code: 'TooManyTriggers', Message: `more than ${MAX_TRIGGER_PAGES * 100} triggers; not all were read` } });
+      throw classifyFcError({
+        statusCode: 200,
+        data: { Code: 'TooManyTriggers', Message: `more than ${MAX_TRIGGER_PAGES * 100} triggers; not all were read` },
+      });
     },
     asyncInvokeConfig: async (name) => {
       const res = await nullWhenMissing(() => client.getAsyncInvokeConfig(name, new $fc.GetAsyncInvokeConfigRequest({})));
       if (!res) return null;
       const b = res.body;
-      return { onFailure: b?.destinationConfig?.onFailure?.destination ?? null, maxRetries: b?.maxAsyncRetryAttempts ?? null, maxEventAgeSeconds: b?.maxAsyncEventAgeInSeconds ?? null };
+      return {
+        onFailure: b?.destinationConfig?.onFailure?.destination ?? null,
+        maxRetries: b?.maxAsyncRetryAttempts ?? null,
+        maxEventAgeSeconds: b?.maxAsyncEventAgeInSeconds ?? null,
+      };
     },
     async invoke(name, payload, timeoutMs) {
       // No triggerTime: the function must never take this for a duplicated timer event.

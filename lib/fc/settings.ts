@@ -32,7 +32,8 @@ function endpointOf(raw: string): { host: string; protocol: 'https' | 'http' } |
 export function fcSettings(env: Record<string, string | undefined>): FcSettings {
   const region = (env.FC_REGION ?? '').trim() || 'cn-shanghai';
   const problems: string[] = [];
-  if (!/^[a-z]{2,3}-[a-z0-9-]{2,30}$/.test(region)) problems.push(`FC_REGION: ${JSON.stringify(region.slice(0, 40))} is not a region; use a region id such as cn-shanghai`);
+  if (!/^[a-z]{2,3}-[a-z0-9-]{2,30}$/.test(region))
+    problems.push(`FC_REGION: ${JSON.stringify(region.slice(0, 40))} is not a region; use a region id such as cn-shanghai`);
   const raw = (env.FC_ENDPOINT ?? '').trim();
   if (raw) {
     const ep = endpointOf(raw);
@@ -40,7 +41,10 @@ export function fcSettings(env: Record<string, string | undefined>): FcSettings 
     else if (problems.length === 0) return { endpoint: ep.host, protocol: ep.protocol, region };
   } else {
     const account = (env.FC_ACCOUNT_ID ?? '').trim();
-    if (!account) problems.push('FC_ACCOUNT_ID: is required for status and invoke; use your Alibaba Cloud account ID (digits, shown in the console under your avatar), or set FC_ENDPOINT');
+    if (!account)
+      problems.push(
+        'FC_ACCOUNT_ID: is required for status and invoke; use your Alibaba Cloud account ID (digits, shown in the console under your avatar), or set FC_ENDPOINT',
+      );
     else if (!/^\d{5,20}$/.test(account)) problems.push('FC_ACCOUNT_ID: is not an account ID; use the digits of your Alibaba Cloud account ID');
     else if (problems.length === 0) return { endpoint: `${account}.${region}.fc.aliyuncs.com`, protocol: 'https', region };
   }
@@ -51,7 +55,9 @@ export function fcSettings(env: Record<string, string | undefined>): FcSettings 
 export function functionNameOf(option: string | undefined, env: Record<string, string | undefined>): string {
   const name = (option ?? env.FC_FUNCTION_NAME ?? '').trim() || DEFAULT_FUNCTION_NAME;
   if (!/^[A-Za-z_][A-Za-z0-9_-]{0,127}$/.test(name)) {
-    throw new ConfigError([`${option !== undefined ? '--function' : 'FC_FUNCTION_NAME'}: ${JSON.stringify(name.slice(0, 40))} is not a function name; use letters, digits, _ and -, starting with a letter or _`]);
+    throw new ConfigError([
+      `${option !== undefined ? '--function' : 'FC_FUNCTION_NAME'}: ${JSON.stringify(name.slice(0, 40))} is not a function name; use letters, digits, _ and -, starting with a letter or _`,
+    ]);
   }
   return name;
 }

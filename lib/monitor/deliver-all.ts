@@ -1,5 +1,5 @@
-import { deliver, type DeliveryResult } from '../alert/deliver';
-import { renderMessages, type RenderOptions } from '../alert/render';
+import { type DeliveryResult, deliver } from '../alert/deliver';
+import { type RenderOptions, renderMessages } from '../alert/render';
 import type { Receiver } from '../alerting/load';
 import { routeOf } from '../alerting/route';
 import type { Config } from '../config';
@@ -40,7 +40,11 @@ export function byReceiver(outbox: readonly OutboxEntry[], deps: Pick<MonitorDep
 export function previewAll(deps: MonitorDeps, state: MonitorState): Array<{ receiver: string; title: string; text: string }> {
   return [...byReceiver(state.outbox, deps)].flatMap(([r, entries]) => {
     const notifier = deps.notifierOf(r);
-    return renderMessages(entries.map((e) => e.event), renderOptionsOf(r.alert, deps.config, notifier.maxBodyBytes), (m) => notifier.measure(m)).map((m) => ({ receiver: r.name, title: m.title, text: m.text }));
+    return renderMessages(
+      entries.map((e) => e.event),
+      renderOptionsOf(r.alert, deps.config, notifier.maxBodyBytes),
+      (m) => notifier.measure(m),
+    ).map((m) => ({ receiver: r.name, title: m.title, text: m.text }));
   });
 }
 
@@ -66,7 +70,16 @@ export async function deliverAll(deps: MonitorDeps, state: MonitorState): Promis
       return [r.name, result] as const;
     }),
   );
-  const merged: Delivery = { delivered: new Set(), shortened: new Set(), uncertain: new Set(), refused: new Map(), sent: 0, recentSends: {}, stoppedBy: null, receivers: {} };
+  const merged: Delivery = {
+    delivered: new Set(),
+    shortened: new Set(),
+    uncertain: new Set(),
+    refused: new Map(),
+    sent: 0,
+    recentSends: {},
+    stoppedBy: null,
+    receivers: {},
+  };
   for (const [name, r] of results) {
     for (const k of r.delivered) merged.delivered.add(k);
     for (const k of r.shortened) merged.shortened.add(k);

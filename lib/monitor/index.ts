@@ -1,21 +1,18 @@
-import { runAutoRefresh, type AutoRefreshReport } from '../autorefresh/submit';
+import { type AutoRefreshReport, runAutoRefresh } from '../autorefresh/submit';
 import { DEFAULT_RETRY } from '../retry';
-import { StateError, type MonitorState } from '../state/schema';
-import { enqueue, record } from './outbox';
+import { type MonitorState, StateError } from '../state/schema';
 import { alertingStage } from './alerting';
-import { deliverAll, previewAll, type Delivery } from './deliver-all';
-import { decideStage, loadState, readStage, withRun, type ReadStage } from './stages';
-import { NOTHING_READ, type MonitorDeps, type RunOptions, type RunReport } from './types';
+import { type Delivery, deliverAll, previewAll } from './deliver-all';
+import { enqueue, record } from './outbox';
+import { decideStage, loadState, type ReadStage, readStage, withRun } from './stages';
+import { type MonitorDeps, type RunOptions, type RunReport, reportWithoutRead } from './types';
 import { reportStateUnwritable } from './unwritable';
 
-export type { MonitorDeps, RunOptions, RunReport } from './types';
 export { renderOptionsOf } from './deliver-all';
+export type { MonitorDeps, RunOptions, RunReport } from './types';
 
 function quietReport(status: 'skipped' | 'duplicate', reason: string, options: RunOptions, health: 'ok' | 'down', startedMs: number, nowMs: number): RunReport {
-  return {
-    status, reason, dryRun: options.dryRun, read: NOTHING_READ, verdicts: {} as RunReport['verdicts'], failures: { new: 0, backlog: 0 }, stuck: 0, recovered: 0,
-    alerts: { messagesSent: 0, delivered: 0, pending: 0, uncertain: 0, dropped: 0 }, health, clockSkewMs: 0, apiCalls: 0, durationMs: nowMs - startedMs,
-  };
+  return reportWithoutRead({ status, reason, dryRun: options.dryRun, health, durationMs: nowMs - startedMs });
 }
 
 /**
@@ -64,7 +61,15 @@ async function pass(deps: MonitorDeps, options: RunOptions, startedMs: number): 
   state = recorded.state;
   base.dropped = recorded.dropped;
   const r = report(deps, state, base, delivery, options);
-  state = withRun(state, { atMs: startedMs, durationMs: deps.now() - startedMs, status: r.status, apiCalls: r.apiCalls, newFailures: r.failures.new, pendingAlerts: r.alerts.pending, readComplete: r.read.status === 'complete' });
+  state = withRun(state, {
+    atMs: startedMs,
+    durationMs: deps.now() - startedMs,
+    status: r.status,
+    apiCalls: r.apiCalls,
+    newFailures: r.failures.new,
+    pendingAlerts: r.alerts.pending,
+    readComplete: r.read.status === 'complete',
+  });
   await deps.store.save(state);
   return r;
 }
@@ -82,15 +87,28 @@ async function resubmitStage(deps: MonitorDeps, state: MonitorState, read: ReadS
 /** What the robots confirmed leaves the outbox; what was given up is said in the log. */
 function recordStage(deps: MonitorDeps, state: MonitorState, delivery: Delivery, options: RunOptions): { state: MonitorState; dropped: number } {
   const recorded = record(state, delivery, deps.now());
-  for (const key of recorded.unconfirmed) deps.logger.warn({ event: 'alert-unconfirmed', key }, 'an alert timed out twice; it counts as delivered (it may have arrived twice, or not at all)');
-  for (const key of recorded.dropped) deps.logger.error({ event: 'alert-dropped', key }, 'an alert the robot refused three runs in a row was dropped; a notice says so');
+  for (const key of recorded.unconfirmed)
+    deps.logger.warn({ event: 'alert-unconfirmed', key }, 'an alert timed out twice; it counts as delivered (it may have arrived twice, or not at all)');
+  for (const key of recorded.dropped)
+    deps.logger.error({ event: 'alert-dropped', key }, 'an alert the robot refused three runs in a row was dropped; a notice says so');
   return { state: { ...recorded.state, lastTrigger: options.triggerTime ?? recorded.state.lastTrigger }, dropped: recorded.dropped.length };
 }
 
 /** Re-submits the failed URLs that are due (AUTO_REFRESH=on), on the run's pacer and within its read deadline. */
 function autoRefreshStage(deps: MonitorDeps, state: MonitorState, read: Pick<ReadStage, 'runPacer' | 'apiNowMs'>) {
   return runAutoRefresh(
-    { api: deps.writer!, pacer: read.runPacer, retryPolicy: deps.retryPolicy ?? DEFAULT_RETRY, deadlineMs: deps.budget.readUntilMs, settings: deps.config.autoRefresh, save: (s) => deps.store.save(s), now: deps.now, sleep: deps.sleep, random: deps.random, logger: deps.logger },
+    {
+      api: deps.writer!,
+      pacer: read.runPacer,
+      retryPolicy: deps.retryPolicy ?? DEFAULT_RETRY,
+      deadlineMs: deps.budget.readUntilMs,
+      settings: deps.config.autoRefresh,
+      save: (s) => deps.store.save(s),
+      now: deps.now,
+      sleep: deps.sleep,
+      random: deps.random,
+      logger: deps.logger,
+    },
     state,
     read.apiNowMs,
   );

@@ -1,14 +1,14 @@
-import { domainOf, type AlertEvent } from '../alert/model';
-import type { Config } from '../config';
-import { blindGap, nextHealth } from '../decide/health';
-import { Ledger, type Decisions } from '../decide/ledger';
-import { readPlanned, type ReadResult } from '../read';
-import { planRead, remainingRanges, windowEdge, type PlannedRange, type ReadPlan } from '../read/plan';
+import type { EventOf } from '../alert/model';
+import { type AlertEvent, domainOf } from '../alert/model';
 import { accountCounts, digestDue } from '../alerting/digest';
 import { remindersDue } from '../alerting/remind';
-import type { EventOf } from '../alert/model';
+import type { Config } from '../config';
+import { blindGap, nextHealth } from '../decide/health';
+import { type Decisions, Ledger } from '../decide/ledger';
+import { type ReadResult, readPlanned } from '../read';
+import { type PlannedRange, planRead, type ReadPlan, remainingRanges, windowEdge } from '../read/plan';
 import { DEFAULT_RETRY } from '../retry';
-import { emptyState, RUNS_KEPT, StateError, type MonitorState } from '../state/schema';
+import { emptyState, type MonitorState, RUNS_KEPT, StateError } from '../state/schema';
 import { createReader } from '../vod/factory';
 import type { Pacer, PacerStats } from '../vod/pacer';
 import type { ReaderStats } from '../vod/reader';
@@ -23,16 +23,32 @@ export const MAX_RECOVERY_CHECKS = 3;
 export const WHOLE_READ_MAX_PAGES = 10;
 
 /** Loads the state. Loading never writes; only a real run (holding the lock) moves a refused file aside. */
-export async function loadState(deps: MonitorDeps, options: RunOptions, nowMs: number): Promise<{ state: MonitorState; migratedFrom: number | null; reset: string | null }> {
+export async function loadState(
+  deps: MonitorDeps,
+  options: RunOptions,
+  nowMs: number,
+): Promise<{ state: MonitorState; migratedFrom: number | null; reset: string | null }> {
   try {
     const loaded = await deps.store.load(nowMs);
-    if (loaded?.migratedFrom) deps.logger.warn({ event: 'state-migrated', from: loaded.migratedFrom }, `the state file was written by an earlier version (${loaded.migratedFrom}); converted`);
+    if (loaded?.migratedFrom)
+      deps.logger.warn(
+        { event: 'state-migrated', from: loaded.migratedFrom },
+        `the state file was written by an earlier version (${loaded.migratedFrom}); converted`,
+      );
     return { state: loaded?.state ?? emptyState(nowMs), migratedFrom: loaded?.migratedFrom ?? null, reset: null };
   } catch (err) {
     if (!(err instanceof StateError) || err.code === 'StateIo') throw err;
     const keptAt = options.dryRun ? null : await deps.store.quarantine(nowMs);
-    deps.logger.error({ event: 'state-refused', code: err.code, keptAt, dryRun: options.dryRun }, `${err.message}; continuing as a first run (only recent failures are listed)`);
-    const event: AlertEvent = { kind: 'state-reset', key: `state-reset:${nowMs}`, reason: err.message, keptAt: keptAt ?? `${deps.store.location} (left in place by a dry run)` };
+    deps.logger.error(
+      { event: 'state-refused', code: err.code, keptAt, dryRun: options.dryRun },
+      `${err.message}; continuing as a first run (only recent failures are listed)`,
+    );
+    const event: AlertEvent = {
+      kind: 'state-reset',
+      key: `state-reset:${nowMs}`,
+      reason: err.message,
+      keptAt: keptAt ?? `${deps.store.location} (left in place by a dry run)`,
+    };
     return { state: { ...emptyState(nowMs), outbox: [{ event, queuedAtMs: nowMs, uncertain: 0, refusals: 0 }] }, migratedFrom: null, reset: err.message };
   }
 }
@@ -63,18 +79,53 @@ export async function readStage(deps: MonitorDeps, state: MonitorState): Promise
   const runtime = { now: deps.now, sleep: deps.sleep, random: deps.random, logger: deps.logger };
   const { reader, clock, pacer } = createReader(deps.api, config.vod, runtime, deps.budget.readUntilMs, state.skewMs, deps.retryPolicy ?? DEFAULT_RETRY);
   const plan = planRead(state, { apiNowMs: clock.now(), overlapMs: config.vod.overlapMs, firstRunLookbackMs: config.firstRunLookbackMs });
-  const ledger = new Ledger(state, { nowMs: clock.now(), listSinceMs: plan.backlogBeforeMs ?? -Infinity, stuckAfterMs: config.stuckAfterMs, legacyBeforeMs: state.legacyBeforeMs, wanted: wanted(config) }, deps.logger);
-  const settings = { types: config.vod.objectTypes, cheapMaxPages: WHOLE_READ_MAX_PAGES, concurrency: config.vod.concurrency, maxLookups: MAX_LOOKUPS, maxRecoveryChecks: MAX_RECOVERY_CHECKS };
+  const ledger = new Ledger(
+    state,
+    {
+      nowMs: clock.now(),
+      listSinceMs: plan.backlogBeforeMs ?? -Infinity,
+      stuckAfterMs: config.stuckAfterMs,
+      legacyBeforeMs: state.legacyBeforeMs,
+      wanted: wanted(config),
+    },
+    deps.logger,
+  );
+  const settings = {
+    types: config.vod.objectTypes,
+    cheapMaxPages: WHOLE_READ_MAX_PAGES,
+    concurrency: config.vod.concurrency,
+    maxLookups: MAX_LOOKUPS,
+    maxRecoveryChecks: MAX_RECOVERY_CHECKS,
+  };
   const priority = remindersDue(state, deps.alerting, clock.now());
   const result = await readPlanned(reader, plan, state, ledger, { ...settings, priorityPaths: priority }, clock.now(), deps.logger);
   const account = digestDue(state.daily, deps.alerting, deps.now()) && result.status !== 'down' ? await accountCounts(reader, clock.now()) : null;
   const apiNowMs = clock.now();
-  if (Math.abs(clock.skewMs) > 60_000) deps.logger.warn({ event: 'clock-skew', skewMs: clock.skewMs }, `this machine's clock is ${Math.round(Math.abs(clock.skewMs) / 1000)} s ${clock.skewMs > 0 ? 'behind' : 'ahead of'} the VOD API's; windows are planned on the API's clock`);
-  return { plan, result, decisions: ledger.finish(apiNowMs), apiNowMs, skewMs: clock.skewMs, pacer: pacer.stats, reader: reader.stats, runPacer: pacer, account };
+  if (Math.abs(clock.skewMs) > 60_000)
+    deps.logger.warn(
+      { event: 'clock-skew', skewMs: clock.skewMs },
+      `this machine's clock is ${Math.round(Math.abs(clock.skewMs) / 1000)} s ${clock.skewMs > 0 ? 'behind' : 'ahead of'} the VOD API's; windows are planned on the API's clock`,
+    );
+  return {
+    plan,
+    result,
+    decisions: ledger.finish(apiNowMs),
+    apiNowMs,
+    skewMs: clock.skewMs,
+    pacer: pacer.stats,
+    reader: reader.stats,
+    runPacer: pacer,
+    account,
+  };
 }
 
 /** The reading state after this run, and the events its decisions and the monitor's health produce. */
-export async function decideStage(deps: MonitorDeps, state: MonitorState, read: ReadStage, startedMs: number): Promise<{ state: MonitorState; events: AlertEvent[] }> {
+export async function decideStage(
+  deps: MonitorDeps,
+  state: MonitorState,
+  read: ReadStage,
+  startedMs: number,
+): Promise<{ state: MonitorState; events: AlertEvent[] }> {
   const { result, plan, decisions } = read;
   const error = result.error ? { code: result.error.code, message: result.error.message } : null;
   const health = nextHealth(state.health, result.status, error, startedMs);
@@ -104,7 +155,11 @@ export async function decideStage(deps: MonitorDeps, state: MonitorState, read: 
     wideGaveUpFromMs: result.wideGaveUp ? plan.widenTo : state.wideGaveUpFromMs,
   };
   // A first run that did not finish counts its history again next time: no backlog notice until it is settled.
-  if (!next.scanned) return { state: { ...next, frontierMs: null, pendingRanges: [] }, events: [...decisions.events.filter((e) => e.kind !== 'backlog'), ...(health.event ? [health.event] : [])] };
+  if (!next.scanned)
+    return {
+      state: { ...next, frontierMs: null, pendingRanges: [] },
+      events: [...decisions.events.filter((e) => e.kind !== 'backlog'), ...(health.event ? [health.event] : [])],
+    };
   const events = [...(blind ? [blind] : []), ...decisions.events, ...(health.event ? [health.event] : [])];
   return { state: next, events };
 }

@@ -1,5 +1,5 @@
 import type { StateStore } from '../state/file-store';
-import { StateError, type RunRecord } from '../state/schema';
+import { type RunRecord, StateError } from '../state/schema';
 
 /** What the saved state says about the deployed monitor: read only, nothing moved or written. */
 export interface StateSummary {
@@ -19,7 +19,17 @@ export interface StateSummary {
 
 /** Summarises the saved state. Loading is pure: a corrupt file is reported, not moved. */
 export async function summarizeState(store: StateStore, nowMs: number): Promise<StateSummary> {
-  const empty = { location: store.location, runs: [], lastOkMs: null, health: null, pendingAlerts: 0, oldestPendingMs: null, watching: 0, frontierMs: null, clockSkewMs: 0 };
+  const empty = {
+    location: store.location,
+    runs: [],
+    lastOkMs: null,
+    health: null,
+    pendingAlerts: 0,
+    oldestPendingMs: null,
+    watching: 0,
+    frontierMs: null,
+    clockSkewMs: 0,
+  };
   try {
     const loaded = await store.load(nowMs);
     if (!loaded) return { ...empty, found: false, problem: null };

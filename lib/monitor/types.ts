@@ -1,5 +1,6 @@
 import type { Notifier } from '../alert/notifier';
 import type { AlertingPlan, Receiver } from '../alerting/load';
+import type { AutoRefreshReport } from '../autorefresh/submit';
 import type { Budget } from '../budget';
 import type { Config } from '../config';
 import type { Verdict } from '../decide/verdict';
@@ -7,7 +8,6 @@ import type { Runtime } from '../ports';
 import type { ReadStatus } from '../read';
 import type { RetryPolicy } from '../retry';
 import type { StateStore } from '../state/file-store';
-import type { AutoRefreshReport } from '../autorefresh/submit';
 import type { RefreshTaskApi, RefreshWriteApi } from '../vod/client';
 
 export interface MonitorDeps extends Runtime {
@@ -91,4 +91,46 @@ export interface RunReport {
 }
 
 /** The read part of a report for a run that read nothing. */
-export const NOTHING_READ: RunReport['read'] = { status: 'none', mode: 'none', settled: false, rangesPending: 0, frontier: null, rows: 0, pendingExpected: 0, pendingFound: 0, lookups: 0, recoveryChecks: 0, recoveryChecksWaiting: 0, throttled: 0, ratePerSecond: 0, countMismatches: 0 };
+export const NOTHING_READ: RunReport['read'] = {
+  status: 'none',
+  mode: 'none',
+  settled: false,
+  rangesPending: 0,
+  frontier: null,
+  rows: 0,
+  pendingExpected: 0,
+  pendingFound: 0,
+  lookups: 0,
+  recoveryChecks: 0,
+  recoveryChecksWaiting: 0,
+  throttled: 0,
+  ratePerSecond: 0,
+  countMismatches: 0,
+};
+
+/** The report of a run that read nothing (skipped, a duplicate event, a state it could not write). */
+export function reportWithoutRead(f: {
+  status: RunReport['status'];
+  reason: string;
+  dryRun: boolean;
+  health: RunReport['health'];
+  durationMs: number;
+  sent?: number;
+}): RunReport {
+  const sent = f.sent ?? 0;
+  return {
+    status: f.status,
+    reason: f.reason,
+    dryRun: f.dryRun,
+    read: NOTHING_READ,
+    verdicts: {} as RunReport['verdicts'],
+    failures: { new: 0, backlog: 0 },
+    stuck: 0,
+    recovered: 0,
+    alerts: { messagesSent: sent, delivered: sent, pending: 0, uncertain: 0, dropped: 0 },
+    health: f.health,
+    clockSkewMs: 0,
+    apiCalls: 0,
+    durationMs: f.durationMs,
+  };
+}

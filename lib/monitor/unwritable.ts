@@ -5,7 +5,7 @@ import path from 'node:path';
 import { renderMessages } from '../alert/render';
 import type { StateError } from '../state/schema';
 import { renderOptionsOf } from './deliver-all';
-import { NOTHING_READ, type MonitorDeps, type RunOptions, type RunReport } from './types';
+import { type MonitorDeps, type RunOptions, type RunReport, reportWithoutRead } from './types';
 
 /** Causes announced by this instance: the state cannot remember them, so the warm instance does. */
 const announced = new Set<string>();
@@ -29,29 +29,22 @@ async function firstTime(cause: string): Promise<boolean> {
  */
 export async function reportStateUnwritable(deps: MonitorDeps, options: RunOptions, err: StateError, startedMs: number): Promise<RunReport> {
   const message = `The monitor cannot use its state at ${deps.store.location}: ${err.message}. It is not watching refresh tasks until this is fixed: check the OSS mount (ossMountConfig in s.yaml), the bucket, and the role's oss:PutObject permission (deploy/ram-policy.json), or STATE_FILE.`;
-  deps.logger.error({ event: 'state-unwritable', err: { message: err.message, code: err.code, cause: (err.cause as { code?: string } | undefined)?.code } }, 'the state cannot be read or written: this run reads nothing and keeps no alert; failures stay in the API (3 days) and are reported once the state works');
+  deps.logger.error(
+    { event: 'state-unwritable', err: { message: err.message, code: err.code, cause: (err.cause as { code?: string } | undefined)?.code } },
+    'the state cannot be read or written: this run reads nothing and keeps no alert; failures stay in the API (3 days) and are reported once the state works',
+  );
   let sent = 0;
   if (!options.dryRun && (await firstTime(err.message))) {
     const receiver = deps.alerting.receivers.get(deps.alerting.defaultReceiver)!;
     const notifier = deps.notifierOf(receiver);
-    const [m] = renderMessages([{ kind: 'notice', key: `notice:state-unwritable:${startedMs}`, code: 'StateUnwritable', message }], renderOptionsOf(receiver.alert, deps.config, notifier.maxBodyBytes), (x) => notifier.measure(x));
+    const [m] = renderMessages(
+      [{ kind: 'notice', key: `notice:state-unwritable:${startedMs}`, code: 'StateUnwritable', message }],
+      renderOptionsOf(receiver.alert, deps.config, notifier.maxBodyBytes),
+      (x) => notifier.measure(x),
+    );
     const r = await notifier.send(m!, Math.max(1000, Math.min(receiver.alert.timeoutMs, deps.budget.deliverUntilMs - deps.now())));
     if (r.ok) sent = 1;
     else deps.logger.error({ event: 'alert-failed', code: r.code }, `the state alert was not delivered: ${r.reason}`);
   }
-  return {
-    status: 'failed',
-    reason: message,
-    dryRun: options.dryRun,
-    read: NOTHING_READ,
-    verdicts: {} as RunReport['verdicts'],
-    failures: { new: 0, backlog: 0 },
-    stuck: 0,
-    recovered: 0,
-    alerts: { messagesSent: sent, delivered: sent, pending: 0, uncertain: 0, dropped: 0 },
-    health: 'down',
-    clockSkewMs: 0,
-    apiCalls: 0,
-    durationMs: deps.now() - startedMs,
-  };
+  return reportWithoutRead({ status: 'failed', reason: message, dryRun: options.dryRun, health: 'down', durationMs: deps.now() - startedMs, sent });
 }

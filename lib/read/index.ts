@@ -4,8 +4,8 @@ import type { MonitorState, WatchedRow } from '../state/schema';
 import { VodError } from '../vod/errors';
 import type { VodReader } from '../vod/reader';
 import type { ObjectType } from '../vod/types';
-import { windowEdge, type PlannedRange, type ReadPlan } from './plan';
-import { readRange, type RangeOptions, type RangeOutcome } from './range';
+import { type PlannedRange, type ReadPlan, windowEdge } from './plan';
+import { type RangeOptions, type RangeOutcome, readRange } from './range';
 import { checkRecoveries } from './recovery';
 import { checkWatched, lookUpRows, type WatchedCheck } from './watched';
 
@@ -44,7 +44,15 @@ export interface ReadResult {
  * runs left, the recovery checks — deciding rows as they arrive. Whatever stops it (the deadline, an error) leaves
  * what was read decided; a range counts only once it is settled.
  */
-export async function readPlanned(reader: VodReader, plan: ReadPlan, state: MonitorState, ledger: Ledger, settings: ReadSettings, apiNowMs: number, logger: Logger): Promise<ReadResult> {
+export async function readPlanned(
+  reader: VodReader,
+  plan: ReadPlan,
+  state: MonitorState,
+  ledger: Ledger,
+  settings: ReadSettings,
+  apiNowMs: number,
+  logger: Logger,
+): Promise<ReadResult> {
   const ranges = new Map<PlannedRange, RangeOutcome>();
   const outOfTime = new Set<PlannedRange>();
   let watched: WatchedCheck | null = null;
@@ -53,13 +61,15 @@ export async function readPlanned(reader: VodReader, plan: ReadPlan, state: Moni
   let wideGaveUp = false;
   const read = async (r: PlannedRange, extra: Partial<RangeOptions> = {}) => {
     current = r;
-    const knownPending = Object.entries(state.watching).filter(([, w]) => w.createdAtMs >= r.startMs && w.createdAtMs <= r.endMs && w.task.status !== 'Refreshing');
+    const knownPending = Object.entries(state.watching).filter(
+      ([, w]) => w.createdAtMs >= r.startMs && w.createdAtMs <= r.endMs && w.task.status !== 'Refreshing',
+    );
     const options = {
       types: settings.types,
-      listSinceMs: r.countOnly ? r.endMs + 1000 : (r.listSinceMs ?? -Infinity),
+      listSinceMs: r.listSinceMs ?? -Infinity,
       cheapMaxPages: settings.cheapMaxPages,
       huntBatch: settings.concurrency,
-      followApiClock: r.isNew && !r.countOnly,
+      followApiClock: r.isNew,
       knownPending,
       confirm: (rows: ReadonlyArray<readonly [string, WatchedRow]>) => lookUpRows(reader, rows, ledger, logger),
       ...extra,
@@ -88,13 +98,24 @@ export async function readPlanned(reader: VodReader, plan: ReadPlan, state: Moni
     for (const r of older) ranges.set(r, await read(r));
     // Recoveries are good news: a busy run (its new rows read by Status filter) checks one path, a quiet one a few.
     const busy = fresh !== undefined && ranges.get(fresh)?.mode === 'filtered';
-    if (!plan.firstRun) recoveries = await checkRecoveries(reader, ledger, plan.frontierMs, windowEdge(apiNowMs), busy ? 1 : settings.maxRecoveryChecks, settings.priorityPaths ?? []);
+    if (!plan.firstRun)
+      recoveries = await checkRecoveries(
+        reader,
+        ledger,
+        plan.frontierMs,
+        windowEdge(apiNowMs),
+        busy ? 1 : settings.maxRecoveryChecks,
+        settings.priorityPaths ?? [],
+      );
   } catch (err) {
     // Anything but a classified API error is a bug: it must fail the run loudly, not pass for an unreadable API.
     if (!(err instanceof VodError)) throw err;
     const status = classify(err, reader.stats.pages);
     if (err.code === 'DeadlineReached' && current) outOfTime.add(current);
-    logger[status === 'down' ? 'error' : 'warn']({ event: status === 'down' ? 'read-failed' : 'read-stopped', err: err.toJSON(), pagesRead: reader.stats.pages }, status === 'down' ? `cannot read refresh tasks: ${err.code}` : `the read stopped early (${err.code}); the next run continues`);
+    logger[status === 'down' ? 'error' : 'warn'](
+      { event: status === 'down' ? 'read-failed' : 'read-stopped', err: err.toJSON(), pagesRead: reader.stats.pages },
+      status === 'down' ? `cannot read refresh tasks: ${err.code}` : `the read stopped early (${err.code}); the next run continues`,
+    );
     return { status, ranges, outOfTime, watched, recoveries, error: err, wideGaveUp };
   }
   const settled = plan.ranges.every((r) => ranges.get(r)?.settled);

@@ -8,9 +8,8 @@ export interface Range {
   readonly endMs: number;
 }
 
-/** A range to settle; a count-only one (a first run's history) counts its failures instead of listing them. */
+/** A range to settle. */
 export interface PlannedRange extends Range {
-  readonly countOnly: boolean;
   /** Failures in the range created before this are counted, not listed (a first run reads one range, listing its lookback). */
   readonly listSinceMs?: number;
   /** The range of new rows since the last run (the others are left from earlier runs). */
@@ -68,11 +67,14 @@ export function planRead(state: MonitorState, input: PlanInput): ReadPlan {
     // One range over the whole window costs least: its Status-filtered reads count the history in the same calls.
     const listSince = Math.max(edge + 1000, second(endMs - input.firstRunLookbackMs));
     backlogBeforeMs = listSince;
-    ranges = [{ startMs: edge, endMs, countOnly: false, isNew: true, listSinceMs: listSince }];
+    ranges = [{ startMs: edge, endMs, isNew: true, listSinceMs: listSince }];
   } else {
     const start = Math.max(edge, second(Math.min(state.frontierMs ?? edge, endMs - 1000) - input.overlapMs));
-    const older = state.pendingRanges.filter(kept).map((r) => ({ ...clamp(r), isNew: false })).reverse();
-    ranges = [{ startMs: start, endMs, countOnly: false, isNew: true }, ...older];
+    const older = state.pendingRanges
+      .filter(kept)
+      .map((r) => ({ ...clamp(r), isNew: false }))
+      .reverse();
+    ranges = [{ startMs: start, endMs, isNew: true }, ...older];
   }
   const fresh = ranges[0]!;
   const older = Object.entries(state.watching).filter(([, w]) => w.createdAtMs < fresh.startMs);
@@ -89,14 +91,19 @@ export function planRead(state: MonitorState, input: PlanInput): ReadPlan {
  * The ranges left for later runs: the planned ones this run did not settle (one it ran out of time on is cut in
  * two, so each later attempt has less to do), merged where they touch, oldest first.
  */
-export function remainingRanges(planned: readonly PlannedRange[], settled: ReadonlySet<PlannedRange>, outOfTime: ReadonlySet<PlannedRange>, edgeMs: number): MonitorState['pendingRanges'] {
-  const left: Array<{ startMs: number; endMs: number; countOnly: boolean }> = [];
+export function remainingRanges(
+  planned: readonly PlannedRange[],
+  settled: ReadonlySet<PlannedRange>,
+  outOfTime: ReadonlySet<PlannedRange>,
+  edgeMs: number,
+): MonitorState['pendingRanges'] {
+  const left: Array<{ startMs: number; endMs: number }> = [];
   for (const r of planned) {
     if (settled.has(r) || r.endMs <= edgeMs) continue;
     const startMs = Math.max(edgeMs, r.startMs);
     const mid = second(startMs + (r.endMs - startMs) / 2);
-    if (outOfTime.has(r) && mid - startMs >= 60_000) left.push({ startMs, endMs: mid, countOnly: r.countOnly }, { startMs: mid + 1000, endMs: r.endMs, countOnly: r.countOnly });
-    else left.push({ startMs, endMs: r.endMs, countOnly: r.countOnly });
+    if (outOfTime.has(r) && mid - startMs >= 60_000) left.push({ startMs, endMs: mid }, { startMs: mid + 1000, endMs: r.endMs });
+    else left.push({ startMs, endMs: r.endMs });
   }
   left.sort((a, b) => a.startMs - b.startMs);
   // Only overlapping ranges are merged (a new range overlaps the last pending one by the overlap): the halves of a
@@ -104,7 +111,7 @@ export function remainingRanges(planned: readonly PlannedRange[], settled: Reado
   const merged: typeof left = [];
   for (const r of left) {
     const last = merged.at(-1);
-    if (last && last.countOnly === r.countOnly && r.startMs <= last.endMs) merged[merged.length - 1] = { ...last, endMs: Math.max(last.endMs, r.endMs) };
+    if (last && r.startMs <= last.endMs) merged[merged.length - 1] = { ...last, endMs: Math.max(last.endMs, r.endMs) };
     else merged.push(r);
   }
   return merged;

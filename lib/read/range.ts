@@ -66,7 +66,8 @@ export async function readRange(reader: VodReader, planned: Range, opts: RangeOp
     queried = range;
     first = await reader.page({ ...window(range), pageNumber: 1, pageSize: MAX_PAGE_SIZE });
   } else if (apiEnd < range.endMs) range = { startMs: range.startMs, endMs: apiEnd };
-  if (opts.giveUpOverPages !== undefined && pages(first.totalCount) > opts.giveUpOverPages) return { settled: false, mode: 'none', range, rows: 0, total: first.totalCount, pendingExpected: 0, pendingFound: 0 };
+  if (opts.giveUpOverPages !== undefined && pages(first.totalCount) > opts.giveUpOverPages)
+    return { settled: false, mode: 'none', range, rows: 0, total: first.totalCount, pendingExpected: 0, pendingFound: 0 };
   ledger.observe(first.tasks);
   if (pages(first.totalCount) <= opts.cheapMaxPages) {
     const r = await reader.list(window(queried), (rows) => ledger.observe(rows), first);
@@ -102,7 +103,15 @@ async function readFiltered(reader: VodReader, range: Range, first: TaskPage, op
   if (expected <= 0) return { settled: true, mode: 'filtered', range, rows, total: first.totalCount, pendingExpected: pending, pendingFound: known.size };
   const hunt = await huntPending(reader, range, expected, opts, ledger, known);
   if (hunt.exhausted) ledger.coverRecoveries(range.startMs, range.endMs);
-  return { settled: true, mode: 'filtered', range, rows: rows + hunt.rows, total: first.totalCount, pendingExpected: pending, pendingFound: known.size + hunt.found };
+  return {
+    settled: true,
+    mode: 'filtered',
+    range,
+    rows: rows + hunt.rows,
+    total: first.totalCount,
+    pendingExpected: pending,
+    pendingFound: known.size + hunt.found,
+  };
 }
 
 /**
@@ -123,7 +132,8 @@ async function readFailures(reader: VodReader, range: Range, objectType: ObjectT
     ledger.observe(rows);
   };
   if (listSinceMs <= range.startMs) return (await reader.list({ ...window(range), objectType, status: 'Failed' }, feed)).total;
-  const listed = listSinceMs > range.endMs ? 0 : (await reader.list({ ...window({ startMs: listSinceMs, endMs: range.endMs }), objectType, status: 'Failed' }, feed)).total;
+  const listed =
+    listSinceMs > range.endMs ? 0 : (await reader.list({ ...window({ startMs: listSinceMs, endMs: range.endMs }), objectType, status: 'Failed' }, feed)).total;
   // Disjoint whole seconds: a row on the boundary is not counted twice.
   const older = { startMs: range.startMs, endMs: Math.min(range.endMs, listSinceMs - 1000) };
   const counted = older.endMs > older.startMs ? await reader.count({ ...window(older), objectType, status: 'Failed' }) : 0;
@@ -132,11 +142,20 @@ async function readFailures(reader: VodReader, range: Range, objectType: ObjectT
 }
 
 /** Reads pages of all rows until `expected` Pending rows of the configured types are found, or the range ends. */
-async function huntPending(reader: VodReader, range: Range, expected: number, opts: RangeOptions, ledger: Ledger, known: ReadonlySet<string>): Promise<{ found: number; rows: number; exhausted: boolean }> {
+async function huntPending(
+  reader: VodReader,
+  range: Range,
+  expected: number,
+  opts: RangeOptions,
+  ledger: Ledger,
+  known: ReadonlySet<string>,
+): Promise<{ found: number; rows: number; exhausted: boolean }> {
   const found = new Set<string>();
   let rows = 0;
   for (let next = 1; ; next += opts.huntBatch) {
-    const batch = await Promise.all(Array.from({ length: opts.huntBatch }, (_, i) => reader.page({ ...window(range), pageNumber: next + i, pageSize: MAX_PAGE_SIZE })));
+    const batch = await Promise.all(
+      Array.from({ length: opts.huntBatch }, (_, i) => reader.page({ ...window(range), pageNumber: next + i, pageSize: MAX_PAGE_SIZE })),
+    );
     for (const p of batch) {
       rows += p.tasks.length;
       ledger.observe(p.tasks);

@@ -11,7 +11,14 @@ export const RECOVERY_RECHECK_MS = 30 * 60_000;
  * most every RECOVERY_RECHECK_MS, at most `max` a run; `priority` paths (a reminder is due) first, whatever the
  * interval, up to 20. A Complete row found is decided as a recovery. Returns how many paths still wait.
  */
-export async function checkRecoveries(reader: VodReader, ledger: Ledger, endMs: number, edgeMs: number, max: number, priority: readonly string[] = []): Promise<{ checked: number; waiting: number }> {
+export async function checkRecoveries(
+  reader: VodReader,
+  ledger: Ledger,
+  endMs: number,
+  edgeMs: number,
+  max: number,
+  priority: readonly string[] = [],
+): Promise<{ checked: number; waiting: number }> {
   const first = new Set(priority);
   const failures = ledger.failures();
   const urgent = failures.filter(([p, f]) => first.has(p) && f.checkedToMs < endMs).slice(0, 20);
@@ -26,7 +33,15 @@ export async function checkRecoveries(reader: VodReader, ledger: Ledger, endMs: 
         ledger.recoveryChecked(path, endMs);
         return;
       }
-      const page = await reader.page({ objectPath: path, objectType: f.objectType, status: 'Complete', startTime: new Date(startMs), endTime: new Date(endMs), pageNumber: 1, pageSize: 1 });
+      const page = await reader.page({
+        objectPath: path,
+        objectType: f.objectType,
+        status: 'Complete',
+        startTime: new Date(startMs),
+        endTime: new Date(endMs),
+        pageNumber: 1,
+        pageSize: 1,
+      });
       if (page.tasks.length) ledger.observe(page.tasks);
       ledger.recoveryChecked(path, endMs);
     }),

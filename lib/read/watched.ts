@@ -30,7 +30,9 @@ export async function checkWatched(
   maxLookups: number,
 ): Promise<WatchedCheck> {
   const due = rows.filter(([k]) => !ledger.seen(k));
-  const candidates: Array<readonly [string, WatchedRow]> = due.filter(([, w]) => w.task.status !== 'Refreshing' || !(OBJECT_TYPES as readonly string[]).includes(w.task.objectType));
+  const candidates: Array<readonly [string, WatchedRow]> = due.filter(
+    ([, w]) => w.task.status !== 'Refreshing' || !(OBJECT_TYPES as readonly string[]).includes(w.task.objectType),
+  );
   for (const type of OBJECT_TYPES) {
     const refreshing = due.filter(([, w]) => w.task.status === 'Refreshing' && w.task.objectType === type);
     if (refreshing.length === 0) continue;
@@ -51,7 +53,12 @@ export async function checkWatched(
  * be read stays watched, goes to the back of the queue, and never blocks the run. A row the API no longer holds is
  * dropped.
  */
-export async function lookUpRows(reader: VodReader, rows: ReadonlyArray<readonly [string, WatchedRow]>, ledger: Ledger, logger: Logger): Promise<{ lookups: number; unreadable: number }> {
+export async function lookUpRows(
+  reader: VodReader,
+  rows: ReadonlyArray<readonly [string, WatchedRow]>,
+  ledger: Ledger,
+  logger: Logger,
+): Promise<{ lookups: number; unreadable: number }> {
   const byTask = new Map<string, Array<readonly [string, WatchedRow]>>();
   for (const c of rows) byTask.set(c[1].task.taskId, [...(byTask.get(c[1].task.taskId) ?? []), c]);
   let lookups = 0;
@@ -85,7 +92,12 @@ export async function lookUpRows(reader: VodReader, rows: ReadonlyArray<readonly
 }
 
 /** Looks up the rows of one task id; returns the calls made. */
-async function lookUp(reader: VodReader, taskId: string, group: ReadonlyArray<readonly [string, WatchedRow]>, feed: (rows: RefreshTask[]) => void): Promise<number> {
+async function lookUp(
+  reader: VodReader,
+  taskId: string,
+  group: ReadonlyArray<readonly [string, WatchedRow]>,
+  feed: (rows: RefreshTask[]) => void,
+): Promise<number> {
   if (group.length === 1) {
     const p = await reader.page({ taskId, objectPath: group[0]![1].task.objectPath, pageNumber: 1, pageSize: MAX_PAGE_SIZE });
     feed(p.tasks);

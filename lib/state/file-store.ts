@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { parseState } from './migrate';
-import { StateError, type MonitorState } from './schema';
+import { type MonitorState, StateError } from './schema';
 
 /** A state as loaded, and the version it was converted from, if any. */
 export interface Loaded {
@@ -40,7 +40,9 @@ const MARKER_TTL_MS = 3600_000;
 
 function io(err: unknown, what: string): StateError {
   const code = (err as NodeJS.ErrnoException).code ?? 'error';
-  return new StateError('StateIo', `cannot ${what} ${code === 'EACCES' || code === 'EROFS' || code === 'EPERM' ? '(no write permission)' : `(${code})`}`, { cause: err });
+  return new StateError('StateIo', `cannot ${what} ${code === 'EACCES' || code === 'EROFS' || code === 'EPERM' ? '(no write permission)' : `(${code})`}`, {
+    cause: err,
+  });
 }
 
 /**

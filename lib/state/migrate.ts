@@ -1,7 +1,7 @@
 import * as v from 'valibot';
-import { alertEventSchema, dict, taskFactsSchema, type AlertEvent } from '../alert/model';
+import { type AlertEvent, alertEventSchema, dict, taskFactsSchema } from '../alert/model';
 import { rowKey } from '../identity';
-import { emptyState, STATE_VERSION, StateError, stateSchema, type MonitorState } from './schema';
+import { emptyState, type MonitorState, STATE_VERSION, StateError, stateSchema } from './schema';
 
 /** The state written by v1 builds, which keyed everything by TaskId alone. */
 const v1Schema = v.object({
@@ -52,13 +52,25 @@ export function migrateV1(v1: V1, nowMs: number): MonitorState {
   }
   const watching: MonitorState['watching'] = {};
   for (const w of Object.values(v1.watching)) {
-    watching[rowKey(w.task.taskId, w.task.objectPath)] = { task: w.task, createdAtMs: w.createdAtMs, firstSeenMs: w.createdAtMs, checkedAtMs: v1.lastRun?.atMs ?? w.createdAtMs };
+    watching[rowKey(w.task.taskId, w.task.objectPath)] = {
+      task: w.task,
+      createdAtMs: w.createdAtMs,
+      firstSeenMs: w.createdAtMs,
+      checkedAtMs: v1.lastRun?.atMs ?? w.createdAtMs,
+    };
   }
   const outbox = v1.outbox.map((o) => ({ event: rekey(o.event), queuedAtMs: o.queuedAtMs, uncertain: 0, refusals: 0 }));
   const typeOf = new Map(outbox.flatMap((o) => ('task' in o.event ? [[o.event.task.taskId, o.event.task.objectType] as const] : [])));
   const failedPaths: MonitorState['failedPaths'] = {};
   for (const [path, f] of Object.entries(v1.failedPaths)) {
-    failedPaths[path] = { key: rowKey(f.taskId, path), taskId: f.taskId, objectType: typeOf.get(f.taskId) ?? 'file', createdAtMs: f.createdAtMs, description: f.description, checkedToMs: v1.watermarkMs ?? f.createdAtMs };
+    failedPaths[path] = {
+      key: rowKey(f.taskId, path),
+      taskId: f.taskId,
+      objectType: typeOf.get(f.taskId) ?? 'file',
+      createdAtMs: f.createdAtMs,
+      description: f.description,
+      checkedToMs: v1.watermarkMs ?? f.createdAtMs,
+    };
   }
   return {
     ...base,
@@ -74,7 +86,19 @@ export function migrateV1(v1: V1, nowMs: number): MonitorState {
     recentSends: { default: v1.recentSends },
     lastTrigger: v1.lastTrigger,
     lastOkMs: v1.lastRun?.complete ? v1.lastRun.atMs : null,
-    runs: v1.lastRun ? [{ atMs: v1.lastRun.atMs, durationMs: 0, status: v1.lastRun.complete ? 'ok' : 'degraded', apiCalls: v1.lastRun.apiCalls, newFailures: 0, pendingAlerts: v1.outbox.length, readComplete: v1.lastRun.complete }] : [],
+    runs: v1.lastRun
+      ? [
+          {
+            atMs: v1.lastRun.atMs,
+            durationMs: 0,
+            status: v1.lastRun.complete ? 'ok' : 'degraded',
+            apiCalls: v1.lastRun.apiCalls,
+            newFailures: 0,
+            pendingAlerts: v1.outbox.length,
+            readComplete: v1.lastRun.complete,
+          },
+        ]
+      : [],
   };
 }
 

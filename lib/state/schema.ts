@@ -66,7 +66,7 @@ export const stateSchema = v.object({
   /** Failures created before this (and not watched) were counted on the first run, never listed. */
   backlogBeforeMs: v.nullable(v.number()),
   /** Ranges planned but not settled yet (a run ran out of time, or could not read), oldest first; later runs read them. */
-  pendingRanges: v.array(v.object({ startMs: v.number(), endMs: v.number(), countOnly: v.boolean() })),
+  pendingRanges: v.array(v.object({ startMs: v.number(), endMs: v.number() })),
   watching: dict(watchedRow),
   failedPaths: dict(failedPath),
   /** Delivered alert keys and when they may be forgotten (epoch ms). */
@@ -94,7 +94,18 @@ export const stateSchema = v.object({
   /** Reminders told per failed path (the alerting file's `reminders`). */
   reminders: dict(v.object({ count: v.number(), lastMs: v.number() })),
   /** What each mute window held back so far, by mute name. */
-  muted: dict(v.object({ receiver: v.string(), reason: v.nullable(v.string()), fromMs: v.number(), toMs: v.number(), count: v.number(), byKind: dict(v.number()), byDescription: dict(v.number()), byDomain: dict(v.number()) })),
+  muted: dict(
+    v.object({
+      receiver: v.string(),
+      reason: v.nullable(v.string()),
+      fromMs: v.number(),
+      toMs: v.number(),
+      count: v.number(),
+      byKind: dict(v.number()),
+      byDescription: dict(v.number()),
+      byDomain: dict(v.number()),
+    }),
+  ),
   /** What the next daily digest sums up, per receiver; `lastDay` is the day of the last digest sent (UTC+8). */
   daily: v.object({
     sinceMs: v.number(),

@@ -14,7 +14,11 @@ export interface RefreshTaskApi {
 
 /** The calls automatic re-submission makes, no retries. */
 export interface RefreshWriteApi {
-  call(action: 'RefreshVodObjectCaches' | 'PreloadVodObjectCaches' | 'DescribeVodRefreshQuota', params: Record<string, string>, timeoutMs?: number): Promise<Record<string, unknown>>;
+  call(
+    action: 'RefreshVodObjectCaches' | 'PreloadVodObjectCaches' | 'DescribeVodRefreshQuota',
+    params: Record<string, string>,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
 }
 
 export interface PopCoreClientOptions {
@@ -76,7 +80,12 @@ export class PopCoreVodApi implements RefreshTaskApi, RefreshWriteApi {
     const status = entry?.response?.statusCode;
     if (status !== undefined && status >= 400) {
       // pop-core resolves an error status whose body carries no Code; it is still a failure.
-      throw new VodError({ code: 'HttpError', message: `the API answered HTTP ${status} without an error code`, httpStatus: status, retryable: status >= 500 || status === 429 });
+      throw new VodError({
+        code: 'HttpError',
+        message: `the API answered HTTP ${status} without an error code`,
+        httpStatus: status,
+        retryable: status >= 500 || status === 429,
+      });
     }
     return { body, entry };
   }
@@ -86,9 +95,14 @@ export class PopCoreVodApi implements RefreshTaskApi, RefreshWriteApi {
     return { ...normalizePage(body), serverDateMs: dateOf(entry) };
   }
 
-  async call(action: 'RefreshVodObjectCaches' | 'PreloadVodObjectCaches' | 'DescribeVodRefreshQuota', params: Record<string, string>, timeoutMs?: number): Promise<Record<string, unknown>> {
+  async call(
+    action: 'RefreshVodObjectCaches' | 'PreloadVodObjectCaches' | 'DescribeVodRefreshQuota',
+    params: Record<string, string>,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>> {
     const { body } = await this.request(action, params, timeoutMs);
-    if (typeof body !== 'object' || body === null) throw new VodError({ code: 'MalformedResponse', message: `${action} answered with a body that is not an object`, retryable: true });
+    if (typeof body !== 'object' || body === null)
+      throw new VodError({ code: 'MalformedResponse', message: `${action} answered with a body that is not an object`, retryable: true });
     return { ...(body as Record<string, unknown>) };
   }
 }

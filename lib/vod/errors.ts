@@ -101,9 +101,11 @@ function clip(text: string, max = 300): string {
  * that quotes request parameters.
  */
 export function safeApiMessage(code: string, message: string | undefined): string {
-  if (/^(SignatureDoesNotMatch|IncompleteSignature|InvalidSignature)/.test(code)) return 'the request signature does not match: the AccessKey secret is not the one of this AccessKey ID';
+  if (/^(SignatureDoesNotMatch|IncompleteSignature|InvalidSignature)/.test(code))
+    return 'the request signature does not match: the AccessKey secret is not the one of this AccessKey ID';
   if (!message) return code;
-  if (/string to sign|AccessKeyId|SecurityToken|Signature(Nonce)?=|%26|%3D/i.test(message)) return `${code} (the API's message was not kept: it quoted the signed request)`;
+  if (/string to sign|AccessKeyId|SecurityToken|Signature(Nonce)?=|%26|%3D/i.test(message))
+    return `${code} (the API's message was not kept: it quoted the signed request)`;
   return clip(message);
 }
 

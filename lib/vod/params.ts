@@ -24,7 +24,10 @@ function toMs(name: 'StartTime' | 'EndTime', value: Date | string): number {
   }
   const ms = parseApiTime(value);
   if (ms === null) {
-    throw new VodParamError(`Invalid${name}.Malformed`, `${name} must be yyyy-MM-ddTHH:mm:ssZ in UTC without milliseconds, got ${JSON.stringify(String(value).slice(0, 40))}`);
+    throw new VodParamError(
+      `Invalid${name}.Malformed`,
+      `${name} must be yyyy-MM-ddTHH:mm:ssZ in UTC without milliseconds, got ${JSON.stringify(String(value).slice(0, 40))}`,
+    );
   }
   return ms;
 }
@@ -81,7 +84,8 @@ export function checkQuery(query: RefreshTaskQuery, nowMs: number): CheckedQuery
     if (end <= edge) throw new VodParamError('InvalidTime', 'The query time cannot exceed the last 3 days.');
     if (start < edge) {
       // Whole seconds on the wire: a start a few milliseconds before the edge is not a change worth a word.
-      if (formatApiTime(start) !== formatApiTime(edge)) warnings.push(`StartTime ${formatApiTime(start)} is older than the 3-day window; clamped to ${formatApiTime(edge)}`);
+      if (formatApiTime(start) !== formatApiTime(edge))
+        warnings.push(`StartTime ${formatApiTime(start)} is older than the 3-day window; clamped to ${formatApiTime(edge)}`);
       start = edge;
     }
     if (end <= start) throw new VodParamError('InvalidEndTime.Mismatch', 'EndTime must be later than StartTime');

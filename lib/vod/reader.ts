@@ -1,6 +1,6 @@
 import { rowKey } from '../identity';
 import type { Clock, Runtime } from '../ports';
-import { retry, type RetryPolicy } from '../retry';
+import { type RetryPolicy, retry } from '../retry';
 import type { RefreshTaskApi } from './client';
 import { VodError } from './errors';
 import type { Pacer } from './pacer';
@@ -104,13 +104,19 @@ export class VodReader {
             this.stats.throttled++;
             deps.pacer.slowDown();
           }
-          deps.logger.warn({ event: 'vod-retry', attempt, delayMs, page: params.PageNumber, err: err instanceof VodError ? err.toJSON() : undefined }, 'VOD call failed, retrying');
+          deps.logger.warn(
+            { event: 'vod-retry', attempt, delayMs, page: params.PageNumber, err: err instanceof VodError ? err.toJSON() : undefined },
+            'VOD call failed, retrying',
+          );
         },
       },
     );
     this.stats.pages++;
     if (page.skipped.length) {
-      deps.logger.warn({ event: 'rows-skipped', page: page.pageNumber, count: page.skipped.length, reasons: page.skipped.slice(0, 5), requestId: page.requestId }, 'the API page held rows that cannot be used; they were skipped');
+      deps.logger.warn(
+        { event: 'rows-skipped', page: page.pageNumber, count: page.skipped.length, reasons: page.skipped.slice(0, 5), requestId: page.requestId },
+        'the API page held rows that cannot be used; they were skipped',
+      );
     }
     return page;
   }

@@ -49,14 +49,31 @@ export function parseFailure(event: unknown, nowMs: number): Failure {
   const e = v.parse(destinationEvent, raw);
   const response = payloadOf(e.responsePayload);
   const text = (response.errorMessage ?? e.responseContext?.functionError ?? e.requestContext.condition ?? 'the run failed without a message').slice(0, 1000);
-  const atMs = typeof e.timestamp === 'number' ? e.timestamp : typeof e.timestamp === 'string' && !Number.isNaN(Date.parse(e.timestamp)) ? Date.parse(e.timestamp) : nowMs;
-  const kind: Cause['kind'] = /invalid configuration|ConfigError/i.test(text) ? 'config' : /timed out|timeout/i.test(text) ? 'timeout' : /memory|exited unexpectedly|signal: killed|\bOOM\b/i.test(text) ? 'memory' : 'error';
-  return { kind, text, requestId: e.requestContext.requestId ?? null, functionName: e.requestContext.functionArn?.split('/').at(-1) ?? null, attempts: e.requestContext.approximateInvokeCount ?? 1, atMs };
+  const atMs =
+    typeof e.timestamp === 'number' ? e.timestamp : typeof e.timestamp === 'string' && !Number.isNaN(Date.parse(e.timestamp)) ? Date.parse(e.timestamp) : nowMs;
+  const kind: Cause['kind'] = /invalid configuration|ConfigError/i.test(text)
+    ? 'config'
+    : /timed out|timeout/i.test(text)
+      ? 'timeout'
+      : /memory|exited unexpectedly|signal: killed|\bOOM\b/i.test(text)
+        ? 'memory'
+        : 'error';
+  return {
+    kind,
+    text,
+    requestId: e.requestContext.requestId ?? null,
+    functionName: e.requestContext.functionArn?.split('/').at(-1) ?? null,
+    attempts: e.requestContext.approximateInvokeCount ?? 1,
+    atMs,
+  };
 }
 
 /** One key per cause: numbers (times, ids, durations) do not make a new cause. */
 export function causeKey(f: Pick<Failure, 'kind' | 'text'>): string {
-  return createHash('sha1').update(`${f.kind}\n${f.text.replace(/\d+/g, '#')}`).digest('hex').slice(0, 16);
+  return createHash('sha1')
+    .update(`${f.kind}\n${f.text.replace(/\d+/g, '#')}`)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** What on-call should do about a failed run of this kind. */
@@ -77,7 +94,12 @@ export function failureAdvice(kind: Cause['kind']): string {
  * Whether to tell on-call: once per cause per outage. A cause already told is told again only after the monitor
  * has had a good run since (then it is a new outage). Pure; returns the memory to save.
  */
-export function decideAnnouncement(memory: Memory, failure: Failure, monitorLastOkMs: number | null, nowMs: number): { announce: boolean; key: string; memory: Memory } {
+export function decideAnnouncement(
+  memory: Memory,
+  failure: Failure,
+  monitorLastOkMs: number | null,
+  nowMs: number,
+): { announce: boolean; key: string; memory: Memory } {
   const key = causeKey(failure);
   const seen = memory.causes[key];
   const told = seen?.announcedAtMs ?? null;

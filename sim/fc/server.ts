@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { listenLoopback, readBody, sendJson, type LoopbackServer } from '../http';
+import { type LoopbackServer, listenLoopback, readBody, sendJson } from '../http';
 import { percentEncode } from '../shared/encoding';
 import { safeEqual } from '../shared/safe-equal';
 
@@ -52,8 +52,19 @@ const ACCOUNT_ID = '1234567890123456';
 const SKEW_MS = 15 * 60_000;
 
 /** Recomputes an ACS3-HMAC-SHA256 Authorization header the way the Alibaba Cloud gateway does. */
-export function acs3Signature(method: string, rawPath: string, query: URLSearchParams, headers: Record<string, string>, payloadHash: string, secret: string, signedHeaders: string[]): string {
-  const canonicalQuery = [...query.keys()].sort().map((k) => `${k}=${percentEncode(query.get(k) ?? '')}`).join('&');
+export function acs3Signature(
+  method: string,
+  rawPath: string,
+  query: URLSearchParams,
+  headers: Record<string, string>,
+  payloadHash: string,
+  secret: string,
+  signedHeaders: string[],
+): string {
+  const canonicalQuery = [...query.keys()]
+    .sort()
+    .map((k) => `${k}=${percentEncode(query.get(k) ?? '')}`)
+    .join('&');
   const canonicalHeaders = signedHeaders.map((h) => `${h}:${(headers[h] ?? '').trim()}\n`).join('');
   const canonicalRequest = [method, rawPath, canonicalQuery, canonicalHeaders, signedHeaders.join(';'), payloadHash].join('\n');
   const stringToSign = `ACS3-HMAC-SHA256\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
@@ -85,7 +96,8 @@ function authenticate(accounts: readonly Account[], method: string, raw: string,
   const account = accounts.find((a) => a.accessKeyId === auth[1]);
   if (!account) throw new FcApiError(403, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.');
   const date = Date.parse(headers['x-acs-date'] ?? '');
-  if (Number.isNaN(date) || Math.abs(Date.now() - date) > SKEW_MS) throw new FcApiError(403, 'RequestTimeTooSkewed', 'x-acs-date is missing or too far from the server time');
+  if (Number.isNaN(date) || Math.abs(Date.now() - date) > SKEW_MS)
+    throw new FcApiError(403, 'RequestTimeTooSkewed', 'x-acs-date is missing or too far from the server time');
   const payloadHash = createHash('sha256').update(body).digest('hex');
   if (headers['x-acs-content-sha256'] !== payloadHash) throw new FcApiError(400, 'InvalidContentSha256', 'x-acs-content-sha256 does not match the body');
   const signed = auth[2]!.split(';');
@@ -101,14 +113,25 @@ function getFunction(res: ServerResponse, fn: SimFunction): void {
 
 function getAsyncConfig(res: ServerResponse, fn: SimFunction): void {
   if (!fn.asyncInvokeConfig) throw new FcApiError(404, ASYNC_CONFIG_MISSING, `async invoke config of function '${fn.functionName}' does not exist`);
-  sendJson(res, 200, { ...fn.asyncInvokeConfig, functionArn: `acs:fc:cn-shanghai:${ACCOUNT_ID}:functions/${fn.functionName}`, createdTime: fn.lastModifiedTime, lastModifiedTime: fn.lastModifiedTime });
+  sendJson(res, 200, {
+    ...fn.asyncInvokeConfig,
+    functionArn: `acs:fc:cn-shanghai:${ACCOUNT_ID}:functions/${fn.functionName}`,
+    createdTime: fn.lastModifiedTime,
+    lastModifiedTime: fn.lastModifiedTime,
+  });
 }
 
 /** A synchronous invocation: 200 with the result, or 200 with x-fc-error-type when the function threw (as Function Compute does). */
 async function invoke(res: ServerResponse, fn: SimFunction, body: Buffer, account: Account | undefined): Promise<void> {
   if (!fn.invoke) throw new FcApiError(400, 'InvokeNotSupported', 'this simulated function cannot run');
   try {
-    const context = { requestId: randomUUID(), credentials: account, function: { name: fn.functionName, timeout: fn.timeout, memory: fn.memorySize, handler: fn.handler }, region: 'cn-shanghai', accountId: ACCOUNT_ID };
+    const context = {
+      requestId: randomUUID(),
+      credentials: account,
+      function: { name: fn.functionName, timeout: fn.timeout, memory: fn.memorySize, handler: fn.handler },
+      region: 'cn-shanghai',
+      accountId: ACCOUNT_ID,
+    };
     const result = await fn.invoke(body, context);
     const text = typeof result === 'string' ? result : JSON.stringify(result);
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'x-fc-request-id': randomUUID() });
@@ -132,7 +155,12 @@ export async function startFcSim(options: { accounts: Account[]; functions?: Sim
     const headers = lowerHeaders(req);
     const m = /^\/2023-03-30\/functions\/([^/]+)(\/triggers|\/invocations|\/async-invoke-config)?$/.exec(url.pathname);
     const invocationType = headers['x-fc-invocation-type'];
-    requests.push({ method, path: url.pathname, ...(invocationType ? { invocationType } : {}), ...(m?.[2] === '/invocations' ? { body: body.toString('utf8') } : {}) });
+    requests.push({
+      method,
+      path: url.pathname,
+      ...(invocationType ? { invocationType } : {}),
+      ...(m?.[2] === '/invocations' ? { body: body.toString('utf8') } : {}),
+    });
     authenticate(options.accounts, method, raw, url, headers, body);
     if (!m) throw new FcApiError(404, 'PathNotSupported', 'path not supported');
     const name = decodeURIComponent(m[1]!);

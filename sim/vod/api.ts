@@ -1,7 +1,7 @@
 import { ApiError, requestId } from './errors';
 import type { FaultSettings } from './faults';
 import { intParam, oneOf, parseTime } from './params';
-import { describeQuota, preload, refresh, type PurgeContext } from './purge';
+import { describeQuota, type PurgeContext, preload, refresh } from './purge';
 
 /** What the actions work on. */
 export interface ApiContext extends PurgeContext {
@@ -23,7 +23,8 @@ function describeTasks(ctx: ApiContext, params: Record<string, string>, nowMs: n
   if ((params.DomainName !== undefined || status !== undefined) && objectType === undefined) {
     throw new ApiError('MissingParameter.ObjectType', 400, 'The ObjectType is required when DomainName or Status is specified.');
   }
-  if ((params.StartTime === undefined) !== (params.EndTime === undefined)) throw new ApiError('MissingParameter', 400, 'StartTime and EndTime can not be single.');
+  if ((params.StartTime === undefined) !== (params.EndTime === undefined))
+    throw new ApiError('MissingParameter', 400, 'StartTime and EndTime can not be single.');
   let startMs = nowMs - WINDOW_MS;
   let endMs = nowMs;
   if (params.StartTime !== undefined && params.EndTime !== undefined) {
@@ -44,7 +45,14 @@ function describeTasks(ctx: ApiContext, params: Record<string, string>, nowMs: n
     pageSize,
   });
   const tasks = rows.map((t) => {
-    const row: Record<string, string> = { TaskId: t.TaskId, ObjectPath: t.ObjectPath, ObjectType: t.ObjectType, Status: t.Status, Process: t.Process, CreationTime: t.CreationTime };
+    const row: Record<string, string> = {
+      TaskId: t.TaskId,
+      ObjectPath: t.ObjectPath,
+      ObjectType: t.ObjectType,
+      Status: t.Status,
+      Process: t.Process,
+      CreationTime: t.CreationTime,
+    };
     if (t.Description !== undefined) row.Description = t.Description;
     return row;
   });

@@ -40,7 +40,11 @@ export class Gateway {
     if (!account) throw new ApiError('InvalidAccessKeyId.NotFound', 404, 'Specified access key is not found.');
     if (!safeEqual(signRpc(method, params, account.accessKeySecret), params.Signature!)) {
       // The real gateway echoes its string to sign (AccessKeyId and SecurityToken included): a client must not log this message.
-      throw new ApiError('SignatureDoesNotMatch', 400, `Specified signature is not matched with our calculation. server string to sign is:${stringToSign(method, params)}`);
+      throw new ApiError(
+        'SignatureDoesNotMatch',
+        400,
+        `Specified signature is not matched with our calculation. server string to sign is:${stringToSign(method, params)}`,
+      );
     }
     if (account.accessKeyId.startsWith('STS.')) {
       if (params.SecurityToken === undefined) throw new ApiError('MissingSecurityToken', 400, 'SecurityToken is mandatory for this action.');

@@ -16,7 +16,13 @@ export const requestId = (): string => randomUUID().toUpperCase();
 
 /** The body Alibaba Cloud's gateway answers an error with. */
 export function errorBody(err: ApiError): Record<string, string> {
-  return { RequestId: requestId(), HostId: 'vod.cn-shanghai.aliyuncs.com', Code: err.code, Message: err.message, Recommend: `https://api.aliyun.com/troubleshoot?q=${err.code}` };
+  return {
+    RequestId: requestId(),
+    HostId: 'vod.cn-shanghai.aliyuncs.com',
+    Code: err.code,
+    Message: err.message,
+    Recommend: `https://api.aliyun.com/troubleshoot?q=${err.code}`,
+  };
 }
 
 /** `MissingParameter` for a required parameter. */

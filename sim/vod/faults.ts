@@ -63,7 +63,9 @@ export class FaultInjector {
       const status = fault?.kind === 'html' ? (fault.status ?? 502) : 502;
       this.count(`HTML${status}`);
       res.writeHead(status, { 'content-type': 'text/html' });
-      res.end(`<html><head><title>${status} Bad Gateway</title></head><body><center><h1>${status} Bad Gateway</h1></center><hr><center>Tengine</center></body></html>`);
+      res.end(
+        `<html><head><title>${status} Bad Gateway</title></head><body><center><h1>${status} Bad Gateway</h1></center><hr><center>Tengine</center></body></html>`,
+      );
       return null;
     }
     if (fault?.kind === 'noCode') {

@@ -66,7 +66,10 @@ const malformed = () => new ApiError('InvalidObjectPath.Malformed', 400, 'The sp
 function urlList(params: Record<string, string>, max: number): string[] {
   const raw = params.ObjectPath;
   if (raw === undefined || raw.trim() === '') throw missing('ObjectPath');
-  const lines = raw.split(/\r?\n/).map((s) => s.trim()).filter((s) => s !== '');
+  const lines = raw
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (lines.length > max) throw new ApiError('InvalidObjectPath.Size.Malformed', 400, `The size of ObjectPath is bigger than ${max}.`);
   for (const url of lines) if (url.length > 1024 || !URL_RE.test(url)) throw malformed();
   return [...new Set(lines)];
@@ -85,7 +88,8 @@ function checkDomains(domains: PurgeContext['domains'], urls: readonly string[])
 
 function submit(ctx: PurgeContext, action: SubmissionRecord['action'], urls: string[], kind: SubmitKind, nowMs: number): string {
   const { controls } = ctx;
-  const fate = (_url: string, _index: number, row: SimTask): Fate => (controls.nextFates.length > 0 ? (controls.nextFates.shift() as Fate) : (controls.fatePolicy?.(row) ?? null));
+  const fate = (_url: string, _index: number, row: SimTask): Fate =>
+    controls.nextFates.length > 0 ? (controls.nextFates.shift() as Fate) : (controls.fatePolicy?.(row) ?? null);
   const { taskIds } = ctx.store.submit({ urls, kind, atMs: nowMs, status: 'Refreshing', fate });
   controls.submissions.push({ action, urls, objectType: kind, taskIds, atMs: nowMs });
   return taskIds.join(',');

@@ -35,7 +35,10 @@ export function apiTime(ms: number): string {
 
 /** The host of a URL, lower-case (`http://A.example.com/x` -> `a.example.com`). */
 export function hostOf(url: string): string {
-  return url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/?#:]/)[0]!.toLowerCase();
+  return url
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+    .split(/[/?#:]/)[0]!
+    .toLowerCase();
 }
 
 /** Orders TaskIds numerically when they are digit strings (shorter first, then by text). */

@@ -1,18 +1,18 @@
 // The simulators are independent of lib/ on purpose: they are the other side that checks our client, so they never import it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { listenLoopback, readBody, sendJson, type LoopbackServer } from '../http';
+import { type LoopbackServer, listenLoopback, readBody, sendJson } from '../http';
 import { seededRandom } from '../random';
 import { decodeForm, FormError } from '../shared/encoding';
-import { findAction, runAction, type ApiContext } from './api';
+import { type ApiContext, findAction, runAction } from './api';
 import { API_VERSION, checkAccountState, DEFAULT_ACCOUNT, Gateway, type SimAccount } from './auth';
 import { ApiError, errorBody, requestId } from './errors';
-import { FaultInjector, noFaults, type Fault, type FaultSettings } from './faults';
-import { COMPLETE_IN_A_MINUTE, type DomainState, type PurgeControls, type SubmissionRecord } from './purge';
+import { FaultInjector, type FaultSettings, noFaults } from './faults';
+import { COMPLETE_IN_A_MINUTE, type DomainState, type PurgeControls } from './purge';
 import { DailyQuota, type QuotaCounts } from './quota';
-import { apiTime, TaskStore, type Fate } from './store';
+import { TaskStore } from './store';
 
-export { API_VERSION, apiTime, DEFAULT_ACCOUNT };
-export type { DomainState, Fate, Fault, FaultSettings, QuotaCounts, SimAccount, SubmissionRecord };
+export type { DomainState, FaultSettings, QuotaCounts, SimAccount };
+export { API_VERSION, DEFAULT_ACCOUNT };
 
 /** What the simulator saw, for tests and benchmarks. */
 export interface SimStats {
@@ -164,7 +164,8 @@ async function readParams(req: IncomingMessage, method: string): Promise<Record<
   try {
     if (method === 'GET') return decodeForm(url.search.slice(1));
     if (method !== 'POST') throw new ApiError('UnsupportedHTTPMethod', 405, 'The HTTP method is not supported.');
-    if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) throw new ApiError('InvalidParameter', 400, 'POST bodies must be form-encoded.');
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+      throw new ApiError('InvalidParameter', 400, 'POST bodies must be form-encoded.');
     return { ...decodeForm(url.search.slice(1)), ...decodeForm((await readBody(req)).toString('utf8')) };
   } catch (err) {
     if (err instanceof FormError) throw new ApiError('InvalidParameter', 400, err.message);

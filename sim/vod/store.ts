@@ -1,14 +1,14 @@
 import { ChangeQueue } from './change-queue';
 import { RowLookup } from './lookup';
 import { OpenTasks, type Submission } from './merge';
-import { queryFew, queryIndex, type QueryResult, type RowQuery } from './query';
+import { type QueryResult, queryFew, queryIndex, type RowQuery } from './query';
 import { apiTime, compareIds, compareRows, hostOf, type RowPatch, type SimTask, type StoredRow } from './row';
 import { SortedIndex } from './sorted-index';
 
-export { seedHistory, type HistoryOptions } from './history';
-export { MAX_ROWS_PER_TASK, type Fate, type Submission, type SubmitKind } from './merge';
+export { seedHistory } from './history';
+export { type Fate, MAX_ROWS_PER_TASK, type Submission } from './merge';
 export type { QueryResult, RowQuery } from './query';
-export { apiTime, FAILURE_DESCRIPTIONS, type RowPatch, type SimTask } from './row';
+export type { RowPatch, SimTask } from './row';
 
 /** A row to add: TaskId defaults to a fresh id, ObjectType to `file`, Status to `Complete`, Process to match. */
 export type RowInput = Partial<SimTask> & { ObjectPath: string; creationMs: number };
@@ -224,7 +224,11 @@ export class TaskStore {
   }
 
   private statusIndex(row: StoredRow): SortedIndex {
-    return getOrCreate(getOrCreate(this.byTypeStatus, row.ObjectType, () => new Map()), row.Status, () => new SortedIndex());
+    return getOrCreate(
+      getOrCreate(this.byTypeStatus, row.ObjectType, () => new Map()),
+      row.Status,
+      () => new SortedIndex(),
+    );
   }
 }
 

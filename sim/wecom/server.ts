@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { listenLoopback, readBody, sendJson, type LoopbackServer } from '../http';
+import { type LoopbackServer, listenLoopback, readBody, sendJson } from '../http';
 
 /** A WeCom group robot (`/cgi-bin/webhook/send?key=`) and a plain JSON webhook receiver, on loopback. */
 export interface ChatSim extends LoopbackServer {
@@ -46,7 +46,8 @@ export async function startChatSim(options: { now?: () => number } = {}): Promis
     } catch {
       return sendJson(res, 200, { errcode: 40003, errmsg: 'invalid json' });
     }
-    if (body.msgtype !== 'markdown' || typeof body.markdown?.content !== 'string') return sendJson(res, 200, { errcode: 40008, errmsg: 'invalid message type' });
+    if (body.msgtype !== 'markdown' || typeof body.markdown?.content !== 'string')
+      return sendJson(res, 200, { errcode: 40008, errmsg: 'invalid message type' });
     if (Buffer.byteLength(body.markdown.content) > WECOM_MAX) return sendJson(res, 200, { errcode: 40058, errmsg: 'markdown.content exceed max length 4096' });
     const t = now();
     while (sends.length && t - sends[0]! >= 60_000) sends.shift();

@@ -1,4 +1,4 @@
-import { deliver, type DeliveryDeps } from '../../lib/alert/deliver';
+import { type DeliveryDeps, deliver } from '../../lib/alert/deliver';
 import { DingTalkNotifier } from '../../lib/alert/dingtalk';
 import type { AlertEvent } from '../../lib/alert/model';
 import type { Notifier } from '../../lib/alert/notifier';
@@ -6,17 +6,46 @@ import type { RenderOptions } from '../../lib/alert/render';
 import { JsonWebhookNotifier } from '../../lib/alert/webhook';
 import { WeComNotifier } from '../../lib/alert/wecom';
 import type { OutboxEntry } from '../../lib/state/schema';
-import { DEFAULT_ROBOT, startDingTalkSim, type DingTalkSim } from '../../sim/dingtalk/server';
+import { DEFAULT_ROBOT, type DingTalkSim, startDingTalkSim } from '../../sim/dingtalk/server';
 import { startChatSim } from '../../sim/wecom/server';
 import { logSink } from '../helpers/sink';
 
-const opts: RenderOptions = { monitorName: 'VOD refresh', keywords: ['VOD'], mentions: { atMobiles: [], atUserIds: [], atAllMinFailures: 0 }, maxBodyBytes: 20_000, stuckAfterMinutes: 30 };
-const failed = (id: number, path = `http://v.example.com/${id}.mp4`): AlertEvent => ({ kind: 'failed', key: `failed:${id}`, task: { taskId: String(id), objectPath: path, objectType: 'file', status: 'Failed', description: 'Origin Timeout', creationTime: '2026-11-28T04:00:00Z', domain: 'v.example.com' } });
+const opts: RenderOptions = {
+  monitorName: 'VOD refresh',
+  keywords: ['VOD'],
+  mentions: { atMobiles: [], atUserIds: [], atAllMinFailures: 0 },
+  maxBodyBytes: 20_000,
+  stuckAfterMinutes: 30,
+};
+const failed = (id: number, path = `http://v.example.com/${id}.mp4`): AlertEvent => ({
+  kind: 'failed',
+  key: `failed:${id}`,
+  task: {
+    taskId: String(id),
+    objectPath: path,
+    objectType: 'file',
+    status: 'Failed',
+    description: 'Origin Timeout',
+    creationTime: '2026-11-28T04:00:00Z',
+    domain: 'v.example.com',
+  },
+});
 const entries = (events: AlertEvent[]): OutboxEntry[] => events.map((event) => ({ event, queuedAtMs: 0, uncertain: 0, refusals: 0 }));
 
 function deps(notifier: Notifier, max = 20) {
   const sink = logSink();
-  const d: DeliveryDeps = { notifier, logger: sink.logger, now: Date.now, sleep: async () => undefined, random: () => 0, deadlineMs: Date.now() + 20_000, retryPolicy: { baseMs: 1, capMs: 1, maxAttempts: 4 }, maxPerMinute: max, sendTimeoutMs: 2000, renderOptions: { ...opts, maxBodyBytes: notifier.maxBodyBytes } };
+  const d: DeliveryDeps = {
+    notifier,
+    logger: sink.logger,
+    now: Date.now,
+    sleep: async () => undefined,
+    random: () => 0,
+    deadlineMs: Date.now() + 20_000,
+    retryPolicy: { baseMs: 1, capMs: 1, maxAttempts: 4 },
+    maxPerMinute: max,
+    sendTimeoutMs: 2000,
+    renderOptions: { ...opts, maxBodyBytes: notifier.maxBodyBytes },
+  };
   return { sink, d };
 }
 
@@ -27,7 +56,8 @@ describe('DingTalk notifier against the local robot', () => {
   });
   afterEach(async () => ding.close());
 
-  const notifier = (over: Partial<{ secret: string; now: () => number; token: string }> = {}) => new DingTalkNotifier({ webhook: ding.webhook(over.token), secret: over.secret ?? DEFAULT_ROBOT.secret, now: over.now ?? Date.now });
+  const notifier = (over: Partial<{ secret: string; now: () => number; token: string }> = {}) =>
+    new DingTalkNotifier({ webhook: ding.webhook(over.token), secret: over.secret ?? DEFAULT_ROBOT.secret, now: over.now ?? Date.now });
 
   it('delivers a signed markdown message that the robot verifies', async () => {
     const r = await deliver(entries([failed(1)]), [], deps(notifier()).d);
@@ -51,7 +81,10 @@ describe('DingTalk notifier against the local robot', () => {
 
   it('says when the keyword is missing', async () => {
     const { d } = deps(notifier());
-    const r = await deliver(entries([failed(1)]), [], { ...d, renderOptions: { ...d.renderOptions, monitorName: 'Refresh watch', keywords: [], failureHint: 'Next.' } });
+    const r = await deliver(entries([failed(1)]), [], {
+      ...d,
+      renderOptions: { ...d.renderOptions, monitorName: 'Refresh watch', keywords: [], failureHint: 'Next.' },
+    });
     expect(r.stoppedBy?.reason).toMatch(/DINGTALK_KEYWORDS/);
   });
 
@@ -84,7 +117,10 @@ describe('DingTalk notifier against the local robot', () => {
     try {
       const n = new DingTalkNotifier({ webhook: strict.webhook(), secret: DEFAULT_ROBOT.secret, now: Date.now });
       const { d } = deps(n);
-      const big: AlertEvent[] = Array.from({ length: 400 }, (_, i) => { const e = failed(i) as Extract<AlertEvent, { kind: "failed" }>; return { ...e, task: { ...e.task, domain: `host-${i}.example.com` } }; });
+      const big: AlertEvent[] = Array.from({ length: 400 }, (_, i) => {
+        const e = failed(i) as Extract<AlertEvent, { kind: 'failed' }>;
+        return { ...e, task: { ...e.task, domain: `host-${i}.example.com` } };
+      });
       const r = await deliver(entries(big), [], { ...d, renderOptions: { ...d.renderOptions, maxBodyBytes: 3000 } });
       expect(strict.answers['130101']).toBe(1);
       expect(r.stoppedBy?.code).toBe('130101');

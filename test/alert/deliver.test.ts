@@ -1,31 +1,65 @@
-import { deliver, MIN_SEND_MS, type DeliveryDeps } from '../../lib/alert/deliver';
+import { type DeliveryDeps, deliver, MIN_SEND_MS } from '../../lib/alert/deliver';
 import type { AlertEvent } from '../../lib/alert/model';
 import type { RenderOptions } from '../../lib/alert/render';
 import { budget } from '../../lib/budget';
-import { record, MAX_REFUSALS, MAX_UNCERTAIN_SENDS } from '../../lib/monitor/outbox';
+import { MAX_REFUSALS, MAX_UNCERTAIN_SENDS, record } from '../../lib/monitor/outbox';
 import { emptyState, type OutboxEntry } from '../../lib/state/schema';
 import { fakeClock, RecordingNotifier, silentLogger } from '../helpers/fakes';
 
-const opts: RenderOptions = { monitorName: 'VOD refresh', keywords: ['VOD'], mentions: { atMobiles: [], atUserIds: [], atAllMinFailures: 0 }, maxBodyBytes: 20_000, stuckAfterMinutes: 30 };
-const failed = (id: number, path = `http://v.example.com/${id}.mp4`): AlertEvent => ({ kind: 'failed', key: `failed:${id}`, task: { taskId: String(id), objectPath: path, objectType: 'file', status: 'Failed', description: 'Origin Timeout', creationTime: '2026-11-28T04:00:00Z', domain: 'v.example.com' } });
+const opts: RenderOptions = {
+  monitorName: 'VOD refresh',
+  keywords: ['VOD'],
+  mentions: { atMobiles: [], atUserIds: [], atAllMinFailures: 0 },
+  maxBodyBytes: 20_000,
+  stuckAfterMinutes: 30,
+};
+const failed = (id: number, path = `http://v.example.com/${id}.mp4`): AlertEvent => ({
+  kind: 'failed',
+  key: `failed:${id}`,
+  task: {
+    taskId: String(id),
+    objectPath: path,
+    objectType: 'file',
+    status: 'Failed',
+    description: 'Origin Timeout',
+    creationTime: '2026-11-28T04:00:00Z',
+    domain: 'v.example.com',
+  },
+});
 const entry = (e: AlertEvent, over: Partial<OutboxEntry> = {}): OutboxEntry => ({ event: e, queuedAtMs: 0, uncertain: 0, refusals: 0, ...over });
 
 function setup(deadlineInMs = 60_000) {
   const clock = fakeClock();
   const notifier = new RecordingNotifier();
-  const deps: DeliveryDeps = { notifier, logger: silentLogger(), now: clock.now, sleep: clock.sleep, random: () => 0.5, deadlineMs: clock.now() + deadlineInMs, retryPolicy: { baseMs: 100, capMs: 1000, maxAttempts: 5 }, maxPerMinute: 20, sendTimeoutMs: 5000, renderOptions: opts };
+  const deps: DeliveryDeps = {
+    notifier,
+    logger: silentLogger(),
+    now: clock.now,
+    sleep: clock.sleep,
+    random: () => 0.5,
+    deadlineMs: clock.now() + deadlineInMs,
+    retryPolicy: { baseMs: 100, capMs: 1000, maxAttempts: 5 },
+    maxPerMinute: 20,
+    sendTimeoutMs: 5000,
+    renderOptions: opts,
+  };
   return { clock, notifier, deps };
 }
 
 /** Refuses (content) every message that lists the poison path. */
-const refusing = (poison: string) => (m: { text: string }) => (m.text.includes(poison) ? { ok: false as const, kind: 'content' as const, code: '430102', reason: 'inappropriate text' } : { ok: true as const });
+const refusing = (poison: string) => (m: { text: string }) =>
+  m.text.includes(poison) ? { ok: false as const, kind: 'content' as const, code: '430102', reason: 'inappropriate text' } : { ok: true as const };
 
 describe('deliver', () => {
   it('isolates an alert the robot refuses for its content: the others are delivered, it goes out in short form', async () => {
     const w = setup();
     const events = Array.from({ length: 13 }, (_, i) => failed(i, i === 7 ? 'http://v.example.com/POISON.mp4' : undefined));
     w.notifier.script.push(...Array.from({ length: 40 }, () => refusing('POISON')));
-    const r = await deliver(events.map((e) => entry(e)), [], w.deps);
+    const r = await deliver(
+      events.map((e) => entry(e)),
+      [],
+      w.deps,
+    );
     expect([...r.delivered].sort()).toEqual(events.map((e) => e.key).sort());
     expect([...r.shortened]).toEqual(['failed:7']);
     expect(r.stoppedBy).toBeNull();
@@ -37,8 +71,18 @@ describe('deliver', () => {
 
   it('counts an alert refused even in short form, and keeps sending the rest', async () => {
     const w = setup();
-    w.notifier.script.push(...Array.from({ length: 40 }, () => (m: { text: string; keys: string[] }) => (m.keys.includes('failed:2') ? { ok: false as const, kind: 'content' as const, code: '430104', reason: 'no' } : { ok: true as const })));
-    const r = await deliver([failed(1), failed(2), failed(3)].map((e) => entry(e)), [], w.deps);
+    w.notifier.script.push(
+      ...Array.from(
+        { length: 40 },
+        () => (m: { text: string; keys: string[] }) =>
+          m.keys.includes('failed:2') ? { ok: false as const, kind: 'content' as const, code: '430104', reason: 'no' } : { ok: true as const },
+      ),
+    );
+    const r = await deliver(
+      [failed(1), failed(2), failed(3)].map((e) => entry(e)),
+      [],
+      w.deps,
+    );
     expect([...r.delivered].sort()).toEqual(['failed:1', 'failed:3']);
     expect(r.refused).toEqual(new Map([['failed:2', '430104']]));
   });
@@ -72,7 +116,11 @@ describe('deliver', () => {
 
   it('respects the client-side rate limit', async () => {
     const w = setup();
-    const r = await deliver([entry(failed(1))], Array.from({ length: 20 }, () => w.clock.now() - 1000), w.deps);
+    const r = await deliver(
+      [entry(failed(1))],
+      Array.from({ length: 20 }, () => w.clock.now() - 1000),
+      w.deps,
+    );
     expect(r.stoppedBy?.code).toBe('client-rate-limit');
     expect(w.notifier.calls).toEqual([]);
   });
@@ -92,13 +140,18 @@ describe('record', () => {
   it(`drops an alert refused ${MAX_REFUSALS} runs in a row, with a notice that says so`, () => {
     let st = s([entry(failed(1))]);
     let dropped: string[] = [];
-    for (let i = 0; i < MAX_REFUSALS; i++) ({ state: st, dropped } = record(st, { delivered: new Set(), uncertain: new Set(), refused: new Map([['failed:1', '430102']]), recentSends: {} }, i));
+    for (let i = 0; i < MAX_REFUSALS; i++)
+      ({ state: st, dropped } = record(st, { delivered: new Set(), uncertain: new Set(), refused: new Map([['failed:1', '430102']]), recentSends: {} }, i));
     expect(dropped).toEqual(['failed:1']);
     expect(st.outbox.map((o) => o.event.kind)).toEqual(['notice']);
   });
 
   it('the run budget leaves room for delivering and saving before the function timeout', () => {
-    for (const [timeout, alert] of [[20_000, 30_000], [120_000, 5000], [10_000, 200]] as const) {
+    for (const [timeout, alert] of [
+      [20_000, 30_000],
+      [120_000, 5000],
+      [10_000, 200],
+    ] as const) {
       const b = budget(0, timeout, alert);
       expect(b.readUntilMs).toBeLessThan(b.deliverUntilMs);
       expect(b.deliverUntilMs).toBeLessThan(b.hardStopMs);

@@ -2,21 +2,44 @@ import fc from 'fast-check';
 import { bodyBytes } from '../../lib/alert/dingtalk';
 import { inert } from '../../lib/alert/escape';
 import type { AlertEvent, TaskFacts } from '../../lib/alert/model';
-import { renderMessages, renderMinimal, type RenderOptions } from '../../lib/alert/render';
+import { type RenderOptions, renderMessages, renderMinimal } from '../../lib/alert/render';
 import { localTime, shanghaiTime } from '../../lib/alert/time';
 
-const opts: RenderOptions = { monitorName: 'VOD refresh', keywords: ['VOD'], mentions: { atMobiles: ['13800000000'], atUserIds: ['manager01'], atAllMinFailures: 0 }, maxBodyBytes: 20_000, failureHint: 'Next: look at the origin.', stuckAfterMinutes: 30 };
+const opts: RenderOptions = {
+  monitorName: 'VOD refresh',
+  keywords: ['VOD'],
+  mentions: { atMobiles: ['13800000000'], atUserIds: ['manager01'], atAllMinFailures: 0 },
+  maxBodyBytes: 20_000,
+  failureHint: 'Next: look at the origin.',
+  stuckAfterMinutes: 30,
+};
 const render = (events: AlertEvent[], o: RenderOptions = opts) => renderMessages(events, o, bodyBytes);
 
-const facts = (id: number, over: Partial<TaskFacts> = {}): TaskFacts => ({ taskId: String(700000000 + id), objectPath: `http://video.example.com/videos/${id}/video.mp4`, objectType: 'file', status: 'Failed', description: 'Origin Timeout', creationTime: '2026-11-28T04:00:00Z', domain: 'video.example.com', ...over });
+const facts = (id: number, over: Partial<TaskFacts> = {}): TaskFacts => ({
+  taskId: String(700000000 + id),
+  objectPath: `http://video.example.com/videos/${id}/video.mp4`,
+  objectType: 'file',
+  status: 'Failed',
+  description: 'Origin Timeout',
+  creationTime: '2026-11-28T04:00:00Z',
+  domain: 'video.example.com',
+  ...over,
+});
 const failed = (id: number, over: Partial<TaskFacts> = {}): AlertEvent => ({ kind: 'failed', key: `failed:${id}`, task: facts(id, over) });
 
 describe('renderMessages', () => {
   it('groups by Description, then domain, then task id; counts URLs; times carry their zone', () => {
-    const events = [failed(1), failed(2, { description: 'Internal Error' }), failed(3, { domain: 'vod.example.cn', objectPath: 'http://vod.example.cn/3.mp4' }), failed(4, { description: 'Origin Return StatusCode 5XX' })];
+    const events = [
+      failed(1),
+      failed(2, { description: 'Internal Error' }),
+      failed(3, { domain: 'vod.example.cn', objectPath: 'http://vod.example.cn/3.mp4' }),
+      failed(4, { description: 'Origin Return StatusCode 5XX' }),
+    ];
     const [m] = render(events);
     expect(m!.title).toBe('VOD refresh: 4 failed');
-    const order = ['#### Origin Timeout: 2 failed', '#### Origin Return StatusCode 5XX: 1 failed', '#### Internal Error: 1 failed'].map((h) => m!.text.indexOf(h));
+    const order = ['#### Origin Timeout: 2 failed', '#### Origin Return StatusCode 5XX: 1 failed', '#### Internal Error: 1 failed'].map((h) =>
+      m!.text.indexOf(h),
+    );
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(m!.text).toContain('**vod.example.cn** (1)');
@@ -34,7 +57,9 @@ describe('renderMessages', () => {
   });
 
   it('keeps 2,000 failed URLs of one task id within 20,000 bytes, with exact counts', () => {
-    const events = Array.from({ length: 2000 }, (_, i) => failed(i, { taskId: '7009', objectPath: `http://video.example.com/season-1/episode-${i}/segment-${i}.ts` }));
+    const events = Array.from({ length: 2000 }, (_, i) =>
+      failed(i, { taskId: '7009', objectPath: `http://video.example.com/season-1/episode-${i}/segment-${i}.ts` }),
+    );
     const ms = render(events);
     expect(ms).toHaveLength(1);
     const m = ms[0]!;
@@ -51,7 +76,13 @@ describe('renderMessages', () => {
     const [bad] = render([failed(1)]);
     expect(bad).toMatchObject({ atMobiles: ['13800000000'], atUserIds: ['manager01'], isAtAll: false });
     expect(bad!.text).toContain('@13800000000 @manager01');
-    const good: AlertEvent = { kind: 'recovered', key: 'recovered:1', task: facts(2, { status: 'Complete' }), failedTaskId: '1', failedDescription: 'Origin Timeout' };
+    const good: AlertEvent = {
+      kind: 'recovered',
+      key: 'recovered:1',
+      task: facts(2, { status: 'Complete' }),
+      failedTaskId: '1',
+      failedDescription: 'Origin Timeout',
+    };
     const [ok] = render([good]);
     expect(ok).toMatchObject({ atMobiles: [], atUserIds: [], isAtAll: false });
   });
@@ -88,7 +119,9 @@ describe('renderMessages', () => {
   });
 
   it('lists as many of 500 failures as fit in 20,000 bytes and states the exact counts', () => {
-    const events = Array.from({ length: 500 }, (_, i) => failed(i, { description: ['Origin Timeout', 'Internal Error', 'Origin Return StatusCode 5XX'][i % 3]!, domain: `d${i % 4}.example.com` }));
+    const events = Array.from({ length: 500 }, (_, i) =>
+      failed(i, { description: ['Origin Timeout', 'Internal Error', 'Origin Return StatusCode 5XX'][i % 3]!, domain: `d${i % 4}.example.com` }),
+    );
     const [m, ...rest] = render(events);
     expect(rest).toHaveLength(0);
     expect(bodyBytes(m!)).toBeLessThanOrEqual(20_000);
@@ -109,7 +142,12 @@ describe('renderMessages', () => {
   });
 
   it('keeps every body within the limit for any mix of hostile events (property)', () => {
-    const ev = fc.record({ id: fc.string({ minLength: 1, maxLength: 20 }), path: fc.string({ maxLength: 3000 }), desc: fc.option(fc.string({ maxLength: 300 }), { nil: null }), domain: fc.string({ maxLength: 80 }) });
+    const ev = fc.record({
+      id: fc.string({ minLength: 1, maxLength: 20 }),
+      path: fc.string({ maxLength: 3000 }),
+      desc: fc.option(fc.string({ maxLength: 300 }), { nil: null }),
+      domain: fc.string({ maxLength: 80 }),
+    });
     fc.assert(
       fc.property(fc.array(ev, { minLength: 1, maxLength: 80 }), (list) => {
         const events = list.map((e, i) => failed(i, { taskId: e.id, objectPath: e.path, description: e.desc, domain: e.domain }));

@@ -12,9 +12,29 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const receiver = (name: string) => ({ name, alert: config.alert });
 function plan(over: Partial<AlertingPlan> = {}): AlertingPlan {
-  return { receivers: new Map([['a', receiver('a')], ['b', receiver('b')]]), routes: [{ match: { domain: ['b.example.com'] }, receiver: 'b' }], defaultReceiver: 'a', reminders: null, mutes: [], digest: null, source: 'test', ...over };
+  return {
+    receivers: new Map([
+      ['a', receiver('a')],
+      ['b', receiver('b')],
+    ]),
+    routes: [{ match: { domain: ['b.example.com'] }, receiver: 'b' }],
+    defaultReceiver: 'a',
+    reminders: null,
+    mutes: [],
+    digest: null,
+    source: 'test',
+    ...over,
+  };
 }
-const task = (path: string, domain = 'a.example.com'): TaskFacts => ({ taskId: '7', objectPath: path, objectType: 'file', status: 'Failed', description: 'Origin Timeout', creationTime: '2026-11-28T00:55:00Z', domain });
+const task = (path: string, domain = 'a.example.com'): TaskFacts => ({
+  taskId: '7',
+  objectPath: path,
+  objectType: 'file',
+  status: 'Failed',
+  description: 'Origin Timeout',
+  creationTime: '2026-11-28T00:55:00Z',
+  domain,
+});
 const failed = (path: string, domain?: string): EventOf<'failed'> => ({ kind: 'failed', key: `failed:${path}`, task: task(path, domain) });
 
 describe('mutes', () => {
@@ -27,10 +47,25 @@ describe('mutes', () => {
     expect(out1.events.map((e) => e.key)).toEqual(['failed:http://b.example.com/2']);
     expect(out1.state.reported['failed:http://a.example.com/1']).toBeGreaterThan(T0);
     s = out1.state;
-    const out2 = applyMutes(s, [failed('http://a.example.com/3'), { kind: 'stuck', key: 'stuck:x', task: task('http://a.example.com/4'), ageMinutes: 40 }], p, T0 + 50 * MIN);
+    const out2 = applyMutes(
+      s,
+      [failed('http://a.example.com/3'), { kind: 'stuck', key: 'stuck:x', task: task('http://a.example.com/4'), ageMinutes: 40 }],
+      p,
+      T0 + 50 * MIN,
+    );
     expect(out2.events).toEqual([]);
     const out3 = applyMutes(out2.state, [], p, T0 + HOUR);
-    expect(out3.events).toEqual([expect.objectContaining({ kind: 'muted-summary', mute: 'migration', receiver: 'a', reason: 'origin move', count: 3, byKind: { failed: 2, stuck: 1 }, byDomain: { 'a.example.com': 3 } })]);
+    expect(out3.events).toEqual([
+      expect.objectContaining({
+        kind: 'muted-summary',
+        mute: 'migration',
+        receiver: 'a',
+        reason: 'origin move',
+        count: 3,
+        byKind: { failed: 2, stuck: 1 },
+        byDomain: { 'a.example.com': 3 },
+      }),
+    ]);
     expect(out3.state.muted).toEqual({});
   });
 
@@ -83,12 +118,27 @@ describe('the daily digest', () => {
 
   it('sums up each receiver: failures by domain and Description, the URLs that failed most, retries, the account rate and trend, runs', () => {
     let s = emptyState(T0);
-    const events: AlertEvent[] = [failed('http://a.example.com/1'), failed('http://a.example.com/1'), failed('http://a.example.com/2'), failed('http://b.example.com/9', 'b.example.com'), { kind: 'blind', key: 'b', fromMs: T0, toMs: T0 + 20 * MIN, cause: null }];
+    const events: AlertEvent[] = [
+      failed('http://a.example.com/1'),
+      failed('http://a.example.com/1'),
+      failed('http://a.example.com/2'),
+      failed('http://b.example.com/9', 'b.example.com'),
+      { kind: 'blind', key: 'b', fromMs: T0, toMs: T0 + 20 * MIN, cause: null },
+    ];
     s = { ...s, daily: accumulate(s.daily, events, p, { ok: true }) };
     s = { ...s, daily: accumulate(s.daily, [], p, { ok: false }) };
     const out = buildDigests(s, p, T0 + 30 * MIN, { rows: 1000, failed: 4, previousRows: 800, previousFailed: 8 }, 30 * MIN);
     const a = out.events.find((e) => e.kind === 'digest' && e.receiver === 'a') as EventOf<'digest'>;
-    expect(a).toMatchObject({ day: '2026-11-28', failures: { 'a.example.com|Origin Timeout': 3 }, topUrls: [{ url: 'http://a.example.com/1', count: 2 }, { url: 'http://a.example.com/2', count: 1 }], runs: { total: 2, ok: 1, blindMs: 20 * MIN }, account: { rows: 1000, failed: 4 } });
+    expect(a).toMatchObject({
+      day: '2026-11-28',
+      failures: { 'a.example.com|Origin Timeout': 3 },
+      topUrls: [
+        { url: 'http://a.example.com/1', count: 2 },
+        { url: 'http://a.example.com/2', count: 1 },
+      ],
+      runs: { total: 2, ok: 1, blindMs: 20 * MIN },
+      account: { rows: 1000, failed: 4 },
+    });
     expect(out.events.find((e) => e.kind === 'digest' && e.receiver === 'b')).toMatchObject({ failures: { 'b.example.com|Origin Timeout': 1 } });
     expect(out.state.daily).toMatchObject({ lastDay: '2026-11-28', runs: 0, receivers: {} });
   });

@@ -4,9 +4,27 @@ import { emptyState } from '../../lib/state/schema';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 const MIN = 60_000;
-const settings = { enabled: true, descriptions: ['Origin Timeout', 'Internal Error', 'Origin Return StatusCode 5XX'], maxRetries: 1, delayMs: 2 * MIN, quotaShare: 0.1 };
-const task = (path: string, description: string | null = 'Origin Timeout', objectType = 'file') => ({ taskId: '7001', objectPath: path, objectType, status: 'Failed', description, creationTime: '2026-11-28T11:58:00Z', domain: 'v.example.com' });
-const failed = (path: string, description?: string | null, objectType?: string): AlertEvent => ({ kind: 'failed', key: `failed:${path}`, task: task(path, description, objectType) });
+const settings = {
+  enabled: true,
+  descriptions: ['Origin Timeout', 'Internal Error', 'Origin Return StatusCode 5XX'],
+  maxRetries: 1,
+  delayMs: 2 * MIN,
+  quotaShare: 0.1,
+};
+const task = (path: string, description: string | null = 'Origin Timeout', objectType = 'file') => ({
+  taskId: '7001',
+  objectPath: path,
+  objectType,
+  status: 'Failed',
+  description,
+  creationTime: '2026-11-28T11:58:00Z',
+  domain: 'v.example.com',
+});
+const failed = (path: string, description?: string | null, objectType?: string): AlertEvent => ({
+  kind: 'failed',
+  key: `failed:${path}`,
+  task: task(path, description, objectType),
+});
 
 describe('scheduleRetries', () => {
   const auto = emptyState(NOW).autoRefresh;
@@ -26,13 +44,26 @@ describe('scheduleRetries', () => {
     expect(a.retries['http://v/a']!.nextAtMs).toBe(Date.parse('2026-11-28T11:58:00Z') + 2 * MIN);
     const submitted = { ...a, retries: { 'http://v/a': { ...a.retries['http://v/a']!, attempts: 1 } } };
     const again = scheduleRetries(submitted, [failed('http://v/a')], NOW + 10 * MIN, settings);
-    expect((again.events[0] as Extract<AlertEvent, { kind: 'failed' }>).retry).toEqual({ attempts: 1, next: 'none', reason: 'failed again after 1 automatic retry; no further retry' });
+    expect((again.events[0] as Extract<AlertEvent, { kind: 'failed' }>).retry).toEqual({
+      attempts: 1,
+      next: 'none',
+      reason: 'failed again after 1 automatic retry; no further retry',
+    });
     expect(dueRetries(again.auto, NOW + 60 * MIN, settings)).toEqual([]);
   });
 
   it('marks a recovery of a re-submitted URL, and forgets it', () => {
-    const a = { ...auto, retries: { 'http://v/a': { objectType: 'file', task: task('http://v/a'), attempts: 1, nextAtMs: 0, intent: null, lastTaskId: '9', stopped: null } } };
-    const rec: AlertEvent = { kind: 'recovered', key: 'recovered:x', task: { ...task('http://v/a'), status: 'Complete', taskId: '9' }, failedTaskId: '7001', failedDescription: 'Origin Timeout' };
+    const a = {
+      ...auto,
+      retries: { 'http://v/a': { objectType: 'file', task: task('http://v/a'), attempts: 1, nextAtMs: 0, intent: null, lastTaskId: '9', stopped: null } },
+    };
+    const rec: AlertEvent = {
+      kind: 'recovered',
+      key: 'recovered:x',
+      task: { ...task('http://v/a'), status: 'Complete', taskId: '9' },
+      failedTaskId: '7001',
+      failedDescription: 'Origin Timeout',
+    };
     const out = scheduleRetries(a, [rec], NOW, settings);
     expect(out.events[0]).toMatchObject({ afterRetries: 1 });
     expect(out.auto.retries).toEqual({});
@@ -41,7 +72,21 @@ describe('scheduleRetries', () => {
 
 describe('settle', () => {
   it('counts a submission whose result was never recorded (a crash between the two): never submitted twice by accident', () => {
-    const auto = { ...emptyState(NOW).autoRefresh, day: '2026-11-28', retries: { 'http://v/a': { objectType: 'file', task: task('http://v/a'), attempts: 0, nextAtMs: 0, intent: { atMs: NOW - MIN, attempt: 1 }, lastTaskId: null, stopped: null } } };
+    const auto = {
+      ...emptyState(NOW).autoRefresh,
+      day: '2026-11-28',
+      retries: {
+        'http://v/a': {
+          objectType: 'file',
+          task: task('http://v/a'),
+          attempts: 0,
+          nextAtMs: 0,
+          intent: { atMs: NOW - MIN, attempt: 1 },
+          lastTaskId: null,
+          stopped: null,
+        },
+      },
+    };
     const s = settle(auto, NOW);
     expect(s.retries['http://v/a']).toMatchObject({ attempts: 1, intent: null });
     expect(dueRetries(s, NOW, settings)).toEqual([]);

@@ -1,9 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { once } from 'node:events';
 import { FC_CREDENTIALS } from '../helpers/world';
-import { startCliWorld, type CliWorld } from './world';
+import { type CliWorld, startCliWorld } from './world';
 
 const ROOT = path.join(__dirname, '../..');
 const BIN = path.join(ROOT, 'bin/vod-refresh-monitor.js');
@@ -57,7 +57,12 @@ describe('the built CLI against the local services', () => {
 
   it('ends quietly with 0 when the reader of its output goes away early (tasks | head)', async () => {
     const now = w.world.clock.now();
-    w.world.vod.store.addMany(Array.from({ length: 6000 }, (_, i) => ({ ObjectPath: `http://video.example.com/many/${i}/a-rather-long-segment-name.ts`, creationMs: now - 3600_000 + i * 100 })));
+    w.world.vod.store.addMany(
+      Array.from({ length: 6000 }, (_, i) => ({
+        ObjectPath: `http://video.example.com/many/${i}/a-rather-long-segment-name.ts`,
+        creationMs: now - 3600_000 + i * 100,
+      })),
+    );
     const child: ChildProcess = spawn('node', [CLI, 'tasks', '--since', '2h'], { env: { ...bare, ...w.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
@@ -99,8 +104,25 @@ describe('local', () => {
         child.once('exit', () => reject(new Error(`local exited early: ${out}`)));
       });
       const env = Object.fromEntries([...out.matchAll(/^export ([A-Z_0-9]+)='([^']*)'$/gm)].map((m) => [m[1]!, m[2]!]));
-      expect(Object.keys(env)).toEqual(expect.arrayContaining(['VOD_ENDPOINT', 'DINGTALK_WEBHOOK', 'DINGTALK_SECRET', 'DINGTALK_KEYWORDS', 'ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'FC_ENDPOINT', 'FC_ACCOUNT_ID', 'STATE_FILE']));
-      expect(out.split('\n').filter(Boolean).every((l) => /^(#|export |unset )/.test(l))).toBe(true);
+      expect(Object.keys(env)).toEqual(
+        expect.arrayContaining([
+          'VOD_ENDPOINT',
+          'DINGTALK_WEBHOOK',
+          'DINGTALK_SECRET',
+          'DINGTALK_KEYWORDS',
+          'ALIBABA_CLOUD_ACCESS_KEY_ID',
+          'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+          'FC_ENDPOINT',
+          'FC_ACCOUNT_ID',
+          'STATE_FILE',
+        ]),
+      );
+      expect(
+        out
+          .split('\n')
+          .filter(Boolean)
+          .every((l) => /^(#|export |unset )/.test(l)),
+      ).toBe(true);
       for (const args of [['doctor', '--no-send'], ['tasks', '--since', '3d'], ['status'], ['invoke']]) {
         const r = await spawnCli(args, env);
         expect({ args, code: r.code, err: r.code === 0 ? '' : `${r.out}\n${r.err}` }).toEqual({ args, code: 0, err: '' });

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT } from '../../lib/cli/main';
-import { startCliWorld, type CliWorld } from './world';
+import { type CliWorld, startCliWorld } from './world';
 
 let w: CliWorld;
 beforeEach(async () => {
@@ -11,10 +11,13 @@ afterEach(async () => {
   await w.close();
 });
 
-const snapshot = (dir: string) => readdirSync(dir).map((f) => `${f}:${statSync(path.join(dir, f)).mtimeMs}:${readFileSync(path.join(dir, f), 'utf8').length}`).sort();
+const snapshot = (dir: string) =>
+  readdirSync(dir)
+    .map((f) => `${f}:${statSync(path.join(dir, f)).mtimeMs}:${readFileSync(path.join(dir, f), 'utf8').length}`)
+    .sort();
 
 describe('doctor', () => {
-  it('labels the state as THIS MACHINE\'s, points to status for the deployed one, and writes nothing but a probe', async () => {
+  it("labels the state as THIS MACHINE's, points to status for the deployed one, and writes nothing but a probe", async () => {
     await w.world.run();
     const before = snapshot(w.world.dir);
     const r = await w.cli(['doctor', '--no-send']);
@@ -31,7 +34,7 @@ describe('doctor', () => {
     const before = snapshot(w.world.dir);
     const r = await w.cli(['doctor', '--no-send']);
     expect(r.code).toBe(EXIT.problem);
-    expect(r.out).toMatch(/FAIL  the state file cannot be used: StateCorrupt: .*\n {8}fix: the next real `run` moves it aside/);
+    expect(r.out).toMatch(/FAIL {2}the state file cannot be used: StateCorrupt: .*\n {8}fix: the next real `run` moves it aside/);
     expect(snapshot(w.world.dir)).toEqual(before);
   });
 
@@ -39,7 +42,7 @@ describe('doctor', () => {
     await w.world.run();
     const blocked = await w.cli(['doctor', '--no-send'], { STATE_FILE: path.join(w.world.stateFile, 'nested', 'state.json') });
     expect(blocked.code).toBe(EXIT.problem);
-    expect(blocked.out).toMatch(/FAIL  cannot create the state folder: .* is a file, not a folder\n {8}fix: set STATE_FILE to a path this user can write/);
+    expect(blocked.out).toMatch(/FAIL {2}cannot create the state folder: .* is a file, not a folder\n {8}fix: set STATE_FILE to a path this user can write/);
   });
 
   it('sends a check message labelled as a doctor check that rings nobody', async () => {
@@ -57,9 +60,15 @@ describe('doctor', () => {
     const r = await w.cli(['doctor', '--no-send'], { VOD_DOMAINS: 'video.example.com,vidoe.example.com' });
     expect(r.code).toBe(EXIT.ok);
     expect(r.out).toMatch(/ok {4}video\.example\.com: 1 row\(s\) \(file 1, directory 0, preload 0\)/);
-    expect(r.out).toMatch(/WARN  vidoe\.example\.com: no task in the last 3 days \(file 0, directory 0, preload 0\)\n {8}fix: check the spelling in VOD_DOMAINS/);
+    expect(r.out).toMatch(
+      /WARN {2}vidoe\.example\.com: no task in the last 3 days \(file 0, directory 0, preload 0\)\n {8}fix: check the spelling in VOD_DOMAINS/,
+    );
     const counts = w.world.vod.stats.log.filter((p) => p.DomainName === 'vidoe.example.com');
-    expect(counts.map((p) => [p.ObjectType, p.PageSize])).toEqual([['file', '1'], ['directory', '1'], ['preload', '1']]);
+    expect(counts.map((p) => [p.ObjectType, p.PageSize])).toEqual([
+      ['file', '1'],
+      ['directory', '1'],
+      ['preload', '1'],
+    ]);
     expect(r.out).toContain('No check failed; see the warnings above.');
   });
 
@@ -77,10 +86,10 @@ describe('doctor', () => {
   it('reports every configuration problem at once, and warnings', async () => {
     const r = await w.cli(['doctor'], { VOD_CONCURRENCY: 'lots', DINGTALK_SECRET: 'plain', VOD_MAX_PAGES: '10' });
     expect(r.code).toBe(EXIT.usage);
-    expect(r.out).toMatch(/FAIL  VOD_CONCURRENCY: "lots" is not accepted/);
-    expect(r.out).toMatch(/FAIL  DINGTALK_SECRET: is not a DingTalk signing secret; use the robot's secret, which starts with SEC/);
+    expect(r.out).toMatch(/FAIL {2}VOD_CONCURRENCY: "lots" is not accepted/);
+    expect(r.out).toMatch(/FAIL {2}DINGTALK_SECRET: is not a DingTalk signing secret; use the robot's secret, which starts with SEC/);
     const warned = await w.cli(['doctor', '--no-send'], { VOD_MAX_PAGES: '10' });
-    expect(warned.out).toMatch(/WARN  VOD_MAX_PAGES is no longer used/);
+    expect(warned.out).toMatch(/WARN {2}VOD_MAX_PAGES is no longer used/);
   });
 });
 
@@ -126,16 +135,16 @@ describe('doctor with an alerting file', () => {
     write([...valid.slice(0, 6), 'route:', '  receiver: nobody-here', "digest: { at: '9:30' }"]);
     const r = await w.cli(['doctor', '--no-send'], { ALERTING_CONFIG: file(), TEAM_A_WEBHOOK: w.world.ding.webhook(), OPS_URL: w.world.ding.webhook() });
     expect(r.code).toBe(EXIT.usage);
-    expect(r.out).toMatch(/FAIL  ALERTING_CONFIG \(.*alerting\.yaml\): digest\.at: use HH:MM/);
+    expect(r.out).toMatch(/FAIL {2}ALERTING_CONFIG \(.*alerting\.yaml\): digest\.at: use HH:MM/);
     write([...valid.slice(0, 6), 'route:', '  receiver: nobody-here'].join('\n').split('\n'));
     const unknown = await w.cli(['doctor', '--no-send'], { ALERTING_CONFIG: file(), TEAM_A_WEBHOOK: w.world.ding.webhook(), OPS_URL: w.world.ding.webhook() });
-    expect(unknown.out).toMatch(/FAIL  ALERTING_CONFIG \(.*\): route\.receiver: no receiver is named "nobody-here" \(receivers: team-a, ops\)/);
+    expect(unknown.out).toMatch(/FAIL {2}ALERTING_CONFIG \(.*\): route\.receiver: no receiver is named "nobody-here" \(receivers: team-a, ops\)/);
     write(['receivers:', '  - name: a', '    webhook: { url: ${OPS_URL} }', 'route: { receiver: a }']);
     const flow = await w.cli(['doctor', '--no-send'], { ALERTING_CONFIG: file() });
-    expect(flow.out).toMatch(/FAIL  ALERTING_CONFIG \(.*\): is not YAML: .* at line 3 \(inside \{ \} or \[ \], put each \$\{NAME\} in quotes\)/);
+    expect(flow.out).toMatch(/FAIL {2}ALERTING_CONFIG \(.*\): is not YAML: .* at line 3 \(inside \{ \} or \[ \], put each \$\{NAME\} in quotes\)/);
     write(valid);
     const unset = await w.cli(['doctor', '--no-send'], { ALERTING_CONFIG: file(), TEAM_A_WEBHOOK: w.world.ding.webhook() });
-    expect(unset.out).toMatch(/FAIL  ALERTING_CONFIG \(.*\): receivers\.1\.webhook\.url: \$\{OPS_URL\} is not set in the environment/);
+    expect(unset.out).toMatch(/FAIL {2}ALERTING_CONFIG \(.*\): receivers\.1\.webhook\.url: \$\{OPS_URL\} is not set in the environment/);
     expect(unset.out).toContain('until it is fixed, a run sends every alert to the robot of DINGTALK_WEBHOOK');
   });
 });

@@ -20,7 +20,10 @@ describe('--since and --until', () => {
   });
 
   it.each([
-    ['2026-11-28T22:00:00', /has no time zone; use a duration back from now \(30m, 2h, 3d\) or a time with its zone \(2026-11-28T22:00:00Z for UTC, 2026-11-28T22:00:00\+08:00 for UTC\+8\)/],
+    [
+      '2026-11-28T22:00:00',
+      /has no time zone; use a duration back from now \(30m, 2h, 3d\) or a time with its zone \(2026-11-28T22:00:00Z for UTC, 2026-11-28T22:00:00\+08:00 for UTC\+8\)/,
+    ],
     ['2026-11-28 22:00', /has no time zone/],
     ['2026-11-28', /has no time zone/],
     ['yesterday', /"yesterday" is not accepted; use a duration back from now/],
@@ -34,7 +37,15 @@ describe('the window listed', () => {
   it.each([
     ['1h', undefined, { startMs: NOW - H, endMs: NOW, notes: [] }],
     ['3d', undefined, { startMs: NOW - 72 * H + 16 * 60_000, endMs: NOW, notes: [] }],
-    ['5d', '1h', { startMs: NOW - 72 * H + 16 * 60_000, endMs: NOW - H, notes: ['--since is older than the 3 days the API keeps; listing from 2026-11-25 20:16:00 UTC+8'] }],
+    [
+      '5d',
+      '1h',
+      {
+        startMs: NOW - 72 * H + 16 * 60_000,
+        endMs: NOW - H,
+        notes: ['--since is older than the 3 days the API keeps; listing from 2026-11-25 20:16:00 UTC+8'],
+      },
+    ],
     ['2h', '2026-11-28T13:00:00Z', { startMs: NOW - 2 * H, endMs: NOW, notes: ['--until is in the future; listing up to now (2026-11-28 20:00:00 UTC+8)'] }],
   ])('--since %s --until %s', (since, until, window) => {
     expect(windowOf(since, until, NOW)).toEqual(window);
@@ -51,7 +62,15 @@ describe('the window listed', () => {
 
 describe('terminal formatting', () => {
   it('lays out a table and keeps control characters out of it', () => {
-    expect(tableLines(['A', 'Long header'], [['x', 'y'], ['wide cell', '']])).toEqual(['A          Long header', '---------  -----------', 'x          y', 'wide cell']);
+    expect(
+      tableLines(
+        ['A', 'Long header'],
+        [
+          ['x', 'y'],
+          ['wide cell', ''],
+        ],
+      ),
+    ).toEqual(['A          Long header', '---------  -----------', 'x          y', 'wide cell']);
     expect(cut('a\u001b[31mred\nline', 100)).toBe('a [31mred line');
     expect(cut('abcdef', 4)).toBe('abc…');
   });
@@ -62,9 +81,24 @@ describe('terminal formatting', () => {
 
   it('summarises a run report, every time with its zone', () => {
     const report: RunReport = {
-      status: 'degraded', dryRun: false, read: { ...NOTHING_READ, status: 'down', mode: 'incremental/whole', frontier: '2026-11-28T11:55:00Z', error: { code: 'Forbidden.RAM', message: 'denied' } },
-      verdicts: {} as RunReport['verdicts'], failures: { new: 2, backlog: 5 }, stuck: 1, recovered: 0,
-      alerts: { messagesSent: 1, delivered: 3, pending: 1, uncertain: 0, dropped: 0, error: { code: '130101', reason: 'sent too fast' } }, health: 'down', clockSkewMs: 0, apiCalls: 4, durationMs: 812,
+      status: 'degraded',
+      dryRun: false,
+      read: {
+        ...NOTHING_READ,
+        status: 'down',
+        mode: 'incremental/whole',
+        frontier: '2026-11-28T11:55:00Z',
+        error: { code: 'Forbidden.RAM', message: 'denied' },
+      },
+      verdicts: {} as RunReport['verdicts'],
+      failures: { new: 2, backlog: 5 },
+      stuck: 1,
+      recovered: 0,
+      alerts: { messagesSent: 1, delivered: 3, pending: 1, uncertain: 0, dropped: 0, error: { code: '130101', reason: 'sent too fast' } },
+      health: 'down',
+      clockSkewMs: 0,
+      apiCalls: 4,
+      durationMs: 812,
     };
     expect(summary(report).split('\n')).toEqual([
       'status: degraded',

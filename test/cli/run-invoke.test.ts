@@ -1,7 +1,7 @@
-import { main, EXIT, type CliIo } from '../../lib/cli/main';
 import { bundledHandler } from '../../lib/cli/commands/run';
+import { type CliIo, EXIT, main } from '../../lib/cli/main';
 import type { HandlerFactory } from '../../lib/cli/session';
-import { startCliWorld, type CliWorld } from './world';
+import { type CliWorld, startCliWorld } from './world';
 
 let w: CliWorld;
 beforeEach(async () => {
@@ -26,7 +26,13 @@ function recording() {
 
 async function cli(argv: string[], factory: HandlerFactory) {
   const out: string[] = [];
-  const io: CliIo = { stdout: (s) => out.push(s), stderr: () => undefined, env: w.env as Record<string, string>, now: w.world.clock.now, handlerFactory: factory };
+  const io: CliIo = {
+    stdout: (s) => out.push(s),
+    stderr: () => undefined,
+    env: w.env as Record<string, string>,
+    now: w.world.clock.now,
+    handlerFactory: factory,
+  };
   return { code: await main(argv, io), out: out.join('\n') };
 }
 

@@ -1,5 +1,5 @@
 import { FC_CREDENTIALS } from '../helpers/world';
-import { closedPort, startCliWorld, type CliWorld } from './world';
+import { type CliWorld, closedPort, startCliWorld } from './world';
 
 type Env = Record<string, string | undefined>;
 
@@ -14,7 +14,17 @@ async function everyPath(w: CliWorld): Promise<string[]> {
     const r = await w.cli([...argv, '--verbose'], env);
     seen.push(r.out, r.err);
   };
-  const commands = [['run', '--timeout', '12'], ['tasks', '--since', '3d'], ['tasks', '--json'], ['test-alert'], ['doctor'], ['status'], ['status', '--json'], ['invoke'], ['invoke', '--json']];
+  const commands = [
+    ['run', '--timeout', '12'],
+    ['tasks', '--since', '3d'],
+    ['tasks', '--json'],
+    ['test-alert'],
+    ['doctor'],
+    ['status'],
+    ['status', '--json'],
+    ['invoke'],
+    ['invoke', '--json'],
+  ];
   const vodDown = `http://127.0.0.1:${await closedPort()}`;
   for (const argv of commands) {
     await call(argv);
@@ -30,7 +40,7 @@ async function everyPath(w: CliWorld): Promise<string[]> {
   return seen;
 }
 
-describe('secrets never reach the CLI\'s output', () => {
+describe("secrets never reach the CLI's output", () => {
   it('no stdout, stderr or JSON of any command holds a key secret, token, webhook token or signing secret', async () => {
     const w = await startCliWorld();
     try {
@@ -49,7 +59,18 @@ describe('secrets never reach the CLI\'s output', () => {
       throws = true;
       haystack.push(...(await everyPath(w)));
       const robot = w.world.ding.robots[0]!;
-      const needles = [FC_CREDENTIALS.accessKeySecret, FC_CREDENTIALS.securityToken, WRONG_SECRET, 'CAIS-another-token-77', robot.secret!, robot.accessToken, DEPLOYED_TOKEN, DEPLOYED_SECRET, ...w.world.ding.signs, ...w.world.ding.signs.map(decodeURIComponent)];
+      const needles = [
+        FC_CREDENTIALS.accessKeySecret,
+        FC_CREDENTIALS.securityToken,
+        WRONG_SECRET,
+        'CAIS-another-token-77',
+        robot.secret!,
+        robot.accessToken,
+        DEPLOYED_TOKEN,
+        DEPLOYED_SECRET,
+        ...w.world.ding.signs,
+        ...w.world.ding.signs.map(decodeURIComponent),
+      ];
       const all = haystack.join('\n');
       expect(all).toContain('SignatureDoesNotMatch');
       expect(all).toContain('cannot post to');

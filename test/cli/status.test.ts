@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EXIT } from '../../lib/cli/main';
-import { startCliWorld, type CliWorld } from './world';
+import { type CliWorld, startCliWorld } from './world';
 
 const MIN = 60_000;
 let w: CliWorld;
@@ -51,11 +51,11 @@ describe('status: the deployed monitor, from the Function Compute API', () => {
     await w.world.run();
     w.world.clock.advance(10 * MIN);
     const r = await w.cli(['status']);
-    expect(r.out).toMatch(/WARN  1 alert\(s\) wait for delivery, the oldest for 10 min\n {8}fix: `vod-refresh-monitor test-alert`/);
+    expect(r.out).toMatch(/WARN {2}1 alert\(s\) wait for delivery, the oldest for 10 min\n {8}fix: `vod-refresh-monitor test-alert`/);
     expect(r.code).toBe(EXIT.ok);
   });
 
-  it('never presents this machine\'s state file as the deployed state', async () => {
+  it("never presents this machine's state file as the deployed state", async () => {
     await w.world.run();
     w.deploy({ STATE_FILE: path.join(mkdtempSync(path.join(tmpdir(), 'vrm-deployed-')), 'state.json') });
     w.fc.functions.get('vod-refresh-monitor')!.lastModifiedTime = new Date(w.world.clock.now() - 2 * 3600_000).toISOString();
@@ -82,7 +82,7 @@ describe('status: the deployed monitor, from the Function Compute API', () => {
     expect(r.out).toContain('the deployed build predates `status` (it answered with a dry run): deploy the current build');
   });
 
-  it('--json holds what was learnt, never the function\'s environment', async () => {
+  it("--json holds what was learnt, never the function's environment", async () => {
     await w.world.run();
     w.deploy({ DINGTALK_SECRET: 'SECdeployed-only-secret-0123456789' });
     const r = await w.cli(['status', '--json']);

@@ -1,5 +1,5 @@
 import { EXIT } from '../../lib/cli/main';
-import { startCliWorld, type CliWorld } from './world';
+import { type CliWorld, startCliWorld } from './world';
 
 const MIN = 60_000;
 let w: CliWorld;
@@ -36,7 +36,9 @@ describe('tasks', () => {
     w.world.vod.store.add({ ObjectPath: 'http://other.example.org/f.mp4', creationMs: now - MIN, Status: 'Failed', Description: 'Internal Error' });
     w.world.vod.store.add({ ObjectPath: 'http://video.example.com/ok.mp4', creationMs: now - MIN });
     const local = await w.cli(['tasks', '--status', 'Failed', '--domain', 'VIDEO.example.com', '--json']);
-    expect((JSON.parse(local.out) as Array<{ objectPath: string }>).map((t) => t.objectPath).sort()).toEqual([0, 1, 2].map((i) => `http://video.example.com/f/${i}.mp4`));
+    expect((JSON.parse(local.out) as Array<{ objectPath: string }>).map((t) => t.objectPath).sort()).toEqual(
+      [0, 1, 2].map((i) => `http://video.example.com/f/${i}.mp4`),
+    );
     expect(describes().at(-1)).not.toHaveProperty('Status');
     expect(describes().at(-1)).not.toHaveProperty('DomainName');
     const remote = await w.cli(['tasks', '--type', 'file', '--status', 'Failed', '--domain', 'video.example.com', '--json']);
@@ -59,7 +61,10 @@ describe('tasks', () => {
 
   it('reads tens of thousands of rows, page by page, each row once', async () => {
     const now = w.world.clock.now();
-    const rows = Array.from({ length: 12_000 }, (_, i) => ({ ObjectPath: `http://video.example.com/bulk/${i}.ts`, creationMs: now - 3600_000 + Math.floor(i / 10) * 1000 }));
+    const rows = Array.from({ length: 12_000 }, (_, i) => ({
+      ObjectPath: `http://video.example.com/bulk/${i}.ts`,
+      creationMs: now - 3600_000 + Math.floor(i / 10) * 1000,
+    }));
     w.world.vod.store.addMany(rows);
     const r = await w.cli(['tasks', '--since', '2h', '--json']);
     expect(r.code).toBe(EXIT.ok);

@@ -1,5 +1,5 @@
 import { EXIT } from '../../lib/cli/main';
-import { startCliWorld, type CliWorld } from './world';
+import { type CliWorld, startCliWorld } from './world';
 
 let w: CliWorld;
 beforeEach(async () => {
@@ -19,7 +19,9 @@ describe('test-alert', () => {
     expect(m!.body.markdown!.text).toContain('It rings nobody.');
     expect(m!.body.at).toEqual({ atMobiles: [], atUserIds: [], isAtAll: false });
     expect(m!.body.markdown!.text).not.toContain('@13800000000');
-    expect(r.out).toMatch(/DingTalk robot accepted the test alert\. Look in the group for "TEST — not a real failure: VOD refresh: 1 failed"; it rings nobody \(add --ring/);
+    expect(r.out).toMatch(
+      /DingTalk robot accepted the test alert\. Look in the group for "TEST — not a real failure: VOD refresh: 1 failed"; it rings nobody \(add --ring/,
+    );
   });
 
   it('rings whom real alerts ring only with --ring', async () => {
@@ -40,8 +42,18 @@ describe('test-alert', () => {
   });
 
   it.each<[string, Record<string, string | undefined>, number, string]>([
-    ['the keyword is missing', { DINGTALK_KEYWORDS: 'Refresh', MONITOR_NAME: 'Refresh watch', ALERT_HINT: 'Check the origin.' }, EXIT.problem, "the message lacks the robot's keyword: set DINGTALK_KEYWORDS"],
-    ['the robot signs but this machine does not', { DINGTALK_SECRET: undefined }, EXIT.problem, "DINGTALK_SECRET is not set, so nothing was signed: if the robot uses signing, set DINGTALK_SECRET to the robot's secret"],
+    [
+      'the keyword is missing',
+      { DINGTALK_KEYWORDS: 'Refresh', MONITOR_NAME: 'Refresh watch', ALERT_HINT: 'Check the origin.' },
+      EXIT.problem,
+      "the message lacks the robot's keyword: set DINGTALK_KEYWORDS",
+    ],
+    [
+      'the robot signs but this machine does not',
+      { DINGTALK_SECRET: undefined },
+      EXIT.problem,
+      "DINGTALK_SECRET is not set, so nothing was signed: if the robot uses signing, set DINGTALK_SECRET to the robot's secret",
+    ],
     ['there is no webhook', { DINGTALK_WEBHOOK: undefined }, EXIT.usage, 'DINGTALK_WEBHOOK: is required when ALERT_CHANNEL is dingtalk'],
   ])('explains in plain words when %s', async (_when, env, code, words) => {
     const r = await w.cli(['test-alert'], env);

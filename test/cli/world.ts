@@ -1,10 +1,13 @@
 import { createServer } from 'node:net';
-import { main, type CliIo } from '../../lib/cli/main';
-import { startFcSim, type FcSim, type SimFunction } from '../../sim/fc/server';
+import { type CliIo, main } from '../../lib/cli/main';
+import { type FcSim, type SimFunction, startFcSim } from '../../sim/fc/server';
 import { FC_CREDENTIALS, startWorld } from '../helpers/world';
 
 type Env = Record<string, string | undefined>;
-type Bundle = { createHandler: (o: unknown) => (event: Buffer, context: unknown) => Promise<unknown>; createWatchdog: (o: unknown) => (event: Buffer, context: unknown) => Promise<unknown> };
+type Bundle = {
+  createHandler: (o: unknown) => (event: Buffer, context: unknown) => Promise<unknown>;
+  createWatchdog: (o: unknown) => (event: Buffer, context: unknown) => Promise<unknown>;
+};
 
 /** What one CLI call printed, and its exit code. */
 export interface CliResult {
@@ -31,11 +34,26 @@ function deployedFunctions(bundle: Bundle, env: () => Env, now: () => number, si
       functionName: 'vod-refresh-monitor',
       handler: 'index.handler',
       environmentVariables: env() as Record<string, string>,
-      triggers: [{ triggerName: 'every-5-minutes', triggerType: 'timer', triggerConfig: JSON.stringify({ cronExpression: 'CRON_TZ=Asia/Shanghai 0 */5 * * * *', enable: true, payload: '{}' }) }],
-      asyncInvokeConfig: { destinationConfig: { onFailure: { destination: 'acs:fc:cn-shanghai:1234567890123456:functions/vod-refresh-monitor-watchdog' } }, maxAsyncRetryAttempts: 1 },
+      triggers: [
+        {
+          triggerName: 'every-5-minutes',
+          triggerType: 'timer',
+          triggerConfig: JSON.stringify({ cronExpression: 'CRON_TZ=Asia/Shanghai 0 */5 * * * *', enable: true, payload: '{}' }),
+        },
+      ],
+      asyncInvokeConfig: {
+        destinationConfig: { onFailure: { destination: 'acs:fc:cn-shanghai:1234567890123456:functions/vod-refresh-monitor-watchdog' } },
+        maxAsyncRetryAttempts: 1,
+      },
       invoke: (event, context) => bundle.createHandler({ env: env(), now, logDestination: sink })(event, context),
     },
-    { ...common, functionName: 'vod-refresh-monitor-watchdog', handler: 'index.watchdog', triggers: [], invoke: (event, context) => bundle.createWatchdog({ env: env(), now, logDestination: sink })(event, context) },
+    {
+      ...common,
+      functionName: 'vod-refresh-monitor-watchdog',
+      handler: 'index.watchdog',
+      triggers: [],
+      invoke: (event, context) => bundle.createWatchdog({ env: env(), now, logDestination: sink })(event, context),
+    },
   ];
 }
 
@@ -43,7 +61,10 @@ function deployedFunctions(bundle: Bundle, env: () => Env, now: () => number, si
 export async function startCliWorld() {
   const world = await startWorld();
   let deployedEnv: Env = { ...world.env };
-  const fc: FcSim = await startFcSim({ accounts: [FC_CREDENTIALS], functions: deployedFunctions(world.built as unknown as Bundle, () => deployedEnv, world.clock.now, world.sink.stream) });
+  const fc: FcSim = await startFcSim({
+    accounts: [FC_CREDENTIALS],
+    functions: deployedFunctions(world.built as unknown as Bundle, () => deployedEnv, world.clock.now, world.sink.stream),
+  });
   const env: Env = {
     ...world.env,
     ALIBABA_CLOUD_ACCESS_KEY_ID: FC_CREDENTIALS.accessKeyId,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { Ledger } from '../../lib/decide/ledger';
-import { verdictOf, type RowView, type VerdictContext } from '../../lib/decide/verdict';
+import { type RowView, type VerdictContext, verdictOf } from '../../lib/decide/verdict';
 import { rowKey } from '../../lib/identity';
 import { emptyState, type FailedPath } from '../../lib/state/schema';
 import { formatApiTime } from '../../lib/vod/time';
@@ -12,24 +12,66 @@ const MIN = 60_000;
 
 function row(status: string, ageMin: number, over: Partial<RefreshTask> = {}): RefreshTask {
   const createdAtMs = NOW - ageMin * MIN;
-  return { taskId: '7001', objectPath: 'http://v.example.com/a.mp4', objectType: 'file', status, process: '0%', creationTime: formatApiTime(createdAtMs), createdAtMs, description: status === 'Failed' ? 'Origin Timeout' : null, ...over };
+  return {
+    taskId: '7001',
+    objectPath: 'http://v.example.com/a.mp4',
+    objectType: 'file',
+    status,
+    process: '0%',
+    creationTime: formatApiTime(createdAtMs),
+    createdAtMs,
+    description: status === 'Failed' ? 'Origin Timeout' : null,
+    ...over,
+  };
 }
 const K = rowKey('7001', 'http://v.example.com/a.mp4');
-const failedAt = (ageMin: number, key = rowKey('7000', 'http://v.example.com/a.mp4')): FailedPath => ({ key, taskId: '7000', objectType: 'file', createdAtMs: NOW - ageMin * MIN, description: 'Internal Error', checkedToMs: NOW - ageMin * MIN });
+const failedAt = (ageMin: number, key = rowKey('7000', 'http://v.example.com/a.mp4')): FailedPath => ({
+  key,
+  taskId: '7000',
+  objectType: 'file',
+  createdAtMs: NOW - ageMin * MIN,
+  description: 'Internal Error',
+  checkedToMs: NOW - ageMin * MIN,
+});
 
-const view = (over: Partial<RowView> = {}): RowView => ({ known: () => false, failedPath: () => undefined, legacy: () => false, finished: () => false, watched: () => false, ...over });
+const view = (over: Partial<RowView> = {}): RowView => ({
+  known: () => false,
+  failedPath: () => undefined,
+  legacy: () => false,
+  finished: () => false,
+  watched: () => false,
+  ...over,
+});
 const ctx: VerdictContext = { nowMs: NOW, listSinceMs: -Infinity, stuckAfterMs: 30 * MIN, legacyBeforeMs: null, wanted: () => true };
 
 describe('verdictOf: one row, one verdict (table)', () => {
   it.each<[string, RefreshTask, Partial<RowView>, Partial<VerdictContext>, string]>([
     ['a new failure', row('Failed', 3), {}, {}, 'new-failure'],
     ['a failure already delivered or waiting', row('Failed', 3), { known: (k) => k === `failed:${K}` }, {}, 'already-reported'],
-    ['the same URL failed under another task id', row('Failed', 3), { known: (k) => k === `failed:${rowKey('7002', 'http://v.example.com/a.mp4')}` }, {}, 'new-failure'],
-    ['another URL of the same task id failed', row('Failed', 3, { objectPath: 'http://v.example.com/b.mp4' }), { known: (k) => k === `failed:${K}` }, {}, 'new-failure'],
+    [
+      'the same URL failed under another task id',
+      row('Failed', 3),
+      { known: (k) => k === `failed:${rowKey('7002', 'http://v.example.com/a.mp4')}` },
+      {},
+      'new-failure',
+    ],
+    [
+      'another URL of the same task id failed',
+      row('Failed', 3, { objectPath: 'http://v.example.com/b.mp4' }),
+      { known: (k) => k === `failed:${K}` },
+      {},
+      'new-failure',
+    ],
     ['a failure before the first run lookback', row('Failed', 90), {}, { listSinceMs: NOW - 60 * MIN }, 'backlog'],
     ['a watched row that failed late, before the lookback', row('Failed', 90), { watched: (k) => k === K }, { listSinceMs: NOW - 60 * MIN }, 'new-failure'],
     ['a failure of an id a v1 state reported', row('Failed', 3), { legacy: (id) => id === '7001' }, { legacyBeforeMs: NOW }, 'legacy-reported'],
-    ['a failure of a legacy id created after the migration', row('Failed', 3), { legacy: (id) => id === '7001' }, { legacyBeforeMs: NOW - 10 * MIN }, 'new-failure'],
+    [
+      'a failure of a legacy id created after the migration',
+      row('Failed', 3),
+      { legacy: (id) => id === '7001' },
+      { legacyBeforeMs: NOW - 10 * MIN },
+      'new-failure',
+    ],
     ['a row refreshing for 10 minutes', row('Refreshing', 10), {}, {}, 'watching'],
     ['a row pending for 31 minutes', row('Pending', 31), {}, {}, 'stuck'],
     ['a stuck row already reported', row('Refreshing', 45), { known: (k) => k === `stuck:${K}` }, {}, 'watching'],
@@ -38,8 +80,20 @@ describe('verdictOf: one row, one verdict (table)', () => {
     ['a completed row', row('Complete', 3), {}, {}, 'complete'],
     ['a completed refresh of a failed path', row('Complete', 3), { failedPath: () => failedAt(20) }, {}, 'recovered'],
     ['a completed refresh older than the failure', row('Complete', 3), { failedPath: () => failedAt(2) }, {}, 'complete'],
-    ['a completed preload of a path whose file refresh failed', row('Complete', 3, { objectType: 'preload' }), { failedPath: () => failedAt(20) }, {}, 'complete'],
-    ['a recovery already reported', row('Complete', 3), { failedPath: () => failedAt(20), known: (k) => k === `recovered:${failedAt(20).key}` }, {}, 'complete'],
+    [
+      'a completed preload of a path whose file refresh failed',
+      row('Complete', 3, { objectType: 'preload' }),
+      { failedPath: () => failedAt(20) },
+      {},
+      'complete',
+    ],
+    [
+      'a recovery already reported',
+      row('Complete', 3),
+      { failedPath: () => failedAt(20), known: (k) => k === `recovered:${failedAt(20).key}` },
+      {},
+      'complete',
+    ],
     ['a row of a domain not watched', row('Failed', 3), {}, { wanted: () => false }, 'ignored'],
   ])('%s', (_name, r, v, c, verdict) => {
     expect(verdictOf(r, rowKey(r.taskId, r.objectPath), r.createdAtMs!, view(v), { ...ctx, ...c })).toBe(verdict);
@@ -69,15 +123,19 @@ describe('the ledger', () => {
 
   it('counts a merged task id URL by URL (property): one failed event per failed row, whatever the order', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('Complete', 'Failed', 'Refreshing', 'Pending'), { minLength: 1, maxLength: 2000 }), fc.integer(), (statuses, seed) => {
-        const rows = statuses.map((s, i) => row(s, 5, { objectPath: `http://v.example.com/batch/${i}.mp4` }));
-        const shuffled = [...rows].sort((a, b) => ((a.objectPath.length * 31 + seed) % 7) - ((b.objectPath.length * 17 + seed) % 7));
-        const l = new Ledger(emptyState(NOW), ctx, silentLogger());
-        for (let i = 0; i < shuffled.length; i += 50) l.observe(shuffled.slice(i, i + 50));
-        const d = l.finish();
-        expect(d.events.filter((e) => e.kind === 'failed')).toHaveLength(statuses.filter((s) => s === 'Failed').length);
-        expect(Object.keys(d.watching)).toHaveLength(statuses.filter((s) => s === 'Refreshing' || s === 'Pending').length);
-      }),
+      fc.property(
+        fc.array(fc.constantFrom('Complete', 'Failed', 'Refreshing', 'Pending'), { minLength: 1, maxLength: 2000 }),
+        fc.integer(),
+        (statuses, seed) => {
+          const rows = statuses.map((s, i) => row(s, 5, { objectPath: `http://v.example.com/batch/${i}.mp4` }));
+          const shuffled = [...rows].sort((a, b) => ((a.objectPath.length * 31 + seed) % 7) - ((b.objectPath.length * 17 + seed) % 7));
+          const l = new Ledger(emptyState(NOW), ctx, silentLogger());
+          for (let i = 0; i < shuffled.length; i += 50) l.observe(shuffled.slice(i, i + 50));
+          const d = l.finish();
+          expect(d.events.filter((e) => e.kind === 'failed')).toHaveLength(statuses.filter((s) => s === 'Failed').length);
+          expect(Object.keys(d.watching)).toHaveLength(statuses.filter((s) => s === 'Refreshing' || s === 'Pending').length);
+        },
+      ),
       { numRuns: 30 },
     );
   });

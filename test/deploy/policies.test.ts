@@ -26,7 +26,14 @@ function load(file: string): Policy {
 
 /** Whether the policy allows `action` on `resource` (RAM's `*` matches any run of characters). */
 function allows(policy: Policy, action: string, resource = '*'): boolean {
-  const match = (pattern: string, value: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i').test(value);
+  const match = (pattern: string, value: string) =>
+    new RegExp(
+      `^${pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+      'i',
+    ).test(value);
   return policy.Statement.some((s) => s.Effect === 'Allow' && list(s.Action).some((a) => match(a, action)) && list(s.Resource).some((r) => match(r, resource)));
 }
 
@@ -86,7 +93,8 @@ describe('deploy/*.json', () => {
     for (const s of load(file).Statement) {
       for (const a of list(s.Action)) {
         expect({ sid: s.Sid, action: a }).not.toEqual({ sid: s.Sid, action: '*' });
-        if (a.endsWith(':*')) expect({ sid: s.Sid, action: a, resources: list(s.Resource) }).not.toEqual({ sid: s.Sid, action: a, resources: expect.arrayContaining(['*']) });
+        if (a.endsWith(':*'))
+          expect({ sid: s.Sid, action: a, resources: list(s.Resource) }).not.toEqual({ sid: s.Sid, action: a, resources: expect.arrayContaining(['*']) });
       }
     }
   });

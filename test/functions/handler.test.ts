@@ -62,7 +62,12 @@ describe('the built handler over successive timer runs', () => {
     world.clock.advance(5 * MIN);
     let now = world.clock.now();
     const f1 = world.vod.store.add({ ObjectPath: 'http://video.example.com/a.mp4', creationMs: now - 60_000, Status: 'Failed', Description: 'Origin Timeout' });
-    const f2 = world.vod.store.add({ ObjectPath: 'http://vod.example.cn/b.mp4', creationMs: now - 50_000, Status: 'Failed', Description: 'Origin Return StatusCode 5XX' });
+    const f2 = world.vod.store.add({
+      ObjectPath: 'http://vod.example.cn/b.mp4',
+      creationMs: now - 50_000,
+      Status: 'Failed',
+      Description: 'Origin Return StatusCode 5XX',
+    });
     const late = world.vod.store.add({ ObjectPath: 'http://video.example.com/late.mp4', creationMs: now - 40_000, Status: 'Refreshing' });
     const hang = world.vod.store.add({ ObjectPath: 'http://video.example.com/hang/', ObjectType: 'directory', creationMs: now - 30_000, Status: 'Pending' });
     world.vod.resetStats();
@@ -111,7 +116,8 @@ describe('the built handler over successive timer runs', () => {
   it('a dry run leaves a corrupt state file in place; the next real run keeps it aside and says so, without a flood', async () => {
     world = await startWorld();
     const now = world.clock.now();
-    for (let i = 0; i < 30; i++) world.vod.store.add({ ObjectPath: `http://video.example.com/old/${i}.mp4`, creationMs: now - 2 * 24 * HOUR + i * MIN, Status: 'Failed' });
+    for (let i = 0; i < 30; i++)
+      world.vod.store.add({ ObjectPath: `http://video.example.com/old/${i}.mp4`, creationMs: now - 2 * 24 * HOUR + i * MIN, Status: 'Failed' });
     world.vod.store.add({ ObjectPath: 'http://video.example.com/new.mp4', creationMs: now - MIN, Status: 'Failed' });
     writeFileSync(world.stateFile, '{"version":2,"frontierMs":12');
     const dry = await world.run('{"dryRun": true}');
@@ -130,9 +136,19 @@ describe('the built handler over successive timer runs', () => {
     world = await startWorld();
     const v1 = JSON.parse(readFileSync(path.join(__dirname, '../fixtures/state-v1.json'), 'utf8'));
     for (const [p, f] of Object.entries(v1.failedPaths as Record<string, { taskId: string; createdAtMs: number; description: string }>)) {
-      world.vod.store.add({ TaskId: f.taskId, ObjectPath: p, creationMs: world.clock.now() - 20 * MIN, Status: 'Failed', Description: f.description, ObjectType: p.endsWith('.m3u8') ? 'preload' : 'file' });
+      world.vod.store.add({
+        TaskId: f.taskId,
+        ObjectPath: p,
+        creationMs: world.clock.now() - 20 * MIN,
+        Status: 'Failed',
+        Description: f.description,
+        ObjectType: p.endsWith('.m3u8') ? 'preload' : 'file',
+      });
     }
-    writeFileSync(world.stateFile, JSON.stringify({ ...v1, watermarkMs: world.clock.now() - 10 * MIN, lastRun: { ...v1.lastRun, atMs: world.clock.now() - 10 * MIN } }));
+    writeFileSync(
+      world.stateFile,
+      JSON.stringify({ ...v1, watermarkMs: world.clock.now() - 10 * MIN, lastRun: { ...v1.lastRun, atMs: world.clock.now() - 10 * MIN } }),
+    );
     const r = await world.run();
     expect(r.state).toEqual({ migratedFrom: 1 });
     expect(world.listed()).toEqual(['700100004 http∶//media.example.net/v1/c.m3u8']);

@@ -11,7 +11,12 @@ function destinationEvent(responsePayload: Record<string, unknown>, requestId = 
   return Buffer.from(
     JSON.stringify({
       timestamp: 1728465119433,
-      requestContext: { requestId, functionArn: 'acs:fc:cn-shanghai:1234567890123456:functions/vod-refresh-monitor', condition: 'InvocationError', approximateInvokeCount: 2 },
+      requestContext: {
+        requestId,
+        functionArn: 'acs:fc:cn-shanghai:1234567890123456:functions/vod-refresh-monitor',
+        condition: 'InvocationError',
+        approximateInvokeCount: 2,
+      },
       requestPayload: JSON.stringify({ triggerTime: '2024-10-09T09:11:59Z', triggerName: 'every-5-minutes', payload: '{}' }),
       responseContext: { statusCode: 200, functionError: 'InvocationError' },
       responsePayload: JSON.stringify(responsePayload),
@@ -25,7 +30,9 @@ describe('the failure handler (onFailure destination)', () => {
     const watchdog = world.built.createWatchdog({ env: world.env, now: world.clock.now, logDestination: world.sink.stream });
     const timeout = destinationEvent({ errorMessage: 'Function timed out after 120 seconds (maxMemoryUsage: 81MB)' });
     expect(await watchdog(timeout, { requestId: 'w1' })).toMatchObject({ announced: true, kind: 'timeout', delivered: true });
-    expect(await watchdog(destinationEvent({ errorMessage: 'Function timed out after 120 seconds (maxMemoryUsage: 90MB)' }, 'other'), { requestId: 'w2' })).toMatchObject({ announced: false });
+    expect(
+      await watchdog(destinationEvent({ errorMessage: 'Function timed out after 120 seconds (maxMemoryUsage: 90MB)' }, 'other'), { requestId: 'w2' }),
+    ).toMatchObject({ announced: false });
     expect(world.ding.accepted).toHaveLength(1);
     const text = world.texts()[0]!;
     expect(text).toContain('Function timed out after 120 seconds');
@@ -40,7 +47,8 @@ describe('the failure handler (onFailure destination)', () => {
     world.env.STUCK_AFTER_MINUTES = 'soon';
     const err = (await world.run().catch((e: unknown) => e)) as Error;
     const watchdog = world.built.createWatchdog({ env: world.env, now: world.clock.now, logDestination: world.sink.stream });
-    for (let i = 0; i < 3; i++) await watchdog(destinationEvent({ errorMessage: err.message, errorType: 'Error', stackTrace: ['Error: invalid configuration'] }), {});
+    for (let i = 0; i < 3; i++)
+      await watchdog(destinationEvent({ errorMessage: err.message, errorType: 'Error', stackTrace: ['Error: invalid configuration'] }), {});
     expect(world.ding.accepted).toHaveLength(1);
     expect(world.texts()[0]).toContain('STUCK_AFTER_MINUTES');
     expect(world.texts()[0]).toContain('s.yaml (environmentVariables)');

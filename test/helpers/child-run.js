@@ -5,7 +5,7 @@ const handler = createHandler({ env, logDestination: { write: () => true } });
 handler(Buffer.from(JSON.stringify({ triggerTime, triggerName: 'child' })), { requestId: 'child', credentials, function: { timeout: 60 } }).then(
   (report) => process.stdout.write(JSON.stringify(report)),
   (err) => {
-    process.stderr.write(String(err && err.message));
+    process.stderr.write(String(err?.message));
     process.exitCode = 1;
   },
 );

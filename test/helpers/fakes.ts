@@ -4,7 +4,7 @@ import type { RenderedMessage } from '../../lib/alert/render';
 import { rowKey } from '../../lib/identity';
 import { createLogger } from '../../lib/log';
 import type { Loaded, LockHolder, StateStore } from '../../lib/state/file-store';
-import { StateError, type MonitorState } from '../../lib/state/schema';
+import { type MonitorState, StateError } from '../../lib/state/schema';
 import type { RefreshTaskApi } from '../../lib/vod/client';
 import { formatApiTime, parseApiTime } from '../../lib/vod/time';
 import type { RefreshTask, TaskPage } from '../../lib/vod/types';
@@ -110,7 +110,13 @@ export class FakeVodApi implements RefreshTaskApi {
   constructor(private readonly apiNow: () => number) {}
   add(row: Partial<FakeRow> & { ObjectPath: string; createdMs: number }): FakeRow {
     const { createdMs, ...rest } = row;
-    const r: FakeRow = { TaskId: rest.TaskId ?? String(800_000_000 + this.rows.length), ObjectType: 'file', Status: 'Complete', ...rest, CreationTime: formatApiTime(createdMs) };
+    const r: FakeRow = {
+      TaskId: rest.TaskId ?? String(800_000_000 + this.rows.length),
+      ObjectType: 'file',
+      Status: 'Complete',
+      ...rest,
+      CreationTime: formatApiTime(createdMs),
+    };
     this.rows.push(r);
     return r;
   }
@@ -126,7 +132,14 @@ export class FakeVodApi implements RefreshTaskApi {
     const match = this.rows
       .filter((r) => {
         const t = parseApiTime(r.CreationTime)!;
-        return t >= start && t <= end && (!params.TaskId || r.TaskId === params.TaskId) && (!params.ObjectPath || r.ObjectPath === params.ObjectPath) && (!params.ObjectType || r.ObjectType === params.ObjectType) && (!params.Status || r.Status === params.Status);
+        return (
+          t >= start &&
+          t <= end &&
+          (!params.TaskId || r.TaskId === params.TaskId) &&
+          (!params.ObjectPath || r.ObjectPath === params.ObjectPath) &&
+          (!params.ObjectType || r.ObjectType === params.ObjectType) &&
+          (!params.Status || r.Status === params.Status)
+        );
       })
       .sort((a, b) => b.CreationTime.localeCompare(a.CreationTime) || b.TaskId.localeCompare(a.TaskId) || a.ObjectPath.localeCompare(b.ObjectPath));
     const size = Number(params.PageSize ?? 20);
@@ -141,7 +154,15 @@ export class FakeVodApi implements RefreshTaskApi {
       createdAtMs: parseApiTime(r.CreationTime),
       description: r.Description ?? null,
     }));
-    return { tasks, pageNumber: page, pageSize: size, totalCount: match.length, requestId: null, skipped: [], serverDateMs: Math.floor(this.apiNow() / 1000) * 1000 };
+    return {
+      tasks,
+      pageNumber: page,
+      pageSize: size,
+      totalCount: match.length,
+      requestId: null,
+      skipped: [],
+      serverDateMs: Math.floor(this.apiNow() / 1000) * 1000,
+    };
   }
 }
 

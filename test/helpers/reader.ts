@@ -18,8 +18,20 @@ export interface ReaderSetup {
 
 /** A reader over the real pop-core client, built by the one factory, with short backoffs so tests run quickly. */
 export function makeReader(setup: ReaderSetup) {
-  const api = new PopCoreVodApi({ endpoint: setup.endpoint, credentials: setup.credentials ?? DEFAULT_ACCOUNT, timeoutMs: setup.timeoutMs ?? 2000, method: setup.method ?? 'GET' });
+  const api = new PopCoreVodApi({
+    endpoint: setup.endpoint,
+    credentials: setup.credentials ?? DEFAULT_ACCOUNT,
+    timeoutMs: setup.timeoutMs ?? 2000,
+    method: setup.method ?? 'GET',
+  });
   const runtime = { now: Date.now, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)), random: Math.random, logger: setup.logger };
-  const { reader, pacer, clock } = createReader(api, { requestsPerSecond: setup.rate ?? 1000, concurrency: setup.concurrency ?? 4, requestTimeoutMs: setup.timeoutMs ?? 2000 }, runtime, Date.now() + (setup.budgetMs ?? 30_000), 0, { baseMs: 5, capMs: 40, maxAttempts: setup.maxAttempts ?? 30 });
+  const { reader, pacer, clock } = createReader(
+    api,
+    { requestsPerSecond: setup.rate ?? 1000, concurrency: setup.concurrency ?? 4, requestTimeoutMs: setup.timeoutMs ?? 2000 },
+    runtime,
+    Date.now() + (setup.budgetMs ?? 30_000),
+    0,
+    { baseMs: 5, capMs: 40, maxAttempts: setup.maxAttempts ?? 30 },
+  );
   return { api, reader, pacer, clock };
 }

@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { singleRobot } from '../../lib/alerting/load';
 import { budget } from '../../lib/budget';
 import { loadConfig } from '../../lib/config';
-import { runMonitor, type MonitorDeps } from '../../lib/monitor';
+import { type MonitorDeps, runMonitor } from '../../lib/monitor';
 import { VodError } from '../../lib/vod/errors';
-import { fakeClock, FakeVodApi, keyOf, MemoryStore, RecordingNotifier, silentLogger, type Call } from '../helpers/fakes';
+import { type Call, FakeVodApi, fakeClock, keyOf, MemoryStore, RecordingNotifier, silentLogger } from '../helpers/fakes';
 
 const MIN = 60_000;
 const WEBHOOK = 'https://oapi.dingtalk.com/robot/send?access_token=t';
@@ -16,7 +16,19 @@ function setup(env: Record<string, string> = {}) {
   const notifier = new RecordingNotifier(calls);
   const api = new FakeVodApi(clock.now);
   const config = loadConfig({ DINGTALK_WEBHOOK: WEBHOOK, ...env });
-  const deps = (): MonitorDeps => ({ config, api, apiCalls: () => api.calls.length, store, alerting: singleRobot(config), notifierOf: () => notifier, logger: silentLogger(), now: clock.now, sleep: clock.sleep, random: () => 0, budget: budget(clock.now(), 120_000, 5000) });
+  const deps = (): MonitorDeps => ({
+    config,
+    api,
+    apiCalls: () => api.calls.length,
+    store,
+    alerting: singleRobot(config),
+    notifierOf: () => notifier,
+    logger: silentLogger(),
+    now: clock.now,
+    sleep: clock.sleep,
+    random: () => 0,
+    budget: budget(clock.now(), 120_000, 5000),
+  });
   const run = (dryRun = false) => runMonitor(deps(), { dryRun, triggerTime: null });
   return { clock, calls, store, notifier, api, run };
 }
@@ -87,9 +99,22 @@ describe('the pipeline keeps its promises (in-memory store and notifier, fixed c
     await w.run();
     w.clock.advance(5 * MIN);
     const created = w.clock.now() - 2 * MIN;
-    const rows = Array.from({ length: 12 }, (_, i) => w.api.add({ TaskId: '900000001', ObjectPath: `http://v.example.com/batch/${i}.mp4`, createdMs: created, Status: i < 3 ? 'Failed' : 'Refreshing', ...(i < 3 ? { Description: 'Origin Timeout' } : {}) }));
+    const rows = Array.from({ length: 12 }, (_, i) =>
+      w.api.add({
+        TaskId: '900000001',
+        ObjectPath: `http://v.example.com/batch/${i}.mp4`,
+        createdMs: created,
+        Status: i < 3 ? 'Failed' : 'Refreshing',
+        ...(i < 3 ? { Description: 'Origin Timeout' } : {}),
+      }),
+    );
     await w.run();
-    expect(failedKeysSent(w.notifier).sort()).toEqual(rows.slice(0, 3).map((r) => `failed:${keyOf(r)}`).sort());
+    expect(failedKeysSent(w.notifier).sort()).toEqual(
+      rows
+        .slice(0, 3)
+        .map((r) => `failed:${keyOf(r)}`)
+        .sort(),
+    );
     w.clock.advance(5 * MIN);
     w.api.set('900000001', rows[5]!.ObjectPath, { Status: 'Failed', Description: 'Internal Error' });
     w.api.set('900000001', rows[6]!.ObjectPath, { Status: 'Failed', Description: 'Origin Return StatusCode 5XX' });
@@ -104,36 +129,52 @@ describe('the pipeline keeps its promises (in-memory store and notifier, fixed c
 describe('every failed URL reaches the robot exactly once (property, fast-check)', () => {
   it('over random batches and random status changes across runs', async () => {
     const status = fc.constantFrom('Complete', 'Failed', 'Refreshing', 'Pending');
-    const batch = fc.record({ urls: fc.integer({ min: 1, max: 30 }), domain: fc.constantFrom('a.example.com', 'b.example.com'), first: fc.array(status, { minLength: 30, maxLength: 30 }) });
+    const batch = fc.record({
+      urls: fc.integer({ min: 1, max: 30 }),
+      domain: fc.constantFrom('a.example.com', 'b.example.com'),
+      first: fc.array(status, { minLength: 30, maxLength: 30 }),
+    });
     const change = fc.record({ batch: fc.nat(), url: fc.nat(), to: fc.constantFrom('Complete', 'Failed') });
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.record({ batches: fc.array(batch, { maxLength: 4 }), changes: fc.array(change, { maxLength: 10 }) }), { minLength: 1, maxLength: 6 }), async (ticks) => {
-        const w = setup({ VOD_SCAN_OVERLAP_SECONDS: '60' });
-        await w.run();
-        const all: Array<{ TaskId: string; ObjectPath: string; Status: string }> = [];
-        let id = 0;
-        for (const tick of ticks) {
-          w.clock.advance(5 * MIN);
-          for (const b of tick.batches) {
-            const taskId = String(910_000_000 + id++);
-            for (let u = 0; u < b.urls; u++) all.push(w.api.add({ TaskId: taskId, ObjectPath: `http://${b.domain}/t${taskId}/${u}.mp4`, createdMs: w.clock.now() - 30_000, Status: b.first[u]!, ...(b.first[u] === 'Failed' ? { Description: 'Origin Timeout' } : {}) }));
-          }
-          const open = all.filter((r) => r.Status === 'Refreshing' || r.Status === 'Pending');
-          for (const c of tick.changes) {
-            const r = open[c.url % Math.max(1, open.length)];
-            if (r) {
-              w.api.set(r.TaskId, r.ObjectPath, { Status: c.to, ...(c.to === 'Failed' ? { Description: 'Internal Error' } : {}) });
-              r.Status = c.to;
-            }
-          }
+      fc.asyncProperty(
+        fc.array(fc.record({ batches: fc.array(batch, { maxLength: 4 }), changes: fc.array(change, { maxLength: 10 }) }), { minLength: 1, maxLength: 6 }),
+        async (ticks) => {
+          const w = setup({ VOD_SCAN_OVERLAP_SECONDS: '60' });
           await w.run();
-        }
-        w.clock.advance(5 * MIN);
-        await w.run();
-        const sent = failedKeysSent(w.notifier);
-        const expected = all.filter((r) => r.Status === 'Failed').map((r) => `failed:${keyOf(r)}`);
-        expect([...sent].sort()).toEqual([...expected].sort());
-      }),
+          const all: Array<{ TaskId: string; ObjectPath: string; Status: string }> = [];
+          let id = 0;
+          for (const tick of ticks) {
+            w.clock.advance(5 * MIN);
+            for (const b of tick.batches) {
+              const taskId = String(910_000_000 + id++);
+              for (let u = 0; u < b.urls; u++)
+                all.push(
+                  w.api.add({
+                    TaskId: taskId,
+                    ObjectPath: `http://${b.domain}/t${taskId}/${u}.mp4`,
+                    createdMs: w.clock.now() - 30_000,
+                    Status: b.first[u]!,
+                    ...(b.first[u] === 'Failed' ? { Description: 'Origin Timeout' } : {}),
+                  }),
+                );
+            }
+            const open = all.filter((r) => r.Status === 'Refreshing' || r.Status === 'Pending');
+            for (const c of tick.changes) {
+              const r = open[c.url % Math.max(1, open.length)];
+              if (r) {
+                w.api.set(r.TaskId, r.ObjectPath, { Status: c.to, ...(c.to === 'Failed' ? { Description: 'Internal Error' } : {}) });
+                r.Status = c.to;
+              }
+            }
+            await w.run();
+          }
+          w.clock.advance(5 * MIN);
+          await w.run();
+          const sent = failedKeysSent(w.notifier);
+          const expected = all.filter((r) => r.Status === 'Failed').map((r) => `failed:${keyOf(r)}`);
+          expect([...sent].sort()).toEqual([...expected].sort());
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -159,7 +200,25 @@ describe('the function timeout is a wall', () => {
     };
     const run = () => {
       const b = budget(w.clock.now(), timeoutMs, 5000);
-      return { b, report: runMonitor({ config, api: w.api, apiCalls: () => w.api.calls.length, store: w.store, alerting: singleRobot(config), notifierOf: () => w.notifier, logger: silentLogger(), now: w.clock.now, sleep: w.clock.sleep, random: () => 0, budget: b }, { dryRun: false, triggerTime: null }) };
+      return {
+        b,
+        report: runMonitor(
+          {
+            config,
+            api: w.api,
+            apiCalls: () => w.api.calls.length,
+            store: w.store,
+            alerting: singleRobot(config),
+            notifierOf: () => w.notifier,
+            logger: silentLogger(),
+            now: w.clock.now,
+            sleep: w.clock.sleep,
+            random: () => 0,
+            budget: b,
+          },
+          { dryRun: false, triggerTime: null },
+        ),
+      };
     };
     return { ...w, starts, saves, run };
   }
@@ -207,7 +266,7 @@ describe('the function timeout is a wall', () => {
     const w = slowWorld(20_000, 10);
     w.api.add({ ObjectPath: 'http://v.example.com/f.mp4', createdMs: w.clock.now() - MIN, Status: 'Failed' });
     const sendStarts: number[] = [];
-    w.notifier.script.push(...Array.from({ length: 50 }, () => (() => ({ ok: false as const, kind: 'retryable' as const, code: 'network', reason: 'down' }))));
+    w.notifier.script.push(...Array.from({ length: 50 }, () => () => ({ ok: false as const, kind: 'retryable' as const, code: 'network', reason: 'down' })));
     const send = w.notifier.send.bind(w.notifier);
     w.notifier.send = async (m, timeoutMs) => {
       sendStarts.push(w.clock.now());

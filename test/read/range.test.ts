@@ -1,9 +1,9 @@
 import { Ledger } from '../../lib/decide/ledger';
-import { readRange, type RangeOptions } from '../../lib/read/range';
+import { type RangeOptions, readRange } from '../../lib/read/range';
 import { emptyState } from '../../lib/state/schema';
 import { createReader } from '../../lib/vod/factory';
 import type { TaskPage } from '../../lib/vod/types';
-import { fakeClock, FakeVodApi, keyOf, silentLogger } from '../helpers/fakes';
+import { FakeVodApi, fakeClock, keyOf, silentLogger } from '../helpers/fakes';
 
 const MIN = 60_000;
 const opts: RangeOptions = { types: ['file', 'directory', 'preload'], listSinceMs: -Infinity, cheapMaxPages: 10, huntBatch: 3 };
@@ -14,7 +14,11 @@ function setup() {
   const runtime = { now: clock.now, sleep: clock.sleep, random: () => 0, logger: silentLogger() };
   const make = () => {
     const { reader } = createReader(api, { requestsPerSecond: 100, concurrency: 3, requestTimeoutMs: 5000 }, runtime, clock.now() + 100 * MIN);
-    const ledger = new Ledger(emptyState(clock.now()), { nowMs: clock.now(), listSinceMs: opts.listSinceMs, stuckAfterMs: 30 * MIN, legacyBeforeMs: null, wanted: () => true }, runtime.logger);
+    const ledger = new Ledger(
+      emptyState(clock.now()),
+      { nowMs: clock.now(), listSinceMs: opts.listSinceMs, stuckAfterMs: 30 * MIN, legacyBeforeMs: null, wanted: () => true },
+      runtime.logger,
+    );
     return { reader, ledger };
   };
   const range = () => ({ startMs: clock.now() - 60 * MIN, endMs: Math.floor(clock.now() / 1000) * 1000 - 1000 });
@@ -41,7 +45,14 @@ describe('readRange', () => {
   it('reads a large range by Status filter: failures and unfinished rows, never the completed bulk', async () => {
     const w = setup();
     bulk(w.api, w.clock.now(), 5000);
-    const failed = [0, 1, 2].map((i) => w.api.add({ ObjectPath: `http://v.example.com/f/${i}.mp4`, ObjectType: i === 2 ? 'preload' : 'file', createdMs: w.clock.now() - (10 + i) * MIN, Status: 'Failed' }));
+    const failed = [0, 1, 2].map((i) =>
+      w.api.add({
+        ObjectPath: `http://v.example.com/f/${i}.mp4`,
+        ObjectType: i === 2 ? 'preload' : 'file',
+        createdMs: w.clock.now() - (10 + i) * MIN,
+        Status: 'Failed',
+      }),
+    );
     const refreshing = w.api.add({ ObjectPath: 'http://v.example.com/r.mp4', createdMs: w.clock.now() - 3 * MIN, Status: 'Refreshing' });
     const { reader, ledger } = w.make();
     const out = await readRange(reader, w.range(), opts, ledger);
@@ -56,7 +67,9 @@ describe('readRange', () => {
   it('finds Pending rows, which no filter lists, by their count, and stops reading once it has them all', async () => {
     const w = setup();
     bulk(w.api, w.clock.now(), 5000);
-    const pending = [0, 1].map((i) => w.api.add({ ObjectPath: `http://v.example.com/p/${i}.mp4`, createdMs: w.clock.now() - (1 + i) * MIN, Status: 'Pending' }));
+    const pending = [0, 1].map((i) =>
+      w.api.add({ ObjectPath: `http://v.example.com/p/${i}.mp4`, createdMs: w.clock.now() - (1 + i) * MIN, Status: 'Pending' }),
+    );
     const { reader, ledger } = w.make();
     const out = await readRange(reader, w.range(), opts, ledger);
     expect(out).toMatchObject({ settled: true, pendingExpected: 2, pendingFound: 2 });
@@ -68,9 +81,19 @@ describe('readRange', () => {
     const w = setup();
     bulk(w.api, w.clock.now(), 5000);
     const recent = w.api.add({ ObjectPath: 'http://v.example.com/new.mp4', createdMs: w.clock.now() - 5 * MIN, Status: 'Failed' });
-    for (let i = 0; i < 4; i++) w.api.add({ ObjectPath: `http://v.example.com/old/${i}.mp4`, ObjectType: i % 2 ? 'directory' : 'file', createdMs: w.clock.now() - 50 * MIN, Status: 'Failed' });
+    for (let i = 0; i < 4; i++)
+      w.api.add({
+        ObjectPath: `http://v.example.com/old/${i}.mp4`,
+        ObjectType: i % 2 ? 'directory' : 'file',
+        createdMs: w.clock.now() - 50 * MIN,
+        Status: 'Failed',
+      });
     const { reader } = w.make();
-    const ledger = new Ledger(emptyState(w.clock.now()), { nowMs: w.clock.now(), listSinceMs: w.clock.now() - 20 * MIN, stuckAfterMs: 30 * MIN, legacyBeforeMs: null, wanted: () => true }, silentLogger());
+    const ledger = new Ledger(
+      emptyState(w.clock.now()),
+      { nowMs: w.clock.now(), listSinceMs: w.clock.now() - 20 * MIN, stuckAfterMs: 30 * MIN, legacyBeforeMs: null, wanted: () => true },
+      silentLogger(),
+    );
     await readRange(reader, w.range(), { ...opts, listSinceMs: w.clock.now() - 20 * MIN }, ledger);
     const events = ledger.finish().events;
     expect(events.filter((e) => e.kind === 'failed').map((e) => e.key)).toEqual([`failed:${keyOf(recent)}`]);

@@ -33,9 +33,20 @@ describe('secrets never leak', () => {
       await pass('{"status":true}');
       haystack.push(world.sink.text());
       for (const m of world.ding.accepted) haystack.push(JSON.stringify(m.body));
-      const signatures = world.vod.stats.log.filter((p) => p.AccessKeyId === FC_CREDENTIALS.accessKeyId).map((p) => signRpc('GET', { ...p, SecurityToken: FC_CREDENTIALS.securityToken }, FC_CREDENTIALS.accessKeySecret));
+      const signatures = world.vod.stats.log
+        .filter((p) => p.AccessKeyId === FC_CREDENTIALS.accessKeyId)
+        .map((p) => signRpc('GET', { ...p, SecurityToken: FC_CREDENTIALS.securityToken }, FC_CREDENTIALS.accessKeySecret));
       const robot = world.ding.robots[0]!;
-      const needles = [FC_CREDENTIALS.accessKeySecret, FC_CREDENTIALS.securityToken, robot.secret!, robot.accessToken, ...signatures, ...signatures.map(encodeURIComponent), ...world.ding.signs, ...world.ding.signs.map(decodeURIComponent)];
+      const needles = [
+        FC_CREDENTIALS.accessKeySecret,
+        FC_CREDENTIALS.securityToken,
+        robot.secret!,
+        robot.accessToken,
+        ...signatures,
+        ...signatures.map(encodeURIComponent),
+        ...world.ding.signs,
+        ...world.ding.signs.map(decodeURIComponent),
+      ];
       expect(signatures.length).toBeGreaterThan(8);
       expect(world.ding.signs.length).toBeGreaterThanOrEqual(3);
       expect(world.sink.lines.length).toBeGreaterThan(12);
@@ -52,7 +63,11 @@ describe('secrets never leak', () => {
       const token = 'CAIS+tok/en==with+slash/and=eq';
       world.vod.accounts.push({ accessKeyId: 'STS.NUplusToken', accessKeySecret: 'the-right-secret', securityToken: token });
       const handler = world.built.createHandler({ env: world.env, now: world.clock.now, logDestination: world.sink.stream });
-      const ctx = { requestId: 'sig', credentials: { accessKeyId: 'STS.NUplusToken', accessKeySecret: 'a-wrong-secret-0001', securityToken: token }, function: { timeout: 30 } };
+      const ctx = {
+        requestId: 'sig',
+        credentials: { accessKeyId: 'STS.NUplusToken', accessKeySecret: 'a-wrong-secret-0001', securityToken: token },
+        function: { timeout: 30 },
+      };
       const out: string[] = [];
       for (let i = 0; i < 2; i++) {
         out.push(JSON.stringify(await handler(Buffer.from('{}'), ctx)));
@@ -63,7 +78,8 @@ describe('secrets never leak', () => {
       const all = out.join('\n');
       expect(all).toContain('SignatureDoesNotMatch');
       expect(all).not.toMatch(/string to sign/i);
-      for (const needle of [...encodings(token), ...encodings('a-wrong-secret-0001'), 'STS.NUplusToken%26']) expect({ needle, found: all.includes(needle) }).toEqual({ needle, found: false });
+      for (const needle of [...encodings(token), ...encodings('a-wrong-secret-0001'), 'STS.NUplusToken%26'])
+        expect({ needle, found: all.includes(needle) }).toEqual({ needle, found: false });
     } finally {
       await world.close();
     }

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { dingTalkSign } from '../../lib/alert/dingtalk';
 import { DEFAULT_ROBOT, startDingTalkSim } from '../../sim/dingtalk/server';
-import { movableClock } from '../helpers/world';
-import { signRpc } from '../../sim/vod/signature';
 import { DEFAULT_ACCOUNT, startVodSim } from '../../sim/vod/server';
+import { signRpc } from '../../sim/vod/signature';
+import { movableClock } from '../helpers/world';
 
-const post = async (url: string, body: unknown) => (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) })).json()) as { errcode: number; errmsg: string };
+const post = async (url: string, body: unknown) =>
+  (await (
+    await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) })
+  ).json()) as { errcode: number; errmsg: string };
 const md = (text = 'VOD check') => ({ msgtype: 'markdown', markdown: { title: text.slice(0, 12), text } });
 
 describe('the local DingTalk robot', () => {
@@ -36,7 +39,10 @@ describe('the local DingTalk robot', () => {
       expect((await post(signed(now), md())).errcode).toBe(0);
       expect(await post(signed(now - 2 * 3600_000), md())).toEqual({ errcode: 310000, errmsg: 'invalid timestamp' });
       expect(await post(signed(now, 'SECother-secret-value'), md())).toEqual({ errcode: 310000, errmsg: 'sign not match' });
-      expect(await post(`${base}&timestamp=${now}&sign=${encodeURIComponent(dingTalkSign(now, DEFAULT_ROBOT.secret!))}`, md())).toEqual({ errcode: 310000, errmsg: 'sign not match' });
+      expect(await post(`${base}&timestamp=${now}&sign=${encodeURIComponent(dingTalkSign(now, DEFAULT_ROBOT.secret!))}`, md())).toEqual({
+        errcode: 310000,
+        errmsg: 'sign not match',
+      });
       expect(await post(signed(now), md('no key word here'))).toEqual({ errcode: 310000, errmsg: 'keywords not in content' });
       expect((await post(signed(now), md(`VOD ${'x'.repeat(20_100)}`))).errcode).toBe(460101);
       expect((await post(signed(now), '{not json')).errcode).toBe(40035);
@@ -73,7 +79,10 @@ describe('the local VOD API', () => {
       const p = common();
       expect((await send(sim.url, p)).body.TotalCount).toBe(0);
       expect(await send(sim.url, p)).toMatchObject({ status: 400, body: { Code: 'SignatureNonceUsed' } });
-      expect(await send(sim.url, { ...common(), Timestamp: new Date(Date.now() - 16 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z') })).toMatchObject({ status: 400, body: { Code: 'InvalidTimeStamp.Expired' } });
+      expect(await send(sim.url, { ...common(), Timestamp: new Date(Date.now() - 16 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z') })).toMatchObject({
+        status: 400,
+        body: { Code: 'InvalidTimeStamp.Expired' },
+      });
       expect(await send(sim.url, { ...common(), Timestamp: '2026-11-28 10:00:00' })).toMatchObject({ status: 400, body: { Code: 'InvalidTimeStamp.Format' } });
       expect(await send(sim.url, { ...common(), Action: 'GetVideoPlayAuth' })).toMatchObject({ status: 404, body: { Code: 'InvalidAction.NotFound' } });
       expect(await send(sim.url, { ...common(), Version: '2014-05-26' })).toMatchObject({ status: 400, body: { Code: 'InvalidVersion' } });

@@ -1,5 +1,5 @@
 import { seededRandom } from '../../sim/random';
-import { MAX_ROWS_PER_TASK, seedHistory, TaskStore, type SimTask } from '../../sim/vod/store';
+import { MAX_ROWS_PER_TASK, type SimTask, seedHistory, TaskStore } from '../../sim/vod/store';
 
 const T0 = Date.parse('2026-11-28T10:00:00Z');
 const url = (host: string, i: number) => `http://${host}/videos/${i}/video.mp4`;
@@ -96,7 +96,12 @@ describe('per-row evolution', () => {
       urls: list,
       kind: 'file',
       atMs: T0,
-      fate: (_u, i) => (i === 3 ? { afterMs: 30_000, Status: 'Failed', Description: 'Origin Return StatusCode 5XX' } : i === 7 ? { hang: true } : { afterMs: 60_000, Status: 'Complete' }),
+      fate: (_u, i) =>
+        i === 3
+          ? { afterMs: 30_000, Status: 'Failed', Description: 'Origin Return StatusCode 5XX' }
+          : i === 7
+            ? { hang: true }
+            : { afterMs: 60_000, Status: 'Complete' },
     });
     expect(taskIds).toHaveLength(1);
     const id = taskIds[0]!;

@@ -24,8 +24,22 @@ describe('DescribeVodRefreshTasks', () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({ PageNumber: 1, PageSize: 2, TotalCount: 3 });
     expect(body.Tasks!.Task).toEqual([
-      { TaskId: '700000002', ObjectPath: 'http://a.example.com/dir/', ObjectType: 'directory', Status: 'Failed', Process: '0%', CreationTime: isoSeconds(NOW - 1000) },
-      { TaskId: '700000001', ObjectPath: 'http://b.example.com/2.mp4', ObjectType: 'file', Status: 'Complete', Process: '100%', CreationTime: isoSeconds(NOW - 2000) },
+      {
+        TaskId: '700000002',
+        ObjectPath: 'http://a.example.com/dir/',
+        ObjectType: 'directory',
+        Status: 'Failed',
+        Process: '0%',
+        CreationTime: isoSeconds(NOW - 1000),
+      },
+      {
+        TaskId: '700000001',
+        ObjectPath: 'http://b.example.com/2.mp4',
+        ObjectType: 'file',
+        Status: 'Complete',
+        Process: '100%',
+        CreationTime: isoSeconds(NOW - 2000),
+      },
     ]);
     const filtered = await describeTasks({ ObjectType: 'file', Status: 'Failed', DomainName: 'A.example.com' });
     expect(filtered.body.Tasks!.Task.map((t) => t.ObjectPath)).toEqual(['http://a.example.com/1.mp4']);
@@ -92,20 +106,32 @@ describe('the gateway', () => {
   it('accepts STS keys with their token, and checks key, nonce, version and action before any action runs', async () => {
     expect((await callVod(sim.url, { Action: 'DescribeVodRefreshQuota' }, { account: STS })).status).toBe(200);
     const stranger = { accessKeyId: 'LTAI-unknown', accessKeySecret: 'x' };
-    expect(await callVod(sim.url, { Action: 'RefreshVodObjectCaches', ObjectPath: 'http://a.example.com/1' }, { account: stranger })).toMatchObject({ status: 404, body: { Code: 'InvalidAccessKeyId.NotFound' } });
+    expect(await callVod(sim.url, { Action: 'RefreshVodObjectCaches', ObjectPath: 'http://a.example.com/1' }, { account: stranger })).toMatchObject({
+      status: 404,
+      body: { Code: 'InvalidAccessKeyId.NotFound' },
+    });
     expect(await describeTasks({ Action: 'DeleteVodRefreshTasks' })).toMatchObject({ status: 404, body: { Code: 'InvalidAction.NotFound' } });
     sim.accounts[0]!.state = 'suspended';
-    expect(await callVod(sim.url, { Action: 'PreloadVodObjectCaches', ObjectPath: 'http://a.example.com/1' })).toMatchObject({ status: 403, body: { Code: 'OperationDenied.Suspended' } });
+    expect(await callVod(sim.url, { Action: 'PreloadVodObjectCaches', ObjectPath: 'http://a.example.com/1' })).toMatchObject({
+      status: 403,
+      body: { Code: 'OperationDenied.Suspended' },
+    });
     expect(sim.store.size).toBe(0);
   });
 
   it('throttles every action per AccessKeyId, plays scripted faults on them, and logs each request with its Action', async () => {
     sim.faults.qpsLimit = 0;
     expect(await callVod(sim.url, { Action: 'DescribeVodRefreshQuota' })).toMatchObject({ status: 503, body: { Code: 'Throttling' } });
-    expect(await callVod(sim.url, { Action: 'RefreshVodObjectCaches', ObjectPath: 'http://a.example.com/1.mp4' })).toMatchObject({ status: 503, body: { Code: 'Throttling' } });
+    expect(await callVod(sim.url, { Action: 'RefreshVodObjectCaches', ObjectPath: 'http://a.example.com/1.mp4' })).toMatchObject({
+      status: 503,
+      body: { Code: 'Throttling' },
+    });
     sim.faults.qpsLimit = null;
     sim.faults.queue.push({ kind: 'error', code: 'ServiceUnAvailable', status: 503 });
-    expect(await callVod(sim.url, { Action: 'RefreshVodObjectCaches', ObjectPath: 'http://a.example.com/1.mp4' })).toMatchObject({ status: 503, body: { Code: 'ServiceUnAvailable' } });
+    expect(await callVod(sim.url, { Action: 'RefreshVodObjectCaches', ObjectPath: 'http://a.example.com/1.mp4' })).toMatchObject({
+      status: 503,
+      body: { Code: 'ServiceUnAvailable' },
+    });
     expect(sim.store.size).toBe(0);
     expect(sim.stats.byCode).toEqual({ Throttling: 2, ServiceUnAvailable: 1 });
     expect(sim.stats.log.map((e) => e.Action)).toEqual(['DescribeVodRefreshQuota', 'RefreshVodObjectCaches', 'RefreshVodObjectCaches']);

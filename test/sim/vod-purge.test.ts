@@ -13,8 +13,10 @@ const start = async (options: VodSimOptions = {}) => {
 };
 afterEach(() => sim.close());
 
-const refresh = (urls: string[], params: Record<string, string> = {}) => callVod(sim.url, { Action: 'RefreshVodObjectCaches', ObjectPath: urls.join('\n'), ...params }, { method: 'POST' });
-const preload = (urls: string[], params: Record<string, string> = {}) => callVod(sim.url, { Action: 'PreloadVodObjectCaches', ObjectPath: urls.join('\r\n'), ...params }, { method: 'POST' });
+const refresh = (urls: string[], params: Record<string, string> = {}) =>
+  callVod(sim.url, { Action: 'RefreshVodObjectCaches', ObjectPath: urls.join('\n'), ...params }, { method: 'POST' });
+const preload = (urls: string[], params: Record<string, string> = {}) =>
+  callVod(sim.url, { Action: 'PreloadVodObjectCaches', ObjectPath: urls.join('\r\n'), ...params }, { method: 'POST' });
 const quota = async () => (await callVod(sim.url, { Action: 'DescribeVodRefreshQuota' })).body;
 const rowsOf = async (taskId: string) => (await callVod(sim.url, { Action: 'DescribeVodRefreshTasks', TaskId: taskId, PageSize: '50' })).body.Tasks!.Task;
 
@@ -29,7 +31,9 @@ describe('RefreshVodObjectCaches', () => {
     expect(again.body.RefreshTaskId).toBe(ids[0]);
     const rows = await rowsOf(ids[0]!);
     expect(rows).toHaveLength(4);
-    expect(rows.every((r) => r.Status === 'Refreshing' && r.Process === '0%' && r.ObjectType === 'file' && r.CreationTime === '2026-11-28T10:00:00Z')).toBe(true);
+    expect(rows.every((r) => r.Status === 'Refreshing' && r.Process === '0%' && r.ObjectType === 'file' && r.CreationTime === '2026-11-28T10:00:00Z')).toBe(
+      true,
+    );
     expect(sim.submissions.map((s) => [s.action, s.objectType, s.urls.length, s.taskIds.length, s.atMs])).toEqual([
       ['RefreshVodObjectCaches', 'file', 5, 2, NOW],
       ['RefreshVodObjectCaches', 'file', 1, 1, NOW],
@@ -68,7 +72,13 @@ describe('RefreshVodObjectCaches', () => {
   it.each([
     ['an unknown ObjectType', ['http://a.example.com/1.mp4'], { ObjectType: 'Folder' }, 400, 'InvalidObjectType.ValueNotSupported'],
     ['1,001 files in one call', files(1001), {}, 400, 'InvalidObjectPath.Size.Malformed'],
-    ['101 directories in one call', Array.from({ length: 101 }, (_, i) => `http://a.example.com/s/${i}/`), { ObjectType: 'Directory' }, 400, 'InvalidObjectPath.Size.Malformed'],
+    [
+      '101 directories in one call',
+      Array.from({ length: 101 }, (_, i) => `http://a.example.com/s/${i}/`),
+      { ObjectType: 'Directory' },
+      400,
+      'InvalidObjectPath.Size.Malformed',
+    ],
     ['a URL without a scheme', ['a.example.com/1.mp4'], {}, 400, 'InvalidObjectPath.Malformed'],
     ['an ftp URL', ['ftp://a.example.com/1.mp4'], {}, 400, 'InvalidObjectPath.Malformed'],
     ['a directory without its trailing slash', ['http://a.example.com/series'], { ObjectType: 'Directory' }, 400, 'InvalidObjectPath.Malformed'],
@@ -143,7 +153,17 @@ describe('DescribeVodRefreshQuota', () => {
   it('answers every quota and remainder as a string, blockRemain with its lower-case b', async () => {
     await start();
     const body = await quota();
-    expect(Object.keys(body).sort()).toEqual(['BlockQuota', 'DirQuota', 'DirRemain', 'PreloadQuota', 'PreloadRemain', 'RequestId', 'UrlQuota', 'UrlRemain', 'blockRemain']);
+    expect(Object.keys(body).sort()).toEqual([
+      'BlockQuota',
+      'DirQuota',
+      'DirRemain',
+      'PreloadQuota',
+      'PreloadRemain',
+      'RequestId',
+      'UrlQuota',
+      'UrlRemain',
+      'blockRemain',
+    ]);
     expect(body).toMatchObject({ UrlQuota: '2000', UrlRemain: '2000', DirQuota: '100', DirRemain: '100', PreloadQuota: '500', PreloadRemain: '500' });
     for (const [k, v] of Object.entries(body)) expect([k, typeof v]).toEqual([k, 'string']);
   });

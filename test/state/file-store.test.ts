@@ -61,9 +61,15 @@ describe('FileStateStore', () => {
 
   it.each([
     ['expired', (now: number) => ({ token: '11111111-1111-1111-1111-111111111111', host: 'other', pid: 1, expiresAtMs: now - 1 })],
-    ['claiming a lifetime no run has (a clock that ran ahead)', (now: number) => ({ token: '22222222-2222-2222-2222-222222222222', host: 'other', pid: 1, expiresAtMs: now + 365 * 86_400_000 })],
+    [
+      'claiming a lifetime no run has (a clock that ran ahead)',
+      (now: number) => ({ token: '22222222-2222-2222-2222-222222222222', host: 'other', pid: 1, expiresAtMs: now + 365 * 86_400_000 }),
+    ],
     ['unreadable', () => 'garbage{'],
-    ['held by a dead process of this host', (now: number) => ({ token: '33333333-3333-3333-3333-333333333333', host: hostname(), pid: 2 ** 22 + 12345, expiresAtMs: now + 60_000 })],
+    [
+      'held by a dead process of this host',
+      (now: number) => ({ token: '33333333-3333-3333-3333-333333333333', host: hostname(), pid: 2 ** 22 + 12345, expiresAtMs: now + 60_000 }),
+    ],
   ])('four invocations at once against a lock that is %s: exactly one takes it over', async (_n, lock) => {
     const file = fresh();
     const dir = path.dirname(file);
@@ -79,6 +85,9 @@ describe('FileStateStore', () => {
     const file = fresh();
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(`${file}.lock`, JSON.stringify({ token: '44444444-4444-4444-4444-444444444444', host: 'other', pid: 1, expiresAtMs: NOW + 30_000 }));
-    expect(await new FileStateStore(file).lock(60_000, NOW)).toEqual({ held: false, holder: { token: '44444444-4444-4444-4444-444444444444', host: 'other', pid: 1, expiresAtMs: NOW + 30_000 } });
+    expect(await new FileStateStore(file).lock(60_000, NOW)).toEqual({
+      held: false,
+      holder: { token: '44444444-4444-4444-4444-444444444444', host: 'other', pid: 1, expiresAtMs: NOW + 30_000 },
+    });
   });
 });

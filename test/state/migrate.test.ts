@@ -22,7 +22,9 @@ describe('the v1 -> v2 migration, on a real v1 file', () => {
   });
 
   it('keeps what was delivered as delivered, under the row key of the URL v1 named', () => {
-    expect(Object.keys(state.reported).sort()).toEqual([`failed:${rowKey('700100001', 'http://video.example.com/v1/a.mp4')}`, `failed:${rowKey('700100002', 'http://vod.example.cn/v1/b.mp4')}`].sort());
+    expect(Object.keys(state.reported).sort()).toEqual(
+      [`failed:${rowKey('700100001', 'http://video.example.com/v1/a.mp4')}`, `failed:${rowKey('700100002', 'http://vod.example.cn/v1/b.mp4')}`].sort(),
+    );
     expect(state.legacyIds).toEqual({});
   });
 
@@ -36,9 +38,26 @@ describe('the v1 -> v2 migration, on a real v1 file', () => {
   });
 
   it('reports nothing again: the delivered failures seen again are already reported', () => {
-    const ledger = new Ledger(state, { nowMs: NOW, listSinceMs: -Infinity, stuckAfterMs: 30 * 60_000, legacyBeforeMs: state.legacyBeforeMs, wanted: () => true }, silentLogger());
-    const row = (taskId: string, objectPath: string) => ({ taskId, objectPath, objectType: 'file', status: 'Failed', process: '0%', creationTime: '2026-11-28T17:09:20Z', createdAtMs: Date.parse('2026-11-28T17:09:20Z'), description: 'Origin Timeout' });
-    ledger.observe([row('700100001', 'http://video.example.com/v1/a.mp4'), row('700100002', 'http://vod.example.cn/v1/b.mp4'), row('700100004', 'http://media.example.net/v1/c.m3u8')]);
+    const ledger = new Ledger(
+      state,
+      { nowMs: NOW, listSinceMs: -Infinity, stuckAfterMs: 30 * 60_000, legacyBeforeMs: state.legacyBeforeMs, wanted: () => true },
+      silentLogger(),
+    );
+    const row = (taskId: string, objectPath: string) => ({
+      taskId,
+      objectPath,
+      objectType: 'file',
+      status: 'Failed',
+      process: '0%',
+      creationTime: '2026-11-28T17:09:20Z',
+      createdAtMs: Date.parse('2026-11-28T17:09:20Z'),
+      description: 'Origin Timeout',
+    });
+    ledger.observe([
+      row('700100001', 'http://video.example.com/v1/a.mp4'),
+      row('700100002', 'http://vod.example.cn/v1/b.mp4'),
+      row('700100004', 'http://media.example.net/v1/c.m3u8'),
+    ]);
     expect(ledger.finish(NOW).events).toEqual([]);
   });
 
@@ -47,8 +66,21 @@ describe('the v1 -> v2 migration, on a real v1 file', () => {
     delete lost.failedPaths['http://video.example.com/v1/a.mp4'];
     const s = parseState(JSON.stringify(lost), NOW).state;
     expect(s.legacyIds).toEqual({ '700100001': v1.reported['failed:700100001'] });
-    const ledger = new Ledger(s, { nowMs: NOW, listSinceMs: -Infinity, stuckAfterMs: 30 * 60_000, legacyBeforeMs: s.legacyBeforeMs, wanted: () => true }, silentLogger());
-    const sibling = { taskId: '700100001', objectPath: 'http://video.example.com/v1/a-sibling.mp4', objectType: 'file', status: 'Failed', process: '0%', creationTime: '2026-11-28T17:09:20Z', createdAtMs: Date.parse('2026-11-28T17:09:20Z'), description: 'Origin Timeout' };
+    const ledger = new Ledger(
+      s,
+      { nowMs: NOW, listSinceMs: -Infinity, stuckAfterMs: 30 * 60_000, legacyBeforeMs: s.legacyBeforeMs, wanted: () => true },
+      silentLogger(),
+    );
+    const sibling = {
+      taskId: '700100001',
+      objectPath: 'http://video.example.com/v1/a-sibling.mp4',
+      objectType: 'file',
+      status: 'Failed',
+      process: '0%',
+      creationTime: '2026-11-28T17:09:20Z',
+      createdAtMs: Date.parse('2026-11-28T17:09:20Z'),
+      description: 'Origin Timeout',
+    };
     ledger.observe([sibling]);
     const events = ledger.finish(NOW).events;
     expect(events.filter((e) => e.kind === 'failed')).toEqual([]);

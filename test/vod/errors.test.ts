@@ -28,7 +28,7 @@ describe('VOD error classification', () => {
 
   const signedUrl = 'https://vod.cn-shanghai.aliyuncs.com/?AccessKeyId=LTAIabc&Signature=c2lnbmF0dXJl%3D&SecurityToken=tok123';
 
-  it('rebuilds the message from the body and never carries pop-core\'s signed URL', () => {
+  it("rebuilds the message from the body and never carries pop-core's signed URL", () => {
     const popErr = Object.assign(new Error(`Request was denied due to request throttling., URL: ${signedUrl}`), {
       name: 'ThrottlingError',
       code: 'Throttling',

@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { VodError } from '../../lib/vod/errors';
 import { MAX_PATH_CHARS, normalizePage, normalizeTask } from '../../lib/vod/normalize';
 
-const row = { TaskId: '704225667', ObjectPath: 'http://example.com/a.txt', ObjectType: 'file', Status: 'Complete', Process: '100%', CreationTime: '2014-11-27T08:23:22Z' };
+const row = {
+  TaskId: '704225667',
+  ObjectPath: 'http://example.com/a.txt',
+  ObjectType: 'file',
+  Status: 'Complete',
+  Process: '100%',
+  CreationTime: '2014-11-27T08:23:22Z',
+};
 const page = (tasks: unknown) => ({ Tasks: tasks, PageNumber: 1, PageSize: 50, TotalCount: 1, RequestId: 'R' });
 
 describe('normalizePage', () => {
@@ -73,7 +80,10 @@ describe('normalizePage', () => {
         TaskId: fc.oneof(fc.string(), fc.integer(), fc.constant(undefined)),
         ObjectPath: fc.oneof(fc.string({ maxLength: 5000 }), fc.integer(), fc.constant(null)),
         Status: fc.oneof(fc.constantFrom('Complete', 'Failed', 'Refreshing', 'Pending'), fc.string()),
-        CreationTime: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString().replace(/\.\d{3}Z$/, 'Z')), fc.string()),
+        CreationTime: fc.oneof(
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString().replace(/\.\d{3}Z$/, 'Z')),
+          fc.string(),
+        ),
         Description: fc.oneof(fc.string(), fc.constant(undefined)),
       }),
     );

@@ -30,17 +30,22 @@ describe('the pacer', () => {
 
   it('spaces actual starts 5% wider than 1/rate even when timers fire late (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 6 }), fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 5, maxLength: 40 }), async (rate, concurrency, lateness) => {
-        const clock = fakeClock(0);
-        let i = 0;
-        // a loaded event loop: every sleep overshoots by a random amount
-        const lateSleep = async (ms: number) => clock.sleep(ms + (lateness[i++ % lateness.length] ?? 0));
-        const pacer = createPacer({ concurrency, ratePerSecond: rate, deadlineMs: 1e9, requestTimeoutMs: 1000, now: clock.now, sleep: lateSleep });
-        const starts: number[] = [];
-        await Promise.all(lateness.map(() => pacer.run(async () => void starts.push(clock.now()))));
-        const gap = Math.ceil((1000 / rate) * PACING_MARGIN);
-        for (let k = 1; k < starts.length; k++) expect(starts[k]! - starts[k - 1]!).toBeGreaterThanOrEqual(gap);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 5, maxLength: 40 }),
+        async (rate, concurrency, lateness) => {
+          const clock = fakeClock(0);
+          let i = 0;
+          // a loaded event loop: every sleep overshoots by a random amount
+          const lateSleep = async (ms: number) => clock.sleep(ms + (lateness[i++ % lateness.length] ?? 0));
+          const pacer = createPacer({ concurrency, ratePerSecond: rate, deadlineMs: 1e9, requestTimeoutMs: 1000, now: clock.now, sleep: lateSleep });
+          const starts: number[] = [];
+          await Promise.all(lateness.map(() => pacer.run(async () => void starts.push(clock.now()))));
+          const gap = Math.ceil((1000 / rate) * PACING_MARGIN);
+          for (let k = 1; k < starts.length; k++) expect(starts[k]! - starts[k - 1]!).toBeGreaterThanOrEqual(gap);
+        },
+      ),
       { numRuns: 50 },
     );
   });

@@ -36,7 +36,15 @@ describe('checkQuery', () => {
 
   it('accepts a full query and formats it for the wire', () => {
     const { params, warnings } = checkQuery(
-      { objectType: 'file', domainName: 'video.example.com', status: 'Failed', startTime: new Date(NOW - 3600_000 + 123), endTime: new Date(NOW), pageNumber: 2, pageSize: 50 },
+      {
+        objectType: 'file',
+        domainName: 'video.example.com',
+        status: 'Failed',
+        startTime: new Date(NOW - 3600_000 + 123),
+        endTime: new Date(NOW),
+        pageNumber: 2,
+        pageSize: 50,
+      },
       NOW,
     );
     expect(warnings).toEqual([]);

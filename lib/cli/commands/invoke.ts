@@ -3,7 +3,7 @@ import { fcSettings, functionNameOf } from '../../fc/settings';
 import { envSecrets } from '../../redact';
 import { CliError, EXIT, type ExitCode } from '../printer';
 import { exitOfReport, printReport } from '../report';
-import { isRunReport, type CommonOptions, type Session } from '../session';
+import { type CommonOptions, isRunReport, type Session } from '../session';
 
 /** Options of `invoke`. */
 export interface InvokeOptions extends CommonOptions {
@@ -19,13 +19,16 @@ export async function invokeCommand(s: Session, o: InvokeOptions): Promise<ExitC
   const name = functionNameOf(o.function, s.env);
   const remote = fcRemote(fcSettings(s.env), s.credentials());
   const fn = await remote.getFunction(name);
-  if (!fn) throw new CliError(EXIT.problem, `function ${name} does not exist\nfix: deploy it (README, "Deploy"), or name it with --function or FC_FUNCTION_NAME`);
+  if (!fn)
+    throw new CliError(EXIT.problem, `function ${name} does not exist\nfix: deploy it (README, "Deploy"), or name it with --function or FC_FUNCTION_NAME`);
   s.print.addSecrets(envSecrets(fn.environment));
   s.print.err(`invoking ${name} once with {"dryRun": true}: it reads and decides, sends nothing and writes no state...`);
   const r = await remote.invoke(name, { dryRun: true }, ((fn.timeoutSeconds ?? 60) + 10) * 1000);
   if (!r.ok) {
     const body = r.body as { errorMessage?: unknown } | null;
-    s.print.out(`the run failed (${r.errorType}): ${typeof body?.errorMessage === 'string' ? body.errorMessage.slice(0, 1000) : JSON.stringify(r.body).slice(0, 1000)}`);
+    s.print.out(
+      `the run failed (${r.errorType}): ${typeof body?.errorMessage === 'string' ? body.errorMessage.slice(0, 1000) : JSON.stringify(r.body).slice(0, 1000)}`,
+    );
     s.print.out('fix: the message above is what the deployed function refused; `vod-refresh-monitor status` shows its last runs');
     return EXIT.problem;
   }

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isRunReport, type CommonOptions, type Session } from '../session';
 import { startLocal } from '../local/world';
 import { CliError, EXIT, type ExitCode } from '../printer';
+import { type CommonOptions, isRunReport, type Session } from '../session';
 
 /** Options of `local`. */
 export interface LocalCommandOptions extends CommonOptions {
@@ -37,12 +37,15 @@ const quote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
  */
 export async function localCommand(s: Session, o: LocalCommandOptions): Promise<ExitCode> {
   const rows = Number(o.rows);
-  if (!/^\d+$/.test(o.rows) || rows < 10 || rows > 1_000_000) throw new CliError(EXIT.usage, `--rows ${JSON.stringify(o.rows.slice(0, 20))} is not accepted; use a whole number from 10 to 1000000`);
+  if (!/^\d+$/.test(o.rows) || rows < 10 || rows > 1_000_000)
+    throw new CliError(EXIT.usage, `--rows ${JSON.stringify(o.rows.slice(0, 20))} is not accepted; use a whole number from 10 to 1000000`);
   const bundlePath = builtBundle();
   if (!bundlePath) throw new CliError(EXIT.usage, 'dist/index.js is not built: run `npm run build` first (local runs the same bundle as Function Compute)');
   const world = await startLocal({ bundlePath, rows, log: (line) => (s.level === 'silent' && line.startsWith('{') ? undefined : s.print.err(line)) });
   const first = await world.tick().catch((err: unknown) => err as Error);
-  const ran = isRunReport(first) ? `${first.status}, ${first.failures.new} new failure(s), ${first.alerts.messagesSent} message(s) to the robot` : `it failed: ${(first as Error).message}`;
+  const ran = isRunReport(first)
+    ? `${first.status}, ${first.failures.new} new failure(s), ${first.alerts.messagesSent} message(s) to the robot`
+    : `it failed: ${(first as Error).message}`;
   const say = (line: string) => s.print.raw(line);
   say('# vod-refresh-monitor local: a VOD API, a DingTalk robot and a Function Compute 3.0 API on 127.0.0.1.');
   say('# Nothing here reaches Alibaba Cloud or DingTalk; the keys below are throwaway ones, made for this run.');

@@ -1,7 +1,7 @@
 import { createHandler } from '../../../functions/refresh-monitor/index';
 import { CliError, EXIT, type ExitCode } from '../printer';
 import { exitOfReport, printReport, secondsOption } from '../report';
-import { isRunReport, type CommonOptions, type HandlerFactory, type Session } from '../session';
+import { type CommonOptions, type HandlerFactory, isRunReport, type Session } from '../session';
 
 /** Options of `run`. */
 export interface RunCommandOptions extends CommonOptions {
@@ -31,7 +31,12 @@ export async function runCommand(s: Session, o: RunCommandOptions): Promise<Exit
   try {
     report = await handler(event, { requestId: `cli-${s.now()}`, function: { name: 'vod-refresh-monitor-cli', timeout: timeoutS } });
   } catch (err) {
-    throw new CliError(EXIT.problem, `the run failed: ${(err as Error).message}\nNothing it read is lost: the next run starts again from the last saved state.`);
+    throw new CliError(
+      EXIT.problem,
+      `the run failed: ${(err as Error).message}\nNothing it read is lost: the next run starts again from the last saved state.`,
+      // The handler's own errors are redacted already; the printer redacts again.
+      { cause: err },
+    );
   }
   if (!isRunReport(report)) throw new CliError(EXIT.problem, 'the handler answered something that is not a run report');
   printReport(s.print, report, Boolean(o.json));

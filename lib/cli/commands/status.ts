@@ -1,12 +1,12 @@
+import { localTime } from '../../alert/time';
 import { fcRemote } from '../../fc/remote';
 import { fcSettings, functionNameOf } from '../../fc/settings';
 import { Checklist } from '../checks';
 import { shortDuration } from '../format';
-import { localTime } from '../../alert/time';
 import { EXIT, type ExitCode, type Printer } from '../printer';
 import type { CommonOptions, Session } from '../session';
-import { gather, type Deployed } from '../status/gather';
-import { functionFindings, stateFindings, type Finding } from '../status/judge';
+import { type Deployed, gather } from '../status/gather';
+import { type Finding, functionFindings, stateFindings } from '../status/judge';
 
 /** Options of `status`. */
 export interface StatusOptions extends CommonOptions {
@@ -20,13 +20,34 @@ function printRuns(print: Printer, d: Deployed): void {
   const runs = d.state?.kind === 'summary' ? [...d.state.summary.runs].reverse().slice(0, MAX_RUNS_SHOWN) : [];
   if (runs.length === 0) return;
   print.out('last runs, newest first');
-  print.table(['Time (UTC+8)', 'Status', 'Read', 'API calls', 'New failures', 'Alerts waiting', 'Duration'], runs.map((r) => [localTime(r.atMs).replace(' UTC+8', ''), r.status, r.readComplete ? 'complete' : 'partial', String(r.apiCalls), String(r.newFailures), String(r.pendingAlerts), shortDuration(r.durationMs)]), '  ');
+  print.table(
+    ['Time (UTC+8)', 'Status', 'Read', 'API calls', 'New failures', 'Alerts waiting', 'Duration'],
+    runs.map((r) => [
+      localTime(r.atMs).replace(' UTC+8', ''),
+      r.status,
+      r.readComplete ? 'complete' : 'partial',
+      String(r.apiCalls),
+      String(r.newFailures),
+      String(r.pendingAlerts),
+      shortDuration(r.durationMs),
+    ]),
+    '  ',
+  );
 }
 
 /** The JSON view: what was learnt, without the function's environment (it holds secrets). */
 function jsonOf(d: Deployed, findings: Finding[], code: ExitCode) {
   const strip = (f: Deployed['monitor']) => (f ? { ...f, environment: undefined } : null);
-  return { function: strip(d.monitor), timers: d.timers, watchdog: strip(d.watchdog), asyncInvokeConfig: d.asyncConfig, state: d.state, blindAfterMinutes: d.blindAfterMs / 60_000, findings, exitCode: code };
+  return {
+    function: strip(d.monitor),
+    timers: d.timers,
+    watchdog: strip(d.watchdog),
+    asyncInvokeConfig: d.asyncConfig,
+    state: d.state,
+    blindAfterMinutes: d.blindAfterMs / 60_000,
+    findings,
+    exitCode: code,
+  };
 }
 
 /**

@@ -7,7 +7,7 @@ import type { ObjectType, QueryStatus, RefreshTask } from '../../vod/types';
 import { TASK_HEADERS, taskRows } from '../format';
 import { CliError, EXIT, type ExitCode } from '../printer';
 import type { CommonOptions, Session } from '../session';
-import { windowOf, type Window } from '../window';
+import { type Window, windowOf } from '../window';
 
 /** Options of `tasks`. */
 export interface TasksOptions extends CommonOptions {
@@ -25,9 +25,11 @@ const TASKS_BUDGET_MS = 20 * 60_000;
 /** What goes to the API: Status and DomainName only with ObjectType (the API's rule); the rest is filtered here. */
 function split(o: TasksOptions, w: Window): { query: ListQuery; keep: (t: RefreshTask) => boolean } {
   const domain = o.domain?.trim().toLowerCase();
-  if (domain !== undefined && !/^[a-z0-9.-]{1,253}(:\d{1,5})?$/.test(domain)) throw new CliError(EXIT.usage, `--domain ${JSON.stringify(o.domain!.slice(0, 40))} is not a domain; use the host of the URLs, e.g. video.example.com`);
+  if (domain !== undefined && !/^[a-z0-9.-]{1,253}(:\d{1,5})?$/.test(domain))
+    throw new CliError(EXIT.usage, `--domain ${JSON.stringify(o.domain!.slice(0, 40))} is not a domain; use the host of the URLs, e.g. video.example.com`);
   const query: ListQuery = { startTime: new Date(w.startMs), endTime: new Date(w.endMs) };
-  if (o.type) return { query: { ...query, objectType: o.type, ...(o.status ? { status: o.status } : {}), ...(domain ? { domainName: domain } : {}) }, keep: () => true };
+  if (o.type)
+    return { query: { ...query, objectType: o.type, ...(o.status ? { status: o.status } : {}), ...(domain ? { domainName: domain } : {}) }, keep: () => true };
   return { query, keep: (t) => (!o.status || t.status === o.status) && (!domain || domainOf(t.objectPath) === domain) };
 }
 
@@ -61,17 +63,25 @@ export async function tasksCommand(s: Session, o: TasksOptions): Promise<ExitCod
   let read = 1;
   add(first.tasks);
   tick(read, pages);
-  await reader.list(query, (page) => {
-    add(page);
-    tick(++read, pages);
-    s.logger.debug({ event: 'page-read', read, of: pages, rows: page.length }, 'page read');
-  }, first);
+  await reader.list(
+    query,
+    (page) => {
+      add(page);
+      tick(++read, pages);
+      s.logger.debug({ event: 'page-read', read, of: pages, rows: page.length }, 'page read');
+    },
+    first,
+  );
   const sorted = [...rows.values()].sort((a, b) => (b.createdAtMs ?? 0) - (a.createdAtMs ?? 0) || a.taskId.localeCompare(b.taskId));
   if (o.json) s.print.json(sorted);
   else s.print.table(TASK_HEADERS, taskRows(sorted));
-  s.print.err(`${sorted.length} row(s) from ${localTime(w.startMs)} to ${localTime(w.endMs)}; ${read} page(s), ${api.counter.calls} API call(s)${o.json ? '' : '; times are UTC+8'}`);
+  s.print.err(
+    `${sorted.length} row(s) from ${localTime(w.startMs)} to ${localTime(w.endMs)}; ${read} page(s), ${api.counter.calls} API call(s)${o.json ? '' : '; times are UTC+8'}`,
+  );
   const short = reader.stats.discrepancies;
   if (short.length === 0) return EXIT.ok;
-  s.print.err(`problem: the API listed fewer rows than it counted (${short.map((d) => `${d.got} of ${d.expected}`).join(', ')}); rows may be missing: list again, or narrow the window`);
+  s.print.err(
+    `problem: the API listed fewer rows than it counted (${short.map((d) => `${d.got} of ${d.expected}`).join(', ')}); rows may be missing: list again, or narrow the window`,
+  );
   return EXIT.problem;
 }

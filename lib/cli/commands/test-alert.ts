@@ -18,9 +18,15 @@ function refusal(config: Config, r: Exclude<SendResult, { ok: true }>): { code: 
   const variable = webhookVariable(config);
   switch (r.kind) {
     case 'timeout':
-      return { code: EXIT.remote, text: `${who} did not answer in time: ${r.reason}. Check the group before sending again; check ${variable} and the network.` };
+      return {
+        code: EXIT.remote,
+        text: `${who} did not answer in time: ${r.reason}. Check the group before sending again; check ${variable} and the network.`,
+      };
     case 'retryable':
-      return { code: EXIT.remote, text: `${who} could not be reached or is failing: ${r.reason}. Check ${variable} and this machine's network (a proxy or firewall?), then try again.` };
+      return {
+        code: EXIT.remote,
+        text: `${who} could not be reached or is failing: ${r.reason}. Check ${variable} and this machine's network (a proxy or firewall?), then try again.`,
+      };
     case 'rate-limited':
       return { code: EXIT.problem, text: `${who} refused the test alert (${r.code}): ${r.reason}. Wait 10 minutes; the monitor queues alerts meanwhile.` };
     case 'content':
@@ -37,7 +43,9 @@ export async function testAlertCommand(s: Session, o: TestAlertOptions): Promise
   const message = testAlertMessage(config, notifier, s.now(), Boolean(o.ring));
   const rings = o.ring ? `rings ${ringsOf(config)}` : 'rings nobody (add --ring to ring whom real alerts ring)';
   if (o.preview) {
-    s.print.out(`Preview, not sent (${channelName(config)}, ${notifier.measure(message)} bytes; ${rings}):\n\ntitle: ${message.title}\n\n${markdownToTerminal(message.text)}`);
+    s.print.out(
+      `Preview, not sent (${channelName(config)}, ${notifier.measure(message)} bytes; ${rings}):\n\ntitle: ${message.title}\n\n${markdownToTerminal(message.text)}`,
+    );
     return EXIT.ok;
   }
   const result = await notifier.send(message, config.alert.timeoutMs);

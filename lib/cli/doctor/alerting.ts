@@ -1,9 +1,9 @@
 import { notifierFor } from '../../alert/channels';
 import { shanghaiTime } from '../../alert/time';
-import { loadAlerting, type AlertingPlan, type Receiver } from '../../alerting/load';
+import { type AlertingPlan, loadAlerting, type Receiver } from '../../alerting/load';
 import { isActive } from '../../alerting/mute';
 import type { Match } from '../../alerting/schema';
-import { ConfigError, type Config } from '../../config';
+import { type Config, ConfigError } from '../../config';
 import { redactUrl, urlSecrets } from '../../redact';
 import type { Checklist } from '../checks';
 import { doctorCheckMessage } from '../messages';
@@ -31,21 +31,37 @@ export function describeMatch(m: Match): string {
 function receiverLine(r: Receiver): string {
   const a = r.alert;
   const rings = [...a.atMobiles.map((m) => `@${m}`), ...a.atUserIds.map((u) => `@${u}`)];
-  const extras = a.channel === 'dingtalk' ? `, ${a.secret ? 'signed' : 'unsigned'}, keywords ${a.keywords.join(' ') || 'none'}, rings ${rings.join(' ') || 'nobody'}` : '';
+  const extras =
+    a.channel === 'dingtalk' ? `, ${a.secret ? 'signed' : 'unsigned'}, keywords ${a.keywords.join(' ') || 'none'}, rings ${rings.join(' ') || 'nobody'}` : '';
   return `${r.name}: ${a.channel} ${where(r)}${extras}, at most ${a.maxPerMinute}/min`;
 }
 
 function printPlan(list: Checklist, plan: AlertingPlan, nowMs: number): void {
   for (const r of plan.receivers.values()) list.add('ok', `receiver ${receiverLine(r)}`);
-  plan.routes.forEach((r, i) => list.add('ok', `route ${i + 1}: ${describeMatch(r.match)} -> ${r.receiver}`));
+  plan.routes.forEach((r, i) => {
+    list.add('ok', `route ${i + 1}: ${describeMatch(r.match)} -> ${r.receiver}`);
+  });
   list.add('ok', `default: everything else -> ${plan.defaultReceiver}`);
-  list.add('note', plan.reminders ? `reminders every ${plan.reminders.everyMs / 60_000} min, ${plan.reminders.max} at most per failed URL` : 'no reminders: each failure is told once');
+  list.add(
+    'note',
+    plan.reminders
+      ? `reminders every ${plan.reminders.everyMs / 60_000} min, ${plan.reminders.max} at most per failed URL`
+      : 'no reminders: each failure is told once',
+  );
   for (const m of plan.mutes) {
-    const when = m.untilMs !== null ? `until ${shanghaiTime(m.untilMs)} UTC+8` : `weekly on day(s) ${m.weekly!.days.join(',')} (0 = Sunday), ${m.weekly!.fromMin} to ${m.weekly!.toMin} min after midnight UTC+8`;
+    const when =
+      m.untilMs !== null
+        ? `until ${shanghaiTime(m.untilMs)} UTC+8`
+        : `weekly on day(s) ${m.weekly!.days.join(',')} (0 = Sunday), ${m.weekly!.fromMin} to ${m.weekly!.toMin} min after midnight UTC+8`;
     list.add('note', `mute ${m.name}: ${describeMatch(m.match)}, ${when}${isActive(m, nowMs) ? ' — ACTIVE NOW' : ''}`);
   }
   const d = plan.digest;
-  list.add('note', d ? `digest at ${String(Math.floor(d.atMin / 60)).padStart(2, '0')}:${String(d.atMin % 60).padStart(2, '0')} Asia/Shanghai to ${d.receivers.join(', ')}` : 'no daily digest');
+  list.add(
+    'note',
+    d
+      ? `digest at ${String(Math.floor(d.atMin / 60)).padStart(2, '0')}:${String(d.atMin % 60).padStart(2, '0')} Asia/Shanghai to ${d.receivers.join(', ')}`
+      : 'no daily digest',
+  );
 }
 
 /**
@@ -74,8 +90,14 @@ export async function checkAlerting(s: Session, list: Checklist, config: Config,
   for (const r of plan.receivers.values()) {
     const res = await notifierFor(r.alert, s.now).send(doctorCheckMessage({ ...config, alert: r.alert }), r.alert.timeoutMs);
     if (res.ok) list.add('ok', `${r.name} accepted a check message; it rang nobody`);
-    else if (res.kind === 'retryable' || res.kind === 'timeout') list.add('unreachable', `${r.name} could not be reached: ${res.reason}`, 'check its webhook variable and the network');
-    else list.add('fail', `${r.name} refused the check message (${res.code}): ${res.reason}`, res.kind === 'rate-limited' ? 'wait 10 minutes and run doctor again' : `check the webhook, secret and keywords of ${r.name}`);
+    else if (res.kind === 'retryable' || res.kind === 'timeout')
+      list.add('unreachable', `${r.name} could not be reached: ${res.reason}`, 'check its webhook variable and the network');
+    else
+      list.add(
+        'fail',
+        `${r.name} refused the check message (${res.code}): ${res.reason}`,
+        res.kind === 'rate-limited' ? 'wait 10 minutes and run doctor again' : `check the webhook, secret and keywords of ${r.name}`,
+      );
   }
   return true;
 }

@@ -1,4 +1,4 @@
-import { ConfigError, type Config } from '../../config';
+import { type Config, ConfigError } from '../../config';
 import type { Checklist } from '../checks';
 import type { Session } from '../session';
 
@@ -16,7 +16,10 @@ export function checkConfig(s: Session, list: Checklist): Config | null {
     return null;
   }
   const domains = config.vod.domains.length ? config.vod.domains.join(', ') : 'all domains';
-  list.add('ok', `valid: ${config.alert.channel} alerts, ${domains}, ${config.vod.objectTypes.join('/')} rows, stuck after ${minutes(config.stuckAfterMs)}, blind after ${minutes(config.blindAfterMs)}`);
+  list.add(
+    'ok',
+    `valid: ${config.alert.channel} alerts, ${domains}, ${config.vod.objectTypes.join('/')} rows, stuck after ${minutes(config.stuckAfterMs)}, blind after ${minutes(config.blindAfterMs)}`,
+  );
   for (const w of config.warnings) list.add('warn', w);
   return config;
 }

@@ -32,7 +32,12 @@ async function checkWritable(list: Checklist, store: FileStateStore, file: strin
     list.add('ok', `${path.dirname(file)} does not exist yet; ${folder} can be written, so the first run creates it`);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const why = err instanceof StateError ? err.message : e.code === 'ENOTDIR' ? `cannot create the state folder: ${e.message}` : `cannot write in ${folder} (${e.code ?? 'error'})`;
+    const why =
+      err instanceof StateError
+        ? err.message
+        : e.code === 'ENOTDIR'
+          ? `cannot create the state folder: ${e.message}`
+          : `cannot write in ${folder} (${e.code ?? 'error'})`;
     list.add('fail', why, 'set STATE_FILE to a path this user can write, or fix the folder permissions');
   }
 }
@@ -43,19 +48,28 @@ async function checkWritable(list: Checklist, store: FileStateStore, file: strin
  */
 export async function checkState(s: Session, list: Checklist, config: Config): Promise<void> {
   list.section(`state on THIS MACHINE (STATE_FILE ${config.stateFile})`);
-  list.add('note', 'this is the state a local `run` uses, not the deployed function\'s: for the deployed monitor, run `vod-refresh-monitor status`');
+  list.add('note', "this is the state a local `run` uses, not the deployed function's: for the deployed monitor, run `vod-refresh-monitor status`");
   const store = new FileStateStore(config.stateFile);
   const now = s.now();
   const st = await summarizeState(store, now);
   if (st.problem) {
-    const fix = st.problem.startsWith('StateIo') ? 'set STATE_FILE to a file this user can read and write' : 'the next real `run` moves it aside and starts afresh (listing only recent failures); or delete it';
+    const fix = st.problem.startsWith('StateIo')
+      ? 'set STATE_FILE to a file this user can read and write'
+      : 'the next real `run` moves it aside and starts afresh (listing only recent failures); or delete it';
     list.add('fail', `the state file cannot be used: ${st.problem}`, fix);
-  }
-  else if (!st.found) list.add('ok', 'no state yet: the next local run is a first run');
+  } else if (!st.found) list.add('ok', 'no state yet: the next local run is a first run');
   else {
     const last = st.runs.at(-1);
-    list.add('ok', `last run ${last ? `${whenAgo(last.atMs, now)}, ${last.status}` : 'none recorded'}; last good run ${st.lastOkMs === null ? 'never' : whenAgo(st.lastOkMs, now)}; ${st.watching} unfinished row(s) watched; ${st.pendingAlerts} alert(s) waiting`);
-    if (st.health?.status === 'down') list.add('fail', `the local runs could not read tasks since ${whenAgo(st.health.sinceMs, now)}: ${st.health.code ?? 'unknown'}`, vodAdvice(st.health.code ?? ''));
+    list.add(
+      'ok',
+      `last run ${last ? `${whenAgo(last.atMs, now)}, ${last.status}` : 'none recorded'}; last good run ${st.lastOkMs === null ? 'never' : whenAgo(st.lastOkMs, now)}; ${st.watching} unfinished row(s) watched; ${st.pendingAlerts} alert(s) waiting`,
+    );
+    if (st.health?.status === 'down')
+      list.add(
+        'fail',
+        `the local runs could not read tasks since ${whenAgo(st.health.sinceMs, now)}: ${st.health.code ?? 'unknown'}`,
+        vodAdvice(st.health.code ?? ''),
+      );
   }
   await checkWritable(list, store, config.stateFile);
 }

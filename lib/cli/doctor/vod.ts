@@ -1,5 +1,5 @@
-import type { Config } from '../../config';
 import { vodAdvice } from '../../advice';
+import type { Config } from '../../config';
 import { ConfigError } from '../../config';
 import type { PopCoreVodApi } from '../../vod/client';
 import { VodError } from '../../vod/errors';
@@ -10,7 +10,8 @@ import type { Checklist } from '../checks';
 import type { Session } from '../session';
 
 /** Codes that mean the API could not be reached or failed on its side: nothing to fix here (exit 3). */
-const REMOTE_TROUBLE = /^(E[A-Z]+|RequestTimeout|Throttling.*|ServiceUnavailable|ServiceUnAvailable|InternalError|MalformedResponse|HttpError|DeadlineReached)$/;
+const REMOTE_TROUBLE =
+  /^(E[A-Z]+|RequestTimeout|Throttling.*|ServiceUnavailable|ServiceUnAvailable|InternalError|MalformedResponse|HttpError|DeadlineReached)$/;
 
 /** A failed VOD call as a checklist line: the fix for refusals we can fix (1), "could not reach" for the rest (3). */
 function vodFailure(list: Checklist, what: string, err: unknown, fix?: string): void {
@@ -59,11 +60,18 @@ export async function checkDomains(s: Session, list: Checklist, config: Config, 
   const window = { startTime: new Date(now - QUERY_WINDOW_MS + WINDOW_EDGE_MARGIN_MS), endTime: new Date(now) };
   for (const domain of config.vod.domains) {
     try {
-      const counts = await Promise.all(config.vod.objectTypes.map(async (t) => [t, await reader.count({ ...window, objectType: t, domainName: domain })] as const));
+      const counts = await Promise.all(
+        config.vod.objectTypes.map(async (t) => [t, await reader.count({ ...window, objectType: t, domainName: domain })] as const),
+      );
       const total = counts.reduce((a, [, n]) => a + n, 0);
       const detail = counts.map(([t, n]) => `${t} ${n}`).join(', ');
       if (total > 0) list.add('ok', `${domain}: ${total} row(s) (${detail})`);
-      else list.add('warn', `${domain}: no task in the last 3 days (${detail})`, 'check the spelling in VOD_DOMAINS: it must be the host of the refreshed URLs (the CDN domain), not the origin');
+      else
+        list.add(
+          'warn',
+          `${domain}: no task in the last 3 days (${detail})`,
+          'check the spelling in VOD_DOMAINS: it must be the host of the refreshed URLs (the CDN domain), not the origin',
+        );
     } catch (err) {
       vodFailure(list, `${domain}: DescribeVodRefreshTasks`, err);
       return;
@@ -79,9 +87,22 @@ export async function checkAutoRefresh(list: Checklist, config: Config, api: Pop
   try {
     const q = await api.call('DescribeVodRefreshQuota', {}, 10_000);
     const of = (remain: string, quota: string) => `${String(q[remain] ?? '?')} of ${String(q[quota] ?? '?')}`;
-    list.add('ok', `DescribeVodRefreshQuota answered: ${of('UrlRemain', 'UrlQuota')} URL refreshes, ${of('DirRemain', 'DirQuota')} directory refreshes, ${of('PreloadRemain', 'PreloadQuota')} preloads left today`);
+    list.add(
+      'ok',
+      `DescribeVodRefreshQuota answered: ${of('UrlRemain', 'UrlQuota')} URL refreshes, ${of('DirRemain', 'DirQuota')} directory refreshes, ${of('PreloadRemain', 'PreloadQuota')} preloads left today`,
+    );
   } catch (err) {
-    vodFailure(list, 'DescribeVodRefreshQuota', err, err instanceof VodError && /^Forbidden/.test(err.code) ? 'the RAM role or user needs vod:DescribeVodRefreshQuota: attach deploy/ram-policy.json to it' : undefined);
+    vodFailure(
+      list,
+      'DescribeVodRefreshQuota',
+      err,
+      err instanceof VodError && /^Forbidden/.test(err.code)
+        ? 'the RAM role or user needs vod:DescribeVodRefreshQuota: attach deploy/ram-policy.json to it'
+        : undefined,
+    );
   }
-  list.add('note', 'RefreshVodObjectCaches and PreloadVodObjectCaches cannot be checked without spending quota: make sure the role has vod:RefreshVodObjectCaches and vod:PreloadVodObjectCaches (deploy/ram-policy.json)');
+  list.add(
+    'note',
+    'RefreshVodObjectCaches and PreloadVodObjectCaches cannot be checked without spending quota: make sure the role has vod:RefreshVodObjectCaches and vod:PreloadVodObjectCaches (deploy/ram-policy.json)',
+  );
 }

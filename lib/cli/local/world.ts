@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startDingTalkSim, type DingTalkSim } from '../../../sim/dingtalk/server';
-import { startFcSim, type FcSim, type SimFunction } from '../../../sim/fc/server';
+import { type DingTalkSim, startDingTalkSim } from '../../../sim/dingtalk/server';
+import { type FcSim, type SimFunction, startFcSim } from '../../../sim/fc/server';
 import { seededRandom } from '../../../sim/random';
 import { startVodSim, type VodSim } from '../../../sim/vod/server';
 import { seedHistory } from '../../../sim/vod/store';
@@ -55,18 +55,38 @@ function seed(vod: VodSim, rows: number, nowMs: number): void {
 
 function functionsOf(bundle: Bundle, env: Record<string, string>, log: (line: string) => void): SimFunction[] {
   const logDestination = { write: (line: string) => log(line.trimEnd()) };
-  const common = { runtime: 'nodejs20', memorySize: 128, timeout: 120, lastModifiedTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), environmentVariables: env };
-  const timer = { triggerName: 'every-5-minutes', triggerType: 'timer', triggerConfig: JSON.stringify({ cronExpression: 'CRON_TZ=Asia/Shanghai 0 */5 * * * *', enable: true, payload: '{}' }) };
+  const common = {
+    runtime: 'nodejs20',
+    memorySize: 128,
+    timeout: 120,
+    lastModifiedTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    environmentVariables: env,
+  };
+  const timer = {
+    triggerName: 'every-5-minutes',
+    triggerType: 'timer',
+    triggerConfig: JSON.stringify({ cronExpression: 'CRON_TZ=Asia/Shanghai 0 */5 * * * *', enable: true, payload: '{}' }),
+  };
   return [
     {
       ...common,
       functionName: FUNCTION,
       handler: 'index.handler',
       triggers: [timer],
-      asyncInvokeConfig: { destinationConfig: { onFailure: { destination: `acs:fc:cn-shanghai:${ACCOUNT_ID}:functions/${FUNCTION}-watchdog` } }, maxAsyncRetryAttempts: 1, maxAsyncEventAgeInSeconds: 240 },
+      asyncInvokeConfig: {
+        destinationConfig: { onFailure: { destination: `acs:fc:cn-shanghai:${ACCOUNT_ID}:functions/${FUNCTION}-watchdog` } },
+        maxAsyncRetryAttempts: 1,
+        maxAsyncEventAgeInSeconds: 240,
+      },
       invoke: (event, context) => bundle.createHandler({ env, logDestination })(event, context),
     },
-    { ...common, functionName: `${FUNCTION}-watchdog`, handler: 'index.watchdog', triggers: [], invoke: (event, context) => bundle.createWatchdog({ env, logDestination })(event, context) },
+    {
+      ...common,
+      functionName: `${FUNCTION}-watchdog`,
+      handler: 'index.watchdog',
+      triggers: [],
+      invoke: (event, context) => bundle.createWatchdog({ env, logDestination })(event, context),
+    },
   ];
 }
 
@@ -80,7 +100,14 @@ export async function startLocal(options: LocalOptions): Promise<LocalWorld> {
   const vod: VodSim = await startVodSim({ accounts: [account], seed: 2026 });
   const ding: DingTalkSim = await startDingTalkSim({ robots: [robot] });
   seed(vod, options.rows, Date.now());
-  const env = { VOD_ENDPOINT: vod.url, VOD_DOMAINS: DOMAINS.join(','), DINGTALK_WEBHOOK: ding.webhook(robot.accessToken), DINGTALK_SECRET: robot.secret, DINGTALK_KEYWORDS: robot.keywords.join(','), STATE_FILE: deployedStateFile };
+  const env = {
+    VOD_ENDPOINT: vod.url,
+    VOD_DOMAINS: DOMAINS.join(','),
+    DINGTALK_WEBHOOK: ding.webhook(robot.accessToken),
+    DINGTALK_SECRET: robot.secret,
+    DINGTALK_KEYWORDS: robot.keywords.join(','),
+    STATE_FILE: deployedStateFile,
+  };
   const fc: FcSim = await startFcSim({ accounts: [account], functions: functionsOf(bundle, env, options.log) });
   ding.beforeReply = async (m) => options.log(`robot received: ${m.body.markdown?.title ?? m.body.msgtype}`);
   const monitor = fc.functions.get(FUNCTION)!;
@@ -97,7 +124,11 @@ export async function startLocal(options: LocalOptions): Promise<LocalWorld> {
     ],
     functionName: FUNCTION,
     deployedStateFile,
-    tick: () => monitor.invoke!(Buffer.from(JSON.stringify({ triggerTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), triggerName: 'every-5-minutes', payload: '{}' })), { requestId: `local-${Date.now()}`, credentials: account, function: { name: FUNCTION, timeout: 120 } }),
+    tick: () =>
+      monitor.invoke!(
+        Buffer.from(JSON.stringify({ triggerTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), triggerName: 'every-5-minutes', payload: '{}' })),
+        { requestId: `local-${Date.now()}`, credentials: account, function: { name: FUNCTION, timeout: 120 } },
+      ),
     async close() {
       await Promise.all([fc.close(), ding.close(), vod.close()]);
       rmSync(dir, { recursive: true, force: true });

@@ -41,9 +41,17 @@ function isStateSummary(v: unknown): v is StateSummary {
 async function stateOf(remote: FunctionRemote, fn: FunctionInfo): Promise<DeployedState> {
   const r = await remote.invoke(fn.name, STATUS_PAYLOAD, ((fn.timeoutSeconds ?? 60) + 10) * 1000);
   const body = r.body as { errorMessage?: unknown; errorType?: unknown };
-  if (!r.ok) return { kind: 'error', message: `the function failed (${r.errorType}): ${typeof body?.errorMessage === 'string' ? body.errorMessage.slice(0, 500) : 'no message'}` };
+  if (!r.ok)
+    return {
+      kind: 'error',
+      message: `the function failed (${r.errorType}): ${typeof body?.errorMessage === 'string' ? body.errorMessage.slice(0, 500) : 'no message'}`,
+    };
   if (isStateSummary(r.body)) return { kind: 'summary', summary: r.body };
-  if (isRunReport(r.body)) return { kind: 'error', message: 'the deployed build predates `status` (it answered with a dry run): deploy the current build (npm run build, then s deploy)' };
+  if (isRunReport(r.body))
+    return {
+      kind: 'error',
+      message: 'the deployed build predates `status` (it answered with a dry run): deploy the current build (npm run build, then s deploy)',
+    };
   return { kind: 'error', message: 'the function answered something that is not a state summary' };
 }
 
