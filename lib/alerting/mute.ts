@@ -1,5 +1,6 @@
 import type { AlertEvent } from '../alert/model';
 import { shanghaiTime } from '../alert/time';
+import { rowKeyExpiry } from '../decide/ledger';
 import type { MonitorState } from '../state/schema';
 import type { AlertingPlan, Mute } from './load';
 import { facetsOf, matches, routeOf } from './route';
@@ -25,7 +26,12 @@ const bump = (m: Record<string, number>, k: string) => ({ ...m, [k]: (m[k] ?? 0)
  * Holds back the events an active mute matches: they are not sent, but counted (and their keys recorded as told,
  * so they are not reported again); when a window has ended, one summary says what it held. Pure.
  */
-export function applyMutes(state: MonitorState, events: readonly AlertEvent[], plan: AlertingPlan, nowMs: number): { state: MonitorState; events: AlertEvent[] } {
+export function applyMutes(
+  state: MonitorState,
+  events: readonly AlertEvent[],
+  plan: AlertingPlan,
+  nowMs: number,
+): { state: MonitorState; events: AlertEvent[] } {
   const muted = { ...state.muted };
   const reported = { ...state.reported };
   const kept: AlertEvent[] = [];
@@ -36,14 +42,42 @@ export function applyMutes(state: MonitorState, events: readonly AlertEvent[], p
       continue;
     }
     const f = facetsOf(e);
-    const held = muted[mute.name] ?? { receiver: routeOf(e, plan), reason: mute.reason, fromMs: nowMs, toMs: nowMs, count: 0, byKind: {}, byDescription: {}, byDomain: {} };
-    muted[mute.name] = { ...held, toMs: nowMs, count: held.count + 1, byKind: bump(held.byKind, e.kind), byDescription: f.description ? bump(held.byDescription, f.description) : held.byDescription, byDomain: f.domain ? bump(held.byDomain, f.domain) : held.byDomain };
-    if ('task' in e) reported[e.key] = nowMs + 3 * 86_400_000 + 3600_000;
+    const held = muted[mute.name] ?? {
+      receiver: routeOf(e, plan),
+      reason: mute.reason,
+      fromMs: nowMs,
+      toMs: nowMs,
+      count: 0,
+      byKind: {},
+      byDescription: {},
+      byDomain: {},
+    };
+    muted[mute.name] = {
+      ...held,
+      toMs: nowMs,
+      count: held.count + 1,
+      byKind: bump(held.byKind, e.kind),
+      byDescription: f.description ? bump(held.byDescription, f.description) : held.byDescription,
+      byDomain: f.domain ? bump(held.byDomain, f.domain) : held.byDomain,
+    };
+    if ('task' in e) reported[e.key] = rowKeyExpiry(e.task, nowMs);
   }
   for (const [name, held] of Object.entries(muted)) {
     const mute = plan.mutes.find((m) => m.name === name);
     if (mute && isActive(mute, nowMs)) continue;
-    kept.push({ kind: 'muted-summary', key: `muted-summary:${name}:${held.fromMs}`, receiver: held.receiver, mute: name, reason: held.reason, fromMs: held.fromMs, toMs: nowMs, count: held.count, byKind: held.byKind, byDescription: held.byDescription, byDomain: held.byDomain });
+    kept.push({
+      kind: 'muted-summary',
+      key: `muted-summary:${name}:${held.fromMs}`,
+      receiver: held.receiver,
+      mute: name,
+      reason: held.reason,
+      fromMs: held.fromMs,
+      toMs: nowMs,
+      count: held.count,
+      byKind: held.byKind,
+      byDescription: held.byDescription,
+      byDomain: held.byDomain,
+    });
     delete muted[name];
   }
   return { state: { ...state, muted, reported }, events: kept };

@@ -1,19 +1,33 @@
-import { domainOf, failureClass, type AlertEvent, type TaskFacts } from '../alert/model';
+import { type AlertEvent, domainOf, failureClass, type TaskFacts } from '../alert/model';
 import { rowKey } from '../identity';
 import type { Logger } from '../ports';
 import type { FailedPath, MonitorState, WatchedRow } from '../state/schema';
 import { QUERY_WINDOW_MS } from '../vod/time';
 import { KNOWN_STATUSES, type RefreshTask } from '../vod/types';
-import { VERDICTS, verdictOf, type RowView, type Verdict, type VerdictContext } from './verdict';
+import { type RowView, VERDICTS, type Verdict, type VerdictContext, verdictOf } from './verdict';
 
 /** How long a delivered key is remembered: the API forgets a row after 3 days, and we keep an hour more. */
 export const KEY_TTL_MS = QUERY_WINDOW_MS + 3600_000;
+/** When the key of an alert about this row may be forgotten: KEY_TTL_MS after the row's creation (or `nowMs`). */
+export function rowKeyExpiry(task: TaskFacts, nowMs: number): number {
+  const created = task.creationTime ? Date.parse(task.creationTime) : Number.NaN;
+  return (Number.isNaN(created) ? nowMs : created) + KEY_TTL_MS;
+}
+
 /** Unfinished rows watched at most (state size); beyond it on-call is told once, never silently. */
 export const MAX_WATCHED = 50_000;
 
 /** The alert-facing facts of a row. */
 export function factsOf(task: RefreshTask): TaskFacts {
-  return { taskId: task.taskId, objectPath: task.objectPath, objectType: task.objectType, status: task.status, description: task.description, creationTime: task.creationTime, domain: domainOf(task.objectPath) };
+  return {
+    taskId: task.taskId,
+    objectPath: task.objectPath,
+    objectType: task.objectType,
+    status: task.status,
+    description: task.description,
+    creationTime: task.creationTime,
+    domain: domainOf(task.objectPath),
+  };
 }
 
 /** What a run decided: the next reading state, the events to enqueue and the verdict counts. */
@@ -113,7 +127,8 @@ export class Ledger {
 
   /** Every Complete row created in [fromMs, toMs] was read: paths checked to `fromMs` or later are checked to `toMs`. */
   coverRecoveries(fromMs: number, toMs: number): void {
-    for (const [p, f] of Object.entries(this.failedPaths)) if (f.checkedToMs >= fromMs - 1000 && f.checkedToMs < toMs) this.failedPaths[p] = { ...f, checkedToMs: toMs };
+    for (const [p, f] of Object.entries(this.failedPaths))
+      if (f.checkedToMs >= fromMs - 1000 && f.checkedToMs < toMs) this.failedPaths[p] = { ...f, checkedToMs: toMs };
   }
 
   /** One path was checked for a later Complete row up to `toMs`. */
@@ -157,7 +172,13 @@ export class Ledger {
         return this.end(key) || true;
       case 'recovered': {
         const failed = this.failedPaths[row.objectPath]!;
-        this.emit({ kind: 'recovered', key: `recovered:${failed.key}`, task: factsOf(row), failedTaskId: failed.taskId, failedDescription: failed.description });
+        this.emit({
+          kind: 'recovered',
+          key: `recovered:${failed.key}`,
+          task: factsOf(row),
+          failedTaskId: failed.taskId,
+          failedDescription: failed.description,
+        });
         delete this.failedPaths[row.objectPath];
         return this.end(key) || true;
       }
@@ -195,7 +216,14 @@ export class Ledger {
     const last = this.failedPaths[row.objectPath];
     if (last && last.createdAtMs > createdAtMs) return;
     if (last?.key === key) return;
-    this.failedPaths[row.objectPath] = { key, taskId: row.taskId, objectType: row.objectType, createdAtMs, description: row.description, checkedToMs: createdAtMs };
+    this.failedPaths[row.objectPath] = {
+      key,
+      taskId: row.taskId,
+      objectType: row.objectType,
+      createdAtMs,
+      description: row.description,
+      checkedToMs: createdAtMs,
+    };
   }
 
   private addBacklog(row: RefreshTask, createdAtMs: number): void {
@@ -207,7 +235,10 @@ export class Ledger {
   private watch(row: RefreshTask, key: string, createdAtMs: number): void {
     if (!(KNOWN_STATUSES as readonly string[]).includes(row.status) && !this.unknownStatuses.has(row.status)) {
       this.unknownStatuses.add(row.status);
-      this.logger.warn({ event: 'unknown-status', status: row.status, taskId: row.taskId }, 'a row has a status this build does not know; it is watched as unfinished');
+      this.logger.warn(
+        { event: 'unknown-status', status: row.status, taskId: row.taskId },
+        'a row has a status this build does not know; it is watched as unfinished',
+      );
     }
     const was = this.watching[key];
     if (!was && Object.keys(this.watching).length >= this.maxWatched) {
@@ -234,15 +265,36 @@ export class Ledger {
     for (const [p, f] of Object.entries(this.failedPaths)) if (f.createdAtMs < edge) delete this.failedPaths[p];
     if (this.backlog.count > 0) {
       const b = this.backlog;
-      this.emit({ kind: 'backlog', key: `backlog:${nowMs}`, count: b.count, byDescription: b.byDescription, byType: b.byType, sinceMs: b.sinceMs, untilMs: b.untilMs });
+      this.emit({
+        kind: 'backlog',
+        key: `backlog:${nowMs}`,
+        count: b.count,
+        byDescription: b.byDescription,
+        byType: b.byType,
+        sinceMs: b.sinceMs,
+        untilMs: b.untilMs,
+      });
     }
     if (this.legacy.size > 0) {
       const n = [...this.legacy.values()].reduce((a, b) => a + b, 0);
-      const ids = [...this.legacy.entries()].slice(0, 10).map(([id, c]) => `${id} (${c})`).join(', ');
-      this.emit({ kind: 'notice', key: `notice:legacy:${nowMs}`, code: 'LegacyReported', message: `${n} failed URL(s) under task ids the previous version reported by task id alone are counted, not listed again: ${ids}` });
+      const ids = [...this.legacy.entries()]
+        .slice(0, 10)
+        .map(([id, c]) => `${id} (${c})`)
+        .join(', ');
+      this.emit({
+        kind: 'notice',
+        key: `notice:legacy:${nowMs}`,
+        code: 'LegacyReported',
+        message: `${n} failed URL(s) under task ids the previous version reported by task id alone are counted, not listed again: ${ids}`,
+      });
     }
     if (this.notWatched > 0 && !this.known.has('notice:watch-limit')) {
-      this.emit({ kind: 'notice', key: 'notice:watch-limit', code: 'WatchLimit', message: `${this.notWatched} unfinished URL(s) are not watched: the monitor already watches ${this.maxWatched}. A later failure of these is not reported; list them with \`npx vod-refresh-monitor tasks --status Refreshing --type file\`.` });
+      this.emit({
+        kind: 'notice',
+        key: 'notice:watch-limit',
+        code: 'WatchLimit',
+        message: `${this.notWatched} unfinished URL(s) are not watched: the monitor already watches ${this.maxWatched}. A later failure of these is not reported; list them with \`npx vod-refresh-monitor tasks --status Refreshing --type file\`.`,
+      });
       this.logger.error({ event: 'watch-limit', notWatched: this.notWatched, max: this.maxWatched }, 'the watch limit was reached');
     }
     return { watching: this.watching, failedPaths: this.failedPaths, events: this.events, verdicts: this.verdicts, dropped: this.dropped };

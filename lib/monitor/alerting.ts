@@ -1,9 +1,9 @@
 import type { AlertEvent } from '../alert/model';
 import { shanghaiTime } from '../alert/time';
-import { scheduleRetries } from '../autorefresh/plan';
 import { accumulate, buildDigests, digestDue } from '../alerting/digest';
 import { applyMutes } from '../alerting/mute';
 import { dueReminders } from '../alerting/remind';
+import { scheduleRetries } from '../autorefresh/plan';
 import type { MonitorState } from '../state/schema';
 import type { ReadStage } from './stages';
 import type { MonitorDeps } from './types';
@@ -13,7 +13,12 @@ import type { MonitorDeps } from './types';
  * reminders for what stays broken, mutes holding back what they match (and summing up windows that ended), the
  * counts for the daily digest, and the digest itself when it is due.
  */
-export function alertingStage(deps: MonitorDeps, state: MonitorState, decided: readonly AlertEvent[], read: Pick<ReadStage, 'apiNowMs' | 'account' | 'result'>): { state: MonitorState; events: AlertEvent[] } {
+export function alertingStage(
+  deps: MonitorDeps,
+  state: MonitorState,
+  decided: readonly AlertEvent[],
+  read: Pick<ReadStage, 'apiNowMs' | 'account' | 'result'>,
+): { state: MonitorState; events: AlertEvent[] } {
   const plan = deps.alerting;
   const nowMs = read.apiNowMs;
   let s = state;
@@ -24,11 +29,17 @@ export function alertingStage(deps: MonitorDeps, state: MonitorState, decided: r
     events = scheduled.events;
   }
   if (deps.alertingProblem) {
-    events.push({ kind: 'notice', key: `notice:alerting-config:${shanghaiTime(nowMs).slice(0, 10)}`, code: 'AlertingConfigInvalid', message: `${deps.alertingProblem}. Until it is fixed every alert goes to the robot of DINGTALK_WEBHOOK (or WECOM_WEBHOOK, ALERT_WEBHOOK_URL).` });
+    events.push({
+      kind: 'notice',
+      key: `notice:alerting-config:${shanghaiTime(nowMs).slice(0, 10)}`,
+      code: 'AlertingConfigInvalid',
+      message: `${deps.alertingProblem}. Until it is fixed every alert goes to the robot of DINGTALK_WEBHOOK (or WECOM_WEBHOOK, ALERT_WEBHOOK_URL).`,
+    });
   }
   const reminders = dueReminders(s, plan, nowMs);
   const muted = applyMutes(reminders.state, [...events, ...reminders.events], plan, nowMs);
-  s = { ...muted.state, daily: accumulate(muted.state.daily, muted.events, plan, { ok: read.result.status !== 'down' }) };
+  // The digest counts every failure, the muted ones too: it is the day's summary, not a stream.
+  s = { ...muted.state, daily: accumulate(muted.state.daily, events, plan, { ok: read.result.status !== 'down' }) };
   events = muted.events;
   if (digestDue(s.daily, plan, deps.now())) {
     const digests = buildDigests(s, plan, deps.now(), read.account, deps.config.stuckAfterMs);

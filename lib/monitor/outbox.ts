@@ -1,7 +1,7 @@
 import type { AlertEvent } from '../alert/model';
-import type { Delivery } from './deliver-all';
-import { KEY_TTL_MS } from '../decide/ledger';
+import { rowKeyExpiry } from '../decide/ledger';
 import type { MonitorState } from '../state/schema';
+import type { Delivery } from './deliver-all';
 
 /** How long a notice with a fixed key (a limit reached) stays told. */
 export const NOTICE_TTL_MS = 24 * 3600_000;
@@ -17,10 +17,7 @@ export function enqueue(state: MonitorState, events: readonly AlertEvent[], nowM
 }
 
 function expiryOf(e: AlertEvent, nowMs: number): number | null {
-  if ('task' in e) {
-    const created = e.task.creationTime ? Date.parse(e.task.creationTime) : NaN;
-    return (Number.isNaN(created) ? nowMs : created) + KEY_TTL_MS;
-  }
+  if ('task' in e) return rowKeyExpiry(e.task, nowMs);
   if (e.kind === 'notice' && !/:\d{10,}$/.test(e.key)) return nowMs + NOTICE_TTL_MS;
   return null;
 }
@@ -30,7 +27,11 @@ function expiryOf(e: AlertEvent, nowMs: number): number | null {
  * row); a timed-out send counts against MAX_UNCERTAIN_SENDS; an alert refused even in short form counts against
  * MAX_REFUSALS, and past it is dropped with a notice that says so. Returns the next state and what was given up.
  */
-export function record(state: MonitorState, d: Pick<Delivery, 'delivered' | 'uncertain' | 'refused' | 'recentSends'>, nowMs: number): { state: MonitorState; unconfirmed: string[]; dropped: string[] } {
+export function record(
+  state: MonitorState,
+  d: Pick<Delivery, 'delivered' | 'uncertain' | 'refused' | 'recentSends'>,
+  nowMs: number,
+): { state: MonitorState; unconfirmed: string[]; dropped: string[] } {
   const reported = { ...state.reported };
   const unconfirmed: string[] = [];
   const dropped: string[] = [];

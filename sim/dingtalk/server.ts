@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { listenLoopback, readBody, sendJson, type LoopbackServer } from '../http';
+import { type LoopbackServer, listenLoopback, readBody, sendJson } from '../http';
 import { safeEqual } from '../shared/safe-equal';
 
 /** A robot the simulator hosts, with its security settings. */
@@ -56,6 +56,8 @@ export interface DingTalkSim extends LoopbackServer {
   readonly signs: string[];
   /** Awaited after a message is accepted and before the robot answers: tests kill the sender from here. */
   beforeReply: ((message: AcceptedMessage) => Promise<void>) | null;
+  /** Awaited when a request arrives, before anything is checked; `drop` closes it unanswered and unaccepted. */
+  onRequest: (() => Promise<'drop' | undefined>) | null;
   /** The webhook URL of a robot. */
   webhook(accessToken?: string): string;
   /** Set true to refuse connections, as a robot host that is down. */
@@ -85,7 +87,7 @@ export async function startDingTalkSim(options: DingTalkSimOptions = {}): Promis
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse, sim: DingTalkSim): Promise<void> {
-    if (sim.down) {
+    if (sim.down || (sim.onRequest && (await sim.onRequest()) === 'drop')) {
       req.socket.destroy();
       return;
     }
@@ -135,7 +137,10 @@ export async function startDingTalkSim(options: DingTalkSimOptions = {}): Promis
       return reply(res, 40035, 'invalid json');
     }
     if (!body || typeof body !== 'object' || !MSG_TYPES.has(body.msgtype)) return reply(res, 40035, 'param error: msgtype');
-    if (body.msgtype === 'markdown' && (typeof body.markdown?.title !== 'string' || !body.markdown.title || typeof body.markdown.text !== 'string' || !body.markdown.text)) {
+    if (
+      body.msgtype === 'markdown' &&
+      (typeof body.markdown?.title !== 'string' || !body.markdown.title || typeof body.markdown.text !== 'string' || !body.markdown.text)
+    ) {
       return reply(res, 40035, 'param error: markdown.title and markdown.text are required');
     }
     if (body.msgtype === 'text' && typeof body.text?.content !== 'string') return reply(res, 40035, 'param error: text.content');
@@ -176,6 +181,7 @@ export async function startDingTalkSim(options: DingTalkSimOptions = {}): Promis
     down: false,
     signs: [],
     beforeReply: null,
+    onRequest: null,
     webhook: (accessToken = robots[0]!.accessToken) => `${loopback.url}/robot/send?access_token=${accessToken}`,
   };
   return sim;

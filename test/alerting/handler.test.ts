@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_ROBOT, startDingTalkSim, type DingTalkSim } from '../../sim/dingtalk/server';
+import { DEFAULT_ROBOT, type DingTalkSim, startDingTalkSim } from '../../sim/dingtalk/server';
 import { listedRows, startWorld } from '../helpers/world';
 
 const MIN = 60_000;
@@ -40,7 +40,12 @@ async function twoRobots(extra = '') {
       extra,
     ].join('\n'),
   );
-  Object.assign(world.env, { ALERTING_CONFIG: file, TEAM_A_WEBHOOK: world.ding.webhook(), TEAM_A_SECRET: DEFAULT_ROBOT.secret, TEAM_B_WEBHOOK: robotB.webhook('team-b-token') });
+  Object.assign(world.env, {
+    ALERTING_CONFIG: file,
+    TEAM_A_WEBHOOK: world.ding.webhook(),
+    TEAM_A_SECRET: DEFAULT_ROBOT.secret,
+    TEAM_B_WEBHOOK: robotB.webhook('team-b-token'),
+  });
   await world.run();
 }
 const textsOf = (sim: DingTalkSim) => sim.accepted.map((m) => m.body.markdown?.text ?? '');
@@ -82,10 +87,33 @@ describe('routing alerts to several robots (ALERTING_CONFIG)', () => {
     expect(listedRows(textsOf(robotB), 'failed')).toEqual([]);
   });
 
+  it("counts a muted window's failures in the day's digest all the same", async () => {
+    const until = new Date(Date.now() + 12 * MIN).toISOString();
+    const digestAt = new Date(Date.now() + 8 * HOUR + 22 * MIN);
+    const at = `${String(digestAt.getUTCHours()).padStart(2, '0')}:${String(digestAt.getUTCMinutes()).padStart(2, '0')}`;
+    await twoRobots(`mutes:\n  - name: cn-migration\n    match: { domain: ['*.example.cn'] }\n    until: '${until}'\ndigest:\n  at: '${at}'`);
+    world.clock.advance(5 * MIN);
+    world.fail('http://img.example.cn/m1.mp4');
+    world.fail('http://img.example.cn/m2.mp4');
+    await world.run();
+    for (let i = 0; i < 4; i++) {
+      world.clock.advance(5 * MIN);
+      await world.run();
+    }
+    const digest = textsOf(robotB).find((t) => t.includes('Daily digest'));
+    expect(digest).toContain('img.example.cn · Origin Timeout: 2');
+    expect(listedRows(textsOf(robotB), 'failed')).toEqual([]);
+  });
+
   it('a failure left unresolved is reminded on the interval until its cap, and not after it recovers', async () => {
     await twoRobots('reminders:\n  every: 1h\n  max: 2');
     world.clock.advance(5 * MIN);
-    const f = world.vod.store.add({ ObjectPath: 'http://video.example.com/still-broken.mp4', creationMs: world.clock.now() - MIN, Status: 'Failed', Description: 'Origin Timeout' });
+    const f = world.vod.store.add({
+      ObjectPath: 'http://video.example.com/still-broken.mp4',
+      creationMs: world.clock.now() - MIN,
+      Status: 'Failed',
+      Description: 'Origin Timeout',
+    });
     await world.run();
     for (let i = 0; i < 36; i++) {
       world.clock.advance(5 * MIN);
@@ -101,7 +129,12 @@ describe('routing alerts to several robots (ALERTING_CONFIG)', () => {
   it('stops reminding when the URL is refreshed successfully again', async () => {
     await twoRobots('reminders:\n  every: 1h\n  max: 5');
     world.clock.advance(5 * MIN);
-    const f = world.vod.store.add({ ObjectPath: 'http://video.example.com/fixed.mp4', creationMs: world.clock.now() - MIN, Status: 'Failed', Description: 'Origin Timeout' });
+    const f = world.vod.store.add({
+      ObjectPath: 'http://video.example.com/fixed.mp4',
+      creationMs: world.clock.now() - MIN,
+      Status: 'Failed',
+      Description: 'Origin Timeout',
+    });
     await world.run();
     world.clock.advance(70 * MIN);
     await world.run();
@@ -139,7 +172,10 @@ describe('routing alerts to several robots (ALERTING_CONFIG)', () => {
   it('a broken alerting file does not silence the monitor: the environment robot takes the alerts, and says why', async () => {
     world = await startWorld();
     const file = path.join(world.dir, 'alerting.yaml');
-    writeFileSync(file, 'receivers:\n  - name: a\n    dingtalk: { webhook: "https://oapi.dingtalk.com/robot/send?access_token=leaked" }\nroute: { receiver: a }');
+    writeFileSync(
+      file,
+      'receivers:\n  - name: a\n    dingtalk: { webhook: "https://oapi.dingtalk.com/robot/send?access_token=leaked" }\nroute: { receiver: a }',
+    );
     world.env.ALERTING_CONFIG = file;
     await world.run();
     world.clock.advance(5 * MIN);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { inert } from '../../lib/alert/escape';
 import { FC_CREDENTIALS, shown, startWorld } from '../helpers/world';
 
 const MIN = 60_000;
@@ -17,7 +18,12 @@ describe('automatic re-submission (AUTO_REFRESH=on)', () => {
     world = await startWorld({ env: { AUTO_REFRESH: 'on', AUTO_REFRESH_DELAY_MINUTES: '0' } });
     await world.run();
     world.clock.advance(5 * MIN);
-    const f = world.vod.store.add({ ObjectPath: 'http://video.example.com/transient.mp4', creationMs: world.clock.now() - MIN, Status: 'Failed', Description: 'Origin Timeout' });
+    const f = world.vod.store.add({
+      ObjectPath: 'http://video.example.com/transient.mp4',
+      creationMs: world.clock.now() - MIN,
+      Status: 'Failed',
+      Description: 'Origin Timeout',
+    });
     const r = await world.run();
     expect(r.autoRefresh).toMatchObject({ due: 1, submitted: 1 });
     expect(world.vod.submissions).toEqual([expect.objectContaining({ action: 'RefreshVodObjectCaches', urls: [f.ObjectPath], objectType: 'file' })]);
@@ -40,7 +46,12 @@ describe('automatic re-submission (AUTO_REFRESH=on)', () => {
     await world.run();
     world.clock.advance(5 * MIN);
     world.vod.nextFates.push({ afterMs: 30_000, Status: 'Failed', Description: 'Origin Timeout' });
-    world.vod.store.add({ ObjectPath: 'http://video.example.com/broken.mp4', creationMs: world.clock.now() - MIN, Status: 'Failed', Description: 'Origin Timeout' });
+    world.vod.store.add({
+      ObjectPath: 'http://video.example.com/broken.mp4',
+      creationMs: world.clock.now() - MIN,
+      Status: 'Failed',
+      Description: 'Origin Timeout',
+    });
     await world.run();
     for (let i = 0; i < 4; i++) {
       world.clock.advance(5 * MIN);
@@ -72,12 +83,47 @@ describe('automatic re-submission (AUTO_REFRESH=on)', () => {
     await world.run();
     world.clock.advance(5 * MIN);
     for (let i = 0; i < 20; i++) world.fail(`http://video.example.com/many/${i}.mp4`, MIN, 'Internal Error');
-    world.vod.store.add({ ObjectPath: 'http://video.example.com/dir/', ObjectType: 'directory', creationMs: world.clock.now() - MIN, Status: 'Failed', Description: 'Origin Timeout' });
-    world.vod.store.add({ ObjectPath: 'http://video.example.com/p.m3u8', ObjectType: 'preload', creationMs: world.clock.now() - MIN, Status: 'Failed', Description: 'Origin Timeout' });
+    world.vod.store.add({
+      ObjectPath: 'http://video.example.com/dir/',
+      ObjectType: 'directory',
+      creationMs: world.clock.now() - MIN,
+      Status: 'Failed',
+      Description: 'Origin Timeout',
+    });
+    world.vod.store.add({
+      ObjectPath: 'http://video.example.com/p.m3u8',
+      ObjectType: 'preload',
+      creationMs: world.clock.now() - MIN,
+      Status: 'Failed',
+      Description: 'Origin Timeout',
+    });
     await world.run();
     const calls = refreshCalls(world);
-    expect(calls.map((c) => `${c.Action} ${c.ObjectType ?? '-'}`).sort()).toEqual(['PreloadVodObjectCaches -', 'RefreshVodObjectCaches Directory', 'RefreshVodObjectCaches File']);
+    expect(calls.map((c) => `${c.Action} ${c.ObjectType ?? '-'}`).sort()).toEqual([
+      'PreloadVodObjectCaches -',
+      'RefreshVodObjectCaches Directory',
+      'RefreshVodObjectCaches File',
+    ]);
     expect(world.vod.submissions.find((s) => s.objectType === 'file')!.urls).toHaveLength(20);
+  });
+
+  it('a URL the API will not take again (its domain is offline) is handed to a human at once, and rings; never tried again', async () => {
+    world = await startWorld({ env: { AUTO_REFRESH: 'on', AUTO_REFRESH_DELAY_MINUTES: '0' }, domains: { 'video.example.com': 'offline' } });
+    await world.run();
+    world.clock.advance(5 * MIN);
+    const url = world.fail('http://video.example.com/offline.mp4');
+    await world.run();
+    const texts = world.ding.accepted.map((m) => m.body.markdown?.text ?? '');
+    const notice = texts.find((t) => t.includes('could not be re-submitted automatically'));
+    expect(notice).toContain('InvalidDomain.Offline');
+    expect(notice).toContain(`${inert('http://video.example.com/offline.mp4')} (TaskId ${url.split(' ')[0]}, Origin Timeout)`);
+    expect(world.ding.accepted.find((m) => m.body.markdown?.text === notice)!.body.at?.atMobiles).toEqual(['13800000000']);
+    for (let i = 0; i < 3; i++) {
+      world.clock.advance(5 * MIN);
+      await world.run();
+    }
+    expect(world.vod.stats.byCode['InvalidDomain.Offline']).toBe(1);
+    expect(world.ding.accepted.map((m) => m.body.markdown?.text ?? '').filter((t) => t.includes('could not be re-submitted'))).toHaveLength(1);
   });
 
   it('a preload queue that is full: waits and tries later, without looping in the run', async () => {
@@ -85,7 +131,13 @@ describe('automatic re-submission (AUTO_REFRESH=on)', () => {
     await world.run();
     world.clock.advance(5 * MIN);
     world.vod.preloadQueueFull = true;
-    world.vod.store.add({ ObjectPath: 'http://video.example.com/p.m3u8', ObjectType: 'preload', creationMs: world.clock.now() - MIN, Status: 'Failed', Description: 'Origin Timeout' });
+    world.vod.store.add({
+      ObjectPath: 'http://video.example.com/p.m3u8',
+      ObjectType: 'preload',
+      creationMs: world.clock.now() - MIN,
+      Status: 'Failed',
+      Description: 'Origin Timeout',
+    });
     const r = await world.run();
     expect(r.autoRefresh).toMatchObject({ submitted: 0, held: ['preload: PreloadQueueFull'] });
     expect(world.vod.stats.byCode.PreloadQueueFull).toBe(1);
@@ -100,7 +152,11 @@ describe('automatic re-submission (AUTO_REFRESH=on)', () => {
     await world.run();
     world.clock.advance(5 * MIN);
     world.fail('http://video.example.com/crash.mp4', MIN);
-    const child = spawn(process.execPath, [path.join(__dirname, '../helpers/child-run.js'), JSON.stringify({ env: world.env, credentials: FC_CREDENTIALS, triggerTime: '2026-01-01T00:00:00Z' })], { stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      [path.join(__dirname, '../helpers/child-run.js'), JSON.stringify({ env: world.env, credentials: FC_CREDENTIALS, triggerTime: '2026-01-01T00:00:00Z' })],
+      { stdio: 'ignore' },
+    );
     const exited = new Promise((r) => child.on('exit', r));
     world.vod.onRequest = (p) => {
       if (p.Action === 'RefreshVodObjectCaches') child.kill('SIGKILL');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inert } from '../../lib/alert/escape';
 import { DEFAULT_ROBOT, startDingTalkSim } from '../../sim/dingtalk/server';
-import { DEFAULT_ACCOUNT, startVodSim } from '../../sim/vod/server';
+import { DEFAULT_ACCOUNT, type DomainState, startVodSim } from '../../sim/vod/server';
 import { logSink } from './sink';
 
 /** The STS keys the simulated Function Compute context hands the function. */
@@ -52,9 +52,14 @@ export function listedRows(texts: readonly string[], section: 'failed' | 'stuck'
 }
 
 /** Both simulators, a state file in a temp folder, and the built handler wired to them. */
-export async function startWorld(options: { env?: Record<string, string | undefined>; seed?: number } = {}) {
+export async function startWorld(options: { env?: Record<string, string | undefined>; seed?: number; domains?: Record<string, DomainState> } = {}) {
   const clock = movableClock();
-  const vod = await startVodSim({ accounts: [DEFAULT_ACCOUNT, FC_CREDENTIALS], now: clock.now, seed: options.seed ?? 11 });
+  const vod = await startVodSim({
+    accounts: [DEFAULT_ACCOUNT, FC_CREDENTIALS],
+    now: clock.now,
+    seed: options.seed ?? 11,
+    ...(options.domains ? { domains: options.domains } : {}),
+  });
   const ding = await startDingTalkSim({ now: clock.now });
   const dir = mkdtempSync(path.join(tmpdir(), 'vrm-'));
   const stateFile = path.join(dir, 'state.json');
@@ -85,12 +90,32 @@ export async function startWorld(options: { env?: Record<string, string | undefi
     /** One timer invocation, as Function Compute makes it. */
     async run(payload?: string, triggerTime?: string, timeoutSec = 60): Promise<Record<string, unknown>> {
       tick++;
-      const event = Buffer.from(JSON.stringify({ triggerTime: triggerTime ?? new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'), triggerName: 'every-5-minutes', payload: payload ?? '' }));
-      return handler(event, { requestId: `req-${tick}`, credentials: FC_CREDENTIALS, function: { name: 'vod-refresh-monitor', handler: 'index.handler', memory: 128, timeout: timeoutSec }, region: 'cn-shanghai', accountId: '1234' });
+      const event = Buffer.from(
+        JSON.stringify({
+          triggerTime: triggerTime ?? new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          triggerName: 'every-5-minutes',
+          payload: payload ?? '',
+        }),
+      );
+      return handler(event, {
+        requestId: `req-${tick}`,
+        credentials: FC_CREDENTIALS,
+        function: { name: 'vod-refresh-monitor', handler: 'index.handler', memory: 128, timeout: timeoutSec },
+        region: 'cn-shanghai',
+        accountId: '1234',
+      });
     },
     /** Adds a failed row created `agoMs` before now; returns how the messages show it. */
     fail(objectPath: string, agoMs = 30_000, description = 'Origin Timeout', taskId?: string): string {
-      return shown(vod.store.add({ ObjectPath: objectPath, creationMs: clock.now() - agoMs, Status: 'Failed', Description: description, ...(taskId ? { TaskId: taskId } : {}) }));
+      return shown(
+        vod.store.add({
+          ObjectPath: objectPath,
+          creationMs: clock.now() - agoMs,
+          Status: 'Failed',
+          Description: description,
+          ...(taskId ? { TaskId: taskId } : {}),
+        }),
+      );
     },
     /** The rows listed as failed in accepted messages, with repeats. */
     listed(section: 'failed' | 'stuck' | 'recovered' = 'failed'): string[] {

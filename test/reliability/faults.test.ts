@@ -46,16 +46,36 @@ describe('fault matrix: VOD side', () => {
   it('a throttling storm (60% of requests) on three runs: the run slows down and says so', async () => {
     world = await startWorld();
     const reports: Array<Record<string, unknown>> = [];
-    const failed = await series(world, 3, () => (world.vod.faults.throttleRate = 0.6), () => (world.vod.faults.throttleRate = 0));
+    const failed = await series(
+      world,
+      3,
+      () => (world.vod.faults.throttleRate = 0.6),
+      () => (world.vod.faults.throttleRate = 0),
+    );
     expect(world.vod.stats.byCode.Throttling).toBeGreaterThan(0);
-    expect(world.sink.records().some((r) => r.event === 'run-report' && (r.report as { read: { throttled: number; ratePerSecond: number } }).read.throttled > 0 && (r.report as { read: { ratePerSecond: number } }).read.ratePerSecond < 100)).toBe(true);
+    expect(
+      world.sink
+        .records()
+        .some(
+          (r) =>
+            r.event === 'run-report' &&
+            (r.report as { read: { throttled: number; ratePerSecond: number } }).read.throttled > 0 &&
+            (r.report as { read: { ratePerSecond: number } }).read.ratePerSecond < 100,
+        ),
+    ).toBe(true);
     expectDelivered(world, failed);
     void reports;
   });
 
   it('throttled through the whole budget: one health alert, one recovery, every failure still reported', async () => {
     world = await startWorld();
-    const failed = await series(world, 2, () => (world.vod.faults.throttleRate = 1), () => (world.vod.faults.throttleRate = 0), 12);
+    const failed = await series(
+      world,
+      2,
+      () => (world.vod.faults.throttleRate = 1),
+      () => (world.vod.faults.throttleRate = 0),
+      12,
+    );
     expect(world.texts().filter((t) => t.includes('cannot read refresh tasks'))).toHaveLength(1);
     expect(world.texts().filter((t) => t.includes('reads refresh tasks again'))).toHaveLength(1);
     expectDelivered(world, failed);
@@ -63,27 +83,42 @@ describe('fault matrix: VOD side', () => {
 
   it('HTML 5xx pages on half the requests', async () => {
     world = await startWorld();
-    const failed = await series(world, 3, () => {
-      world.vod.faults.htmlRate = 0.5;
-      world.vod.faults.queue.push({ kind: 'html', status: 502 });
-    }, () => (world.vod.faults.htmlRate = 0));
+    const failed = await series(
+      world,
+      3,
+      () => {
+        world.vod.faults.htmlRate = 0.5;
+        world.vod.faults.queue.push({ kind: 'html', status: 502 });
+      },
+      () => (world.vod.faults.htmlRate = 0),
+    );
     expect(world.vod.stats.byCode.HTML502).toBeGreaterThan(0);
     expectDelivered(world, failed);
   });
 
   it('connection resets on 40% of requests', async () => {
     world = await startWorld();
-    const failed = await series(world, 3, () => {
-      world.vod.faults.resetRate = 0.4;
-      world.vod.faults.queue.push({ kind: 'reset' });
-    }, () => (world.vod.faults.resetRate = 0));
+    const failed = await series(
+      world,
+      3,
+      () => {
+        world.vod.faults.resetRate = 0.4;
+        world.vod.faults.queue.push({ kind: 'reset' });
+      },
+      () => (world.vod.faults.resetRate = 0),
+    );
     expect(world.vod.stats.byCode.ECONNRESET).toBeGreaterThan(0);
     expectDelivered(world, failed);
   });
 
   it('answers slower than the client timeout', async () => {
     world = await startWorld({ env: { VOD_REQUEST_TIMEOUT_MS: '300' } });
-    const failed = await series(world, 2, () => world.vod.faults.queue.push({ kind: 'slow', ms: 700 }, { kind: 'slow', ms: 700 }), () => undefined);
+    const failed = await series(
+      world,
+      2,
+      () => world.vod.faults.queue.push({ kind: 'slow', ms: 700 }, { kind: 'slow', ms: 700 }),
+      () => undefined,
+    );
     expectDelivered(world, failed);
   });
 
@@ -93,7 +128,11 @@ describe('fault matrix: VOD side', () => {
   ])("the function's clock %s the API's: every failure reported, no query refused", async (_n, skew) => {
     world = await startWorld();
     const handler = world.built.createHandler({ env: world.env, now: () => world.clock.now() + skew, logDestination: world.sink.stream });
-    const run = () => handler(Buffer.from(JSON.stringify({ triggerTime: new Date(world.clock.now() + skew).toISOString(), payload: '' })), { credentials: FC_CREDENTIALS, function: { timeout: 60 } });
+    const run = () =>
+      handler(Buffer.from(JSON.stringify({ triggerTime: new Date(world.clock.now() + skew).toISOString(), payload: '' })), {
+        credentials: FC_CREDENTIALS,
+        function: { timeout: 60 },
+      });
     const failed: string[] = [];
     await run();
     for (let i = 0; i < 4; i++) {
@@ -124,8 +163,14 @@ describe('fault matrix: VOD side', () => {
   it('a row whose TaskId the API refuses to look up stays watched, never blocks the run, and its failure is reported', async () => {
     world = await startWorld();
     // a busy account: after the odd row, many rows, so that it must be looked up
-    const odd = world.vod.store.add({ TaskId: 'Ab-17x', ObjectPath: 'http://video.example.com/odd-id.mp4', creationMs: world.clock.now() - 120 * MIN, Status: 'Pending' });
-    for (let i = 0; i < 600; i++) world.vod.store.add({ ObjectPath: `http://video.example.com/busy/${i}.mp4`, creationMs: world.clock.now() - 119 * MIN + i * 11_000 });
+    const odd = world.vod.store.add({
+      TaskId: 'Ab-17x',
+      ObjectPath: 'http://video.example.com/odd-id.mp4',
+      creationMs: world.clock.now() - 120 * MIN,
+      Status: 'Pending',
+    });
+    for (let i = 0; i < 600; i++)
+      world.vod.store.add({ ObjectPath: `http://video.example.com/busy/${i}.mp4`, creationMs: world.clock.now() - 119 * MIN + i * 11_000 });
     await world.run();
     world.clock.advance(5 * MIN);
     await world.run();
@@ -158,14 +203,24 @@ describe('fault matrix: VOD side', () => {
 describe('fault matrix: DingTalk side', () => {
   it('130101 on two runs in a row', async () => {
     world = await startWorld();
-    const failed = await series(world, 2, () => world.ding.faults.push({ kind: 'errcode', errcode: 130101, errmsg: 'send too fast' }), () => undefined);
+    const failed = await series(
+      world,
+      2,
+      () => world.ding.faults.push({ kind: 'errcode', errcode: 130101, errmsg: 'send too fast' }),
+      () => undefined,
+    );
     expectDelivered(world, failed);
   });
 
   it('310000 (wrong signing secret) for two runs, then fixed', async () => {
     world = await startWorld();
     const good = world.ding.robots[0]!.secret;
-    const failed = await series(world, 2, () => (world.ding.robots[0]!.secret = 'SECrotated-on-the-robot-side'), () => (world.ding.robots[0]!.secret = good));
+    const failed = await series(
+      world,
+      2,
+      () => (world.ding.robots[0]!.secret = 'SECrotated-on-the-robot-side'),
+      () => (world.ding.robots[0]!.secret = good),
+    );
     expect(world.ding.answers['310000']).toBe(2);
     expect(world.sink.records().filter((r) => r.event === 'alert-failed' && String(r.msg).includes('DINGTALK_SECRET'))).toHaveLength(2);
     expectDelivered(world, failed);
@@ -173,13 +228,23 @@ describe('fault matrix: DingTalk side', () => {
 
   it('-1 (busy) and 5xx answers', async () => {
     world = await startWorld();
-    const failed = await series(world, 3, (i) => world.ding.faults.push(i % 2 ? { kind: 'errcode', errcode: -1 } : { kind: 'status', status: 502 }), () => undefined);
+    const failed = await series(
+      world,
+      3,
+      (i) => world.ding.faults.push(i % 2 ? { kind: 'errcode', errcode: -1 } : { kind: 'status', status: 502 }),
+      () => undefined,
+    );
     expectDelivered(world, failed);
   });
 
   it('a robot that accepts but answers after ALERT_TIMEOUT_MS: never sent again in the run, at most twice in all, the repeat labelled', async () => {
     world = await startWorld({ env: { ALERT_TIMEOUT_MS: '300' } });
-    const failed = await series(world, 3, () => world.ding.faults.push(...Array.from({ length: 8 }, () => ({ kind: 'slow-reply' as const, ms: 700 }))), () => world.ding.faults.splice(0));
+    const failed = await series(
+      world,
+      3,
+      () => world.ding.faults.push(...Array.from({ length: 8 }, () => ({ kind: 'slow-reply' as const, ms: 700 }))),
+      () => world.ding.faults.splice(0),
+    );
     expectDelivered(world, failed, 2);
     const repeats = world.texts().filter((t) => t.includes('Possibly a repeat'));
     expect(repeats.length).toBeGreaterThan(0);
@@ -202,7 +267,13 @@ describe('fault matrix: DingTalk side', () => {
 
   it('the robot down for three runs in a row', async () => {
     world = await startWorld();
-    const failed = await series(world, 3, () => (world.ding.down = true), () => (world.ding.down = false), 10);
+    const failed = await series(
+      world,
+      3,
+      () => (world.ding.down = true),
+      () => (world.ding.down = false),
+      10,
+    );
     expect(world.ding.accepted).toHaveLength(1);
     expectDelivered(world, failed);
   });
@@ -211,7 +282,11 @@ describe('fault matrix: DingTalk side', () => {
 let childTick = 0;
 function runChild(w: World): { exited: Promise<number | null>; kill: () => void } {
   const triggerTime = new Date(Date.parse('2026-01-01T00:00:00Z') + ++childTick * 300_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const child = spawn(process.execPath, [path.join(__dirname, '../helpers/child-run.js'), JSON.stringify({ env: w.env, credentials: FC_CREDENTIALS, triggerTime })], { stdio: 'ignore' });
+  const child = spawn(
+    process.execPath,
+    [path.join(__dirname, '../helpers/child-run.js'), JSON.stringify({ env: w.env, credentials: FC_CREDENTIALS, triggerTime })],
+    { stdio: 'ignore' },
+  );
   const exited = new Promise<number | null>((r) => child.on('exit', (code, signal) => r(signal ? -1 : code)));
   return { exited, kill: () => child.kill('SIGKILL') };
 }
@@ -253,12 +328,16 @@ describe('fault matrix: the process killed (SIGKILL)', () => {
     await world.run();
     const f1 = world.fail('http://video.example.com/kill/4.mp4');
     const child = runChild(world);
-    world.ding.down = true;
-    await new Promise((r) => setTimeout(r, 600));
-    child.kill();
-    await child.exited;
+    // Killed the moment its first send reaches the robot, which neither accepts nor answers it.
+    world.ding.onRequest = async () => {
+      child.kill();
+      await child.exited;
+      return 'drop';
+    };
+    expect(await child.exited).toBe(-1);
+    expect(world.ding.accepted).toHaveLength(0);
     expect(JSON.parse(readFileSync(world.stateFile, 'utf8')).outbox).toHaveLength(1);
-    world.ding.down = false;
+    world.ding.onRequest = null;
     world.clock.advance(MIN);
     await world.run();
     expectDelivered(world, [f1]);
@@ -288,7 +367,10 @@ describe('fault matrix: state and concurrency', () => {
   it('four invocations at once against a stale lock: exactly one runs, each failure once', async () => {
     world = await startWorld();
     await world.run();
-    writeFileSync(`${world.stateFile}.lock`, JSON.stringify({ token: '55555555-5555-5555-5555-555555555555', host: 'gone', pid: 1, expiresAtMs: world.clock.now() - 1 }));
+    writeFileSync(
+      `${world.stateFile}.lock`,
+      JSON.stringify({ token: '55555555-5555-5555-5555-555555555555', host: 'gone', pid: 1, expiresAtMs: world.clock.now() - 1 }),
+    );
     world.clock.advance(5 * MIN);
     const f = [world.fail('http://video.example.com/c/1.mp4'), world.fail('http://video.example.com/c/2.mp4')];
     const reports = await Promise.all([1, 2, 3, 4].map((i) => world.run(undefined, `2026-11-28T01:00:0${i}Z`)));
@@ -299,7 +381,10 @@ describe('fault matrix: state and concurrency', () => {
   it('a lock claiming a lifetime no run has (a clock that ran ahead) does not block the monitor', async () => {
     world = await startWorld();
     mkdirSync(world.dir, { recursive: true });
-    writeFileSync(`${world.stateFile}.lock`, JSON.stringify({ token: '66666666-6666-6666-6666-666666666666', host: 'ahead', pid: 1, expiresAtMs: world.clock.now() + 30 * 86_400_000 }));
+    writeFileSync(
+      `${world.stateFile}.lock`,
+      JSON.stringify({ token: '66666666-6666-6666-6666-666666666666', host: 'ahead', pid: 1, expiresAtMs: world.clock.now() + 30 * 86_400_000 }),
+    );
     const f = world.fail('http://video.example.com/l/1.mp4');
     expect((await world.run()).status).toBe('ok');
     expectDelivered(world, [f]);

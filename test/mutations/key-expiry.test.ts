@@ -1,0 +1,101 @@
+import fc from 'fast-check';
+import type { AlertEvent } from '../../lib/alert/model';
+import { singleRobot } from '../../lib/alerting/load';
+import { budget } from '../../lib/budget';
+import { loadConfig } from '../../lib/config';
+import { KEY_TTL_MS } from '../../lib/decide/ledger';
+import { type MonitorDeps, runMonitor } from '../../lib/monitor';
+import { record } from '../../lib/monitor/outbox';
+import { emptyState, type MonitorState } from '../../lib/state/schema';
+import { formatApiTime, QUERY_WINDOW_MS } from '../../lib/vod/time';
+import { FakeVodApi, fakeClock, keyOf, MemoryStore, RecordingNotifier, silentLogger } from '../helpers/fakes';
+
+const MIN = 60_000;
+const DAY = 86_400_000;
+const T0 = Date.parse('2026-11-28T12:00:00Z');
+
+const failedAt = (createdMs: number | null): AlertEvent => ({
+  kind: 'failed',
+  key: 'failed:7001 http://v.example.com/a.mp4',
+  task: {
+    taskId: '7001',
+    objectPath: 'http://v.example.com/a.mp4',
+    objectType: 'file',
+    status: 'Failed',
+    description: 'Origin Timeout',
+    creationTime: createdMs === null ? null : formatApiTime(createdMs),
+    domain: 'v.example.com',
+  },
+});
+const nothing = { delivered: new Set<string>(), uncertain: new Set<string>(), refused: new Map<string, string>(), recentSends: {} };
+const deliveredAt = (event: AlertEvent, nowMs: number): MonitorState =>
+  record({ ...emptyState(0), outbox: [{ event, queuedAtMs: 0, uncertain: 0, refusals: 0 }] }, { ...nothing, delivered: new Set([event.key]) }, nowMs).state;
+
+describe("a delivered alert's key lives as long as the API can list its row: from the row's creation, not from the delivery", () => {
+  it('is kept until creation + KEY_TTL_MS, however late it was delivered, then forgotten', () => {
+    const created = T0 - 2 * DAY;
+    const s = deliveredAt(failedAt(created), T0);
+    const key = failedAt(created).key;
+    expect(s.reported[key]).toBe(created + KEY_TTL_MS);
+    // The API still lists the row at the end of its 3 days: the key must be there, so the row is not reported again.
+    expect(record(s, nothing, created + QUERY_WINDOW_MS).state.reported[key]).toBe(created + KEY_TTL_MS);
+    expect(record(s, nothing, created + KEY_TTL_MS).state.reported[key]).toBe(created + KEY_TTL_MS);
+    expect(record(s, nothing, created + KEY_TTL_MS + 1).state.reported[key]).toBeUndefined();
+  });
+
+  it('is measured from the delivery only when the row has no creation time', () => {
+    expect(deliveredAt(failedAt(null), T0).reported[failedAt(null).key]).toBe(T0 + KEY_TTL_MS);
+  });
+
+  it('(property) for any creation time and any delivery delay within the API window: present up to creation + TTL, gone after', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: QUERY_WINDOW_MS / 1000 }), fc.integer({ min: 1, max: 10 * DAY }), (delaySec, laterMs) => {
+        const created = T0 - delaySec * 1000;
+        const key = failedAt(created).key;
+        const s = deliveredAt(failedAt(created), T0);
+        const at = T0 + laterMs;
+        const kept = record(s, nothing, at).state.reported[key];
+        if (at <= created + KEY_TTL_MS) expect(kept).toBe(created + KEY_TTL_MS);
+        else expect(kept).toBeUndefined();
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('the pipeline forgets a delivered key once the API has forgotten its row', () => {
+  it('a 2-day-old failure listed on a first run is reported once, its key kept while the row is listed, then dropped', async () => {
+    const clock = fakeClock(T0);
+    const store = new MemoryStore();
+    const notifier = new RecordingNotifier();
+    const api = new FakeVodApi(clock.now);
+    const config = loadConfig({ DINGTALK_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=t', FIRST_RUN_LOOKBACK_MINUTES: '4320' });
+    const deps = (): MonitorDeps => ({
+      config,
+      api,
+      apiCalls: () => api.calls.length,
+      store,
+      alerting: singleRobot(config),
+      notifierOf: () => notifier,
+      logger: silentLogger(),
+      now: clock.now,
+      sleep: clock.sleep,
+      random: () => 0,
+      budget: budget(clock.now(), 120_000, 5000),
+    });
+    const run = () => runMonitor(deps(), { dryRun: false, triggerTime: null });
+    const created = Math.floor((T0 - 2 * DAY) / 1000) * 1000;
+    const row = api.add({ ObjectPath: 'http://v.example.com/old.mp4', createdMs: created, Status: 'Failed', Description: 'Origin Timeout' });
+    const key = `failed:${keyOf(row)}`;
+    await run();
+    expect(notifier.sent.flatMap((m) => m.keys)).toEqual([key]);
+    expect(store.state!.reported[key]).toBe(created + KEY_TTL_MS);
+    clock.set(created + QUERY_WINDOW_MS - 5 * MIN);
+    await run();
+    expect(store.state!.reported[key]).toBe(created + KEY_TTL_MS);
+    clock.set(created + KEY_TTL_MS + 5 * MIN);
+    await run();
+    expect(store.state!.reported[key]).toBeUndefined();
+    expect(notifier.sent.flatMap((m) => m.keys).filter((k) => k.startsWith('failed:'))).toEqual([key]);
+  });
+});
