@@ -1,12 +1,12 @@
 // npm run demo: the built handler (dist/index.js) against the local VOD API and DingTalk robot, tick by tick.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { markdownToTerminal } from '../lib/cli/format';
 import { summary } from '../lib/cli/summary';
 import type { RunReport } from '../lib/monitor';
-import { DEFAULT_ROBOT, startDingTalkSim } from '../sim/dingtalk/server';
+import { DEFAULT_ROBOT, type DingTalkSim, startDingTalkSim } from '../sim/dingtalk/server';
 import { seededRandom } from '../sim/random';
 import { startVodSim } from '../sim/vod/server';
 import { seedHistory } from '../sim/vod/store';
@@ -166,15 +166,115 @@ async function main() {
   await runAuto('an origin times out once: the monitor re-submits the URL itself (RefreshVodObjectCaches), and rings nobody yet');
   await runAuto('the re-submitted refresh completed: recovered after an automatic retry');
 
+  const robotB = await partThree({ vod, ding, env, dir, now, advance: (ms) => (offset += ms), built, nextTick: () => ++tick });
+
   rule('Summary');
   out(
     `${ding.accepted.length} DingTalk message(s) accepted by the local robot; ${ding.answers['130101'] ?? 0} refused with 130101 and delivered on the next run.`,
   );
+  out(`The CN team's robot accepted ${robotB.accepted.length} message(s): only what its route sends it.`);
   out('Every failed URL of the batch was reported once, under its task id, though they share one id.');
   out('This was a local demo. To watch your own account: README, "Deploy".');
   await vod.close();
   await ding.close();
+  await robotB.close();
   rmSync(dir, { recursive: true, force: true });
+}
+
+type Built = { createHandler: (o: unknown) => (event: Buffer, context: unknown) => Promise<RunReport> };
+interface PartThree {
+  vod: Awaited<ReturnType<typeof startVodSim>>;
+  ding: DingTalkSim;
+  env: Record<string, string>;
+  dir: string;
+  now: () => number;
+  advance: (ms: number) => void;
+  built: Built;
+  nextTick: () => number;
+}
+
+/** `HH:MM` in Asia/Shanghai, `minutes` from `ms`. */
+const shanghaiClock = (ms: number, minutes: number) => new Date(ms + 8 * 3600_000 + minutes * MIN).toISOString().slice(11, 16);
+
+/** Part three: an alerting file (ALERTING_CONFIG) with two teams' robots, a maintenance mute, reminders and a digest. */
+async function partThree(c: PartThree): Promise<DingTalkSim> {
+  rule('Part three: an alerting file (ALERTING_CONFIG): two teams, two robots, a maintenance mute, reminders, a daily digest');
+  const robotB = await startDingTalkSim({ now: c.now, robots: [{ accessToken: 'cn-team-robot-token', keywords: ['VOD'] }] });
+  const file = path.join(c.dir, 'alerting.yaml');
+  const muteUntil = new Date(c.now() + 12 * MIN).toISOString();
+  writeFileSync(
+    file,
+    [
+      'receivers:',
+      '  - name: video-team',
+      "    dingtalk: { webhook: '${VIDEO_TEAM_WEBHOOK}', secret: '${VIDEO_TEAM_SECRET}', keywords: [VOD], atMobiles: ['13800000000'] }",
+      '  - name: cn-team',
+      "    dingtalk: { webhook: '${CN_TEAM_WEBHOOK}', keywords: [VOD], atMobiles: ['13900000000'] }",
+      'route:',
+      '  receiver: video-team',
+      '  routes:',
+      "    - { match: { domain: ['*.example.cn'] }, receiver: cn-team }",
+      'reminders: { every: 1h, max: 2 }',
+      'mutes:',
+      `  - { name: media-maintenance, match: { domain: [media.example.net] }, until: '${muteUntil}', reason: origin maintenance }`,
+      `digest: { at: '${shanghaiClock(c.now(), 20)}' }`,
+    ].join('\n'),
+  );
+  out(`\nThe alerting file (${file}):\n`);
+  out(
+    require('node:fs')
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .map((l: string) => `  ${l}`)
+      .join('\n'),
+  );
+  const env = {
+    ...c.env,
+    ALERTING_CONFIG: file,
+    VIDEO_TEAM_WEBHOOK: c.ding.webhook(),
+    VIDEO_TEAM_SECRET: DEFAULT_ROBOT.secret!,
+    CN_TEAM_WEBHOOK: robotB.webhook('cn-team-robot-token'),
+  };
+  const handler = c.built.createHandler({ env, now: c.now, logDestination: new Writable({ write: (_c, _e, cb) => cb() }) });
+  const robots: Array<[string, DingTalkSim]> = [
+    ['video-team', c.ding],
+    ['cn-team', robotB],
+  ];
+  const run = async (what: string) => {
+    const tick = c.nextTick();
+    rule(`Timer tick ${tick} (${new Date(c.now()).toISOString().slice(11, 16)} UTC): ${what}`);
+    const seen = robots.map(([, r]) => r.accepted.length);
+    const report = await handler(Buffer.from(JSON.stringify({ triggerTime: new Date(c.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'), payload: '{}' })), {
+      requestId: `demo-${tick}`,
+      credentials: CREDS,
+      function: { timeout: 120 },
+    });
+    let shown = 0;
+    robots.forEach(([name, robot], i) => {
+      for (const m of robot.accepted.slice(seen[i])) {
+        shown++;
+        out(`\n--- to the ${name} robot, ${m.bytes} bytes, rings: ${(m.body.at?.atMobiles ?? []).join(' ') || 'nobody'} ---`);
+        out(markdownToTerminal(m.body.markdown!.text));
+      }
+    });
+    if (!shown) out('\n(no DingTalk message)');
+    out('\n--- run report ---');
+    out(summary(report));
+    c.advance(5 * MIN);
+  };
+  const fail = (url: string, description = 'Origin Timeout') =>
+    c.vod.store.add({ ObjectPath: url, creationMs: c.now() - MIN, Status: 'Failed', Description: description });
+  fail('http://img.example.cn/covers/c1.jpg');
+  fail('http://video.example.com/videos/v9/index.m3u8', 'Origin Return StatusCode 5XX');
+  await run("each team's failure goes to its own robot; what is still broken from an hour ago is reminded (every hour, twice at most)");
+  fail('http://media.example.net/live/a.m3u8');
+  fail('http://media.example.net/live/b.m3u8');
+  await run('media.example.net is in maintenance (muted): its failures are held back and counted, not sent');
+  fail('http://media.example.net/live/c.m3u8', 'Origin Return StatusCode 5XX');
+  await run('still in maintenance: one more held back');
+  await run('the maintenance window has ended: one message says what it held back');
+  await run('the digest time (Asia/Shanghai): each team gets its day in one message; no digest means the monitor is down');
+  return robotB;
 }
 
 main().catch((err: unknown) => {

@@ -176,7 +176,7 @@ function otherLines(e: AlertEvent): string | null {
 function digestText(e: EventOf<'digest'>): string {
   const lines = [`**Daily digest** from ${localTime(e.fromMs)} to ${localTime(e.toMs)}.`];
   const total = Object.values(e.failures).reduce((a, b) => a + b, 0);
-  lines.push('', `Failures reported to this receiver: ${total}.`);
+  lines.push('', `Failed URLs for this receiver: ${total} (muted ones included).`);
   for (const [k, n] of Object.entries(e.failures)
     .sort(([, a], [, b]) => b - a)
     .slice(0, 15)) {
@@ -193,7 +193,7 @@ function digestText(e: EventOf<'digest'>): string {
       `The whole account, last 24 h: ${e.account.failed} failed of ${e.account.rows} URLs (${rate(e.account.failed, e.account.rows)}); the 24 h before: ${e.account.previousFailed} of ${e.account.previousRows} (${rate(e.account.previousFailed, e.account.previousRows)}); failures ${trend}.`,
     );
   }
-  if (e.topUrls.length) lines.push('', 'Failed most:', ...e.topUrls.map((u) => `- ${inert(u.url)} · ${u.count} times`));
+  if (e.topUrls.length) lines.push('', 'Failed most:', ...e.topUrls.map((u) => `- ${inert(u.url)} · ${u.count === 1 ? 'once' : `${u.count} times`}`));
   lines.push('', `Still open now: ${e.unresolved} failed URL(s) not refreshed successfully since, ${e.stuck} stuck.`);
   if (e.retries) lines.push(`Automatic retries: ${e.retries.submitted} re-submitted, ${e.retries.recovered} recovered, ${e.retries.failedAgain} failed again.`);
   const blind = e.runs.blindMs > 0 ? ` It was blind for ${duration(e.runs.blindMs)}.` : ' It ran all day.';
