@@ -1,6 +1,6 @@
 import type { DestinationStream } from 'pino';
 import { notifierFor } from '../../lib/alert/channels';
-import { type AlertingPlan, loadAlerting, singleRobot } from '../../lib/alerting/load';
+import { type AlertingPlan, loadAlerting, problemSummary, singleRobot } from '../../lib/alerting/load';
 import { budget } from '../../lib/budget';
 import { type Config, ConfigError, loadConfig } from '../../lib/config';
 import { credentialsFrom, type FcContext } from '../../lib/credentials';
@@ -41,7 +41,7 @@ async function alertingFor(
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     logger.error({ event: 'alerting-config-invalid', problems: err.problems }, err.message);
-    return { alerting: singleRobot(config), alertingProblem: err.problems.join('; ') };
+    return { alerting: singleRobot(config), alertingProblem: problemSummary(err.problems) };
   }
 }
 

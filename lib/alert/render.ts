@@ -342,7 +342,8 @@ export function renderMessages(
     events.some((e) => repeats.has(e.key)),
   );
   if (one) return [one];
-  if (events.length === 1) throw new Error('a single alert does not fit in the message size limit');
+  // One alert too long even alone (a huge notice): its short form, never an error that would block the outbox.
+  if (events.length === 1) return [renderMinimal(events[0]!, opts, null)];
   const half = Math.ceil(events.length / 2);
   return [...renderMessages(events.slice(0, half), opts, measure, repeats), ...renderMessages(events.slice(half), opts, measure, repeats)];
 }
@@ -351,10 +352,14 @@ export function renderMessages(
  * The smallest safe form of one alert the robot refused for its content: our own words and the task id only,
  * so on-call still learns that something happened and where to look.
  */
-export function renderMinimal(event: AlertEvent, opts: RenderOptions, code: string): RenderedMessage {
+export function renderMinimal(event: AlertEvent, opts: RenderOptions, code: string | null): RenderedMessage {
   const what = 'task' in event ? `a ${event.kind} URL under TaskId ${event.task.taskId.replace(/[^0-9A-Za-z_-]/g, '')}` : `a ${event.kind} alert`;
   const kw = opts.keywords.join(' ');
   const title = `${opts.keywords[0] ? `${opts.keywords[0]} ` : ''}${opts.monitorName}: 1 alert in short form`;
-  const text = `### ${title}\n\nThe robot refused the full text of ${what} (errcode ${code.replace(/[^0-9A-Za-z_.-]/g, '')}). Look it up with \`npx vod-refresh-monitor tasks --since 3d\`.${kw ? `\n\n${kw}` : ''}`;
+  const why =
+    code === null
+      ? `The full text of ${what} is longer than one message may be. Its details are in the function's log (SLS)`
+      : `The robot refused the full text of ${what} (errcode ${code.replace(/[^0-9A-Za-z_.-]/g, '')})`;
+  const text = `### ${title}\n\n${why}. Look it up with \`npx vod-refresh-monitor tasks --since 3d\`.${kw ? `\n\n${kw}` : ''}`;
   return { title, text, atMobiles: [], atUserIds: [], isAtAll: false, keys: [event.key], unlisted: 0 };
 }

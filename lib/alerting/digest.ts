@@ -36,12 +36,23 @@ export function accumulate(daily: Daily, events: readonly AlertEvent[], plan: Al
   return { ...daily, receivers, runs: daily.runs + 1, runsOk: daily.runsOk + (run.ok ? 1 : 0), blindMs };
 }
 
-/** Whether the daily digest is due: past its time today (Asia/Shanghai) and not sent today. */
-export function digestDue(daily: Daily, plan: AlertingPlan, nowMs: number): boolean {
-  if (!plan.digest) return false;
+/** The latest digest time at or before `nowMs` (today's `at` in Asia/Shanghai, or yesterday's), and its day. */
+function latestSlot(atMin: number, nowMs: number): { ms: number; day: string } {
   const local = shanghaiTime(nowMs);
-  const minutes = Number(local.slice(11, 13)) * 60 + Number(local.slice(14, 16));
-  return minutes >= plan.digest.atMin && daily.lastDay !== local.slice(0, 10);
+  const midnightMs = Date.parse(`${local.slice(0, 10)}T00:00:00+08:00`);
+  const today = midnightMs + atMin * 60_000;
+  const ms = today <= nowMs ? today : today - DAY;
+  return { ms, day: shanghaiTime(ms).slice(0, 10) };
+}
+
+/**
+ * The day whose digest is due now, or null: its time has passed since the counts began, and it was not sent. A run
+ * just after midnight still sends the digest of 23:58; a day whose only run after `at` failed is sent by the next.
+ */
+export function digestDue(daily: Daily, plan: AlertingPlan, nowMs: number): string | null {
+  if (!plan.digest) return null;
+  const slot = latestSlot(plan.digest.atMin, nowMs);
+  return slot.ms >= daily.sinceMs && daily.lastDay !== slot.day ? slot.day : null;
 }
 
 /** Rows and failed rows of the last 24 hours and the 24 before, from the API's counts (eight calls). Null when they cannot be read. */
@@ -77,9 +88,9 @@ export function buildDigests(
   nowMs: number,
   account: Account,
   stuckAfterMs: number,
+  day: string,
 ): { state: MonitorState; events: AlertEvent[] } {
   if (!plan.digest) return { state, events: [] };
-  const day = shanghaiTime(nowMs).slice(0, 10);
   const route = (t: TaskFacts) => routeOf({ kind: 'failed', key: '', task: t }, plan);
   const events: AlertEvent[] = plan.digest.receivers.map((name) => {
     const r = state.daily.receivers[name] ?? empty();

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { load as parseYaml } from 'js-yaml';
 import * as v from 'valibot';
+import { inert } from '../alert/escape';
 import { type Config, ConfigError } from '../config';
 import { type AlertingFile, alertingSchema, ENV_REF, type Match, WEEKDAYS } from './schema';
 
@@ -48,6 +49,21 @@ export function singleRobot(config: Config): AlertingPlan {
 const toMin = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 const toMs = (d: string) => Number(d.slice(0, -1)) * { m: 60_000, h: 3600_000, d: 86_400_000 }[d.trim().slice(-1) as 'm' | 'h' | 'd'];
 
+/**
+ * What a schema issue says, without the value it received: a webhook pasted where a `${NAME}` belongs must not reach a
+ * notice, a log line or the state. Our own messages never quote values; the library's defaults do.
+ */
+function issueText(i: v.BaseIssue<unknown>): string {
+  return /received/i.test(i.message) ? `expected ${i.expected ?? i.type}` : i.message;
+}
+
+/** At most three problems, each bounded and inert, for a notice in a message; `doctor` prints them all. */
+export function problemSummary(problems: readonly string[]): string {
+  const shown = problems.slice(0, 3).map((p) => inert(p, 200));
+  const more = problems.length - shown.length;
+  return `${shown.join('; ')}${more > 0 ? `; and ${more} more (\`npx vod-refresh-monitor doctor\` lists them all)` : ''}`;
+}
+
 /** Reads, validates and resolves an alerting file; a ConfigError names the file, the field and what it accepts. */
 export async function loadAlerting(file: string, config: Config, env: Record<string, string | undefined>): Promise<AlertingPlan> {
   const where = `ALERTING_CONFIG (${file})`;
@@ -65,55 +81,63 @@ export async function loadAlerting(file: string, config: Config, env: Record<str
     );
   }
   const parsed = v.safeParse(alertingSchema, raw);
-  if (!parsed.success) throw new ConfigError(parsed.issues.slice(0, 10).map((i) => `${where}: ${v.getDotPath(i) ?? '(top)'}: ${i.message}`));
+  if (!parsed.success) throw new ConfigError(parsed.issues.slice(0, 10).map((i) => `${where}: ${v.getDotPath(i) ?? '(top)'}: ${issueText(i)}`));
   return resolve(parsed.output, file, config, env);
 }
 
-function resolve(f: AlertingFile, file: string, config: Config, env: Record<string, string | undefined>): AlertingPlan {
-  const problems: string[] = [];
-  const where = `ALERTING_CONFIG (${file})`;
+type Env = Record<string, string | undefined>;
+
+/** Each receiver with its secrets read from the environment; problems are added to `problems`. */
+function resolveReceivers(f: AlertingFile, config: Config, env: Env, where: string, problems: string[]): Map<string, Receiver> {
   const secret = (ref: string | undefined, field: string): string | null => {
     if (ref === undefined) return null;
-    const name = ENV_REF.exec(ref)![1]!;
-    const value = env[name];
+    const value = env[ENV_REF.exec(ref)![1]!];
     if (!value) problems.push(`${where}: ${field}: ${ref} is not set in the environment`);
     return value || null;
   };
   const receivers = new Map<string, Receiver>();
   f.receivers.forEach((r, i) => {
-    if (receivers.has(r.name)) problems.push(`${where}: receivers.${i}.name: ${r.name} is used twice`);
-    const base = {
-      ...config.alert,
-      maxPerMinute: r.maxPerMinute ?? config.alert.maxPerMinute,
-      secret: null,
-      keywords: [] as string[],
-      atMobiles: [] as string[],
-      atUserIds: [] as string[],
-      atAllMinFailures: 0,
-    };
+    const at = `receivers.${i}`;
+    const base = { ...config.alert, maxPerMinute: r.maxPerMinute ?? config.alert.maxPerMinute, secret: null, keywords: [] as string[] };
+    const none = { atMobiles: [] as string[], atUserIds: [] as string[], atAllMinFailures: 0 };
     if (r.dingtalk) {
-      const url = secret(r.dingtalk.webhook, `receivers.${i}.dingtalk.webhook`) ?? '';
-      if (url && !/[?&]access_token=/.test(url)) problems.push(`${where}: receivers.${i}.dingtalk.webhook: ${r.dingtalk.webhook} has no access_token`);
-      const sec = secret(r.dingtalk.secret, `receivers.${i}.dingtalk.secret`);
-      if (sec && !sec.startsWith('SEC')) problems.push(`${where}: receivers.${i}.dingtalk.secret: ${r.dingtalk.secret} does not start with SEC`);
-      receivers.set(r.name, {
-        name: r.name,
-        alert: {
-          ...base,
-          channel: 'dingtalk',
-          url,
-          secret: sec,
-          keywords: r.dingtalk.keywords ?? [],
-          atMobiles: r.dingtalk.atMobiles ?? [],
-          atUserIds: r.dingtalk.atUserIds ?? [],
-          atAllMinFailures: r.dingtalk.atAllMinFailures ?? 0,
-        },
-      });
+      const d = r.dingtalk;
+      const url = secret(d.webhook, `${at}.dingtalk.webhook`) ?? '';
+      if (url && !/[?&]access_token=/.test(url)) problems.push(`${where}: ${at}.dingtalk.webhook: ${d.webhook} has no access_token`);
+      const sec = secret(d.secret, `${at}.dingtalk.secret`);
+      if (sec && !sec.startsWith('SEC')) problems.push(`${where}: ${at}.dingtalk.secret: ${d.secret} does not start with SEC`);
+      const mentions = { atMobiles: d.atMobiles ?? [], atUserIds: d.atUserIds ?? [], atAllMinFailures: d.atAllMinFailures ?? 0 };
+      receivers.set(r.name, { name: r.name, alert: { ...base, ...mentions, channel: 'dingtalk', url, secret: sec, keywords: d.keywords ?? [] } });
     } else if (r.wecom)
-      receivers.set(r.name, { name: r.name, alert: { ...base, channel: 'wecom', url: secret(r.wecom.webhook, `receivers.${i}.wecom.webhook`) ?? '' } });
+      receivers.set(r.name, { name: r.name, alert: { ...base, ...none, channel: 'wecom', url: secret(r.wecom.webhook, `${at}.wecom.webhook`) ?? '' } });
     else if (r.webhook)
-      receivers.set(r.name, { name: r.name, alert: { ...base, channel: 'webhook', url: secret(r.webhook.url, `receivers.${i}.webhook.url`) ?? '' } });
+      receivers.set(r.name, { name: r.name, alert: { ...base, ...none, channel: 'webhook', url: secret(r.webhook.url, `${at}.webhook.url`) ?? '' } });
   });
+  return receivers;
+}
+
+/** Adds a problem for each name used twice in a list. */
+function usedOnce(names: ReadonlyArray<string | undefined>, field: (i: number) => string, where: string, problems: string[]): void {
+  names.forEach((n, i) => {
+    if (n !== undefined && names.indexOf(n) !== i) problems.push(`${where}: ${field(i)}: ${n} is used twice`);
+  });
+}
+
+function mutesOf(f: AlertingFile): Mute[] {
+  return (f.mutes ?? []).map((m, i) => ({
+    // A name no user can write (`#`), so an unnamed mute never shares its name with a named one.
+    name: m.name ?? `mute#${i + 1}`,
+    match: m.match,
+    reason: m.reason ?? null,
+    untilMs: m.until ? Date.parse(m.until) : null,
+    weekly: m.weekly ? { days: m.weekly.days.map((d) => WEEKDAYS.indexOf(d)), fromMin: toMin(m.weekly.from), toMin: toMin(m.weekly.to) } : null,
+  }));
+}
+
+function resolve(f: AlertingFile, file: string, config: Config, env: Env): AlertingPlan {
+  const problems: string[] = [];
+  const where = `ALERTING_CONFIG (${file})`;
+  const receivers = resolveReceivers(f, config, env, where, problems);
   const known = (name: string, field: string) => {
     if (!receivers.has(name))
       problems.push(`${where}: ${field}: no receiver is named ${JSON.stringify(name)} (receivers: ${[...receivers.keys()].join(', ')})`);
@@ -122,20 +146,26 @@ function resolve(f: AlertingFile, file: string, config: Config, env: Record<stri
   known(f.route.receiver, 'route.receiver');
   const routes = (f.route.routes ?? []).map((r, i) => ({ match: r.match, receiver: known(r.receiver, `route.routes.${i}.receiver`) }));
   const digestReceivers = f.digest?.receivers?.map((n, i) => known(n, `digest.receivers.${i}`)) ?? [...receivers.keys()];
+  usedOnce(
+    f.receivers.map((r) => r.name),
+    (i) => `receivers.${i}.name`,
+    where,
+    problems,
+  );
+  usedOnce(f.digest?.receivers ?? [], (i) => `digest.receivers.${i}`, where, problems);
+  usedOnce(
+    (f.mutes ?? []).map((m) => m.name),
+    (i) => `mutes.${i}.name`,
+    where,
+    problems,
+  );
   if (problems.length) throw new ConfigError(problems);
-  const mutes: Mute[] = (f.mutes ?? []).map((m, i) => ({
-    name: m.name ?? `mute-${i + 1}`,
-    match: m.match,
-    reason: m.reason ?? null,
-    untilMs: m.until ? Date.parse(m.until) : null,
-    weekly: m.weekly ? { days: m.weekly.days.map((d) => WEEKDAYS.indexOf(d)), fromMin: toMin(m.weekly.from), toMin: toMin(m.weekly.to) } : null,
-  }));
   return {
     receivers,
     routes,
     defaultReceiver: f.route.receiver,
     reminders: f.reminders ? { everyMs: toMs(f.reminders.every), max: f.reminders.max } : null,
-    mutes,
+    mutes: mutesOf(f),
     digest: f.digest ? { atMin: toMin(f.digest.at), receivers: digestReceivers } : null,
     source: file,
   };

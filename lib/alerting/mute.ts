@@ -22,9 +22,26 @@ export function isActive(m: Mute, nowMs: number): boolean {
 
 const bump = (m: Record<string, number>, k: string) => ({ ...m, [k]: (m[k] ?? 0) + 1 });
 
+/** What one mute held back for one receiver (state key `<mute>|<receiver>`: neither name may hold a `|`). */
+type Held = MonitorState['muted'][string];
+
+function hold(held: Held | undefined, e: AlertEvent, mute: Mute, receiver: string, nowMs: number): Held {
+  const h = held ?? { receiver, reason: mute.reason, fromMs: nowMs, toMs: nowMs, count: 0, byKind: {}, byDescription: {}, byDomain: {} };
+  const f = facetsOf(e);
+  return {
+    ...h,
+    toMs: nowMs,
+    count: h.count + 1,
+    byKind: bump(h.byKind, e.kind),
+    byDescription: f.description ? bump(h.byDescription, f.description) : h.byDescription,
+    byDomain: f.domain ? bump(h.byDomain, f.domain) : h.byDomain,
+  };
+}
+
 /**
- * Holds back the events an active mute matches: they are not sent, but counted (and their keys recorded as told,
- * so they are not reported again); when a window has ended, one summary says what it held. Pure.
+ * Holds back the events an active mute matches: they are not sent, but counted per receiver (and their keys recorded
+ * as told, and as held, so they are neither reported nor reminded later); when a window has ended (no mute of that
+ * name is active any more), one summary per receiver says what it held. Pure.
  */
 export function applyMutes(
   state: MonitorState,
@@ -34,6 +51,7 @@ export function applyMutes(
 ): { state: MonitorState; events: AlertEvent[] } {
   const muted = { ...state.muted };
   const reported = { ...state.reported };
+  const heldKeys = { ...state.heldKeys };
   const kept: AlertEvent[] = [];
   for (const e of events) {
     const mute = MUTABLE.has(e.kind) ? plan.mutes.find((m) => isActive(m, nowMs) && matches(m.match, facetsOf(e))) : undefined;
@@ -41,33 +59,17 @@ export function applyMutes(
       kept.push(e);
       continue;
     }
-    const f = facetsOf(e);
-    const held = muted[mute.name] ?? {
-      receiver: routeOf(e, plan),
-      reason: mute.reason,
-      fromMs: nowMs,
-      toMs: nowMs,
-      count: 0,
-      byKind: {},
-      byDescription: {},
-      byDomain: {},
-    };
-    muted[mute.name] = {
-      ...held,
-      toMs: nowMs,
-      count: held.count + 1,
-      byKind: bump(held.byKind, e.kind),
-      byDescription: f.description ? bump(held.byDescription, f.description) : held.byDescription,
-      byDomain: f.domain ? bump(held.byDomain, f.domain) : held.byDomain,
-    };
-    if ('task' in e) reported[e.key] = rowKeyExpiry(e.task, nowMs);
+    const receiver = routeOf(e, plan);
+    const slot = `${mute.name}|${receiver}`;
+    muted[slot] = hold(muted[slot], e, mute, receiver, nowMs);
+    if ('task' in e) reported[e.key] = heldKeys[e.key] = rowKeyExpiry(e.task, nowMs);
   }
-  for (const [name, held] of Object.entries(muted)) {
-    const mute = plan.mutes.find((m) => m.name === name);
-    if (mute && isActive(mute, nowMs)) continue;
+  for (const [slot, held] of Object.entries(muted)) {
+    const name = slot.includes('|') ? slot.slice(0, slot.lastIndexOf('|')) : slot;
+    if (plan.mutes.some((m) => m.name === name && isActive(m, nowMs))) continue;
     kept.push({
       kind: 'muted-summary',
-      key: `muted-summary:${name}:${held.fromMs}`,
+      key: `muted-summary:${slot}:${held.fromMs}`,
       receiver: held.receiver,
       mute: name,
       reason: held.reason,
@@ -78,7 +80,7 @@ export function applyMutes(
       byDescription: held.byDescription,
       byDomain: held.byDomain,
     });
-    delete muted[name];
+    delete muted[slot];
   }
-  return { state: { ...state, muted, reported }, events: kept };
+  return { state: { ...state, muted, reported, heldKeys }, events: kept };
 }

@@ -5,17 +5,22 @@ import type { AlertingPlan } from './load';
 
 /**
  * Reminders for failed URLs still not refreshed successfully (no later Complete row seen on the same URL): every
- * `every`, at most `max` times, stopping when the URL recovers. Only failures on-call was told of. Pure.
+ * `every`, at most `max` times, stopping when the URL recovers. Only failures on-call was told of one by one (not
+ * those a mute held back), and only URLs this run checked for a recovery up to its frontier (`readOk`: the API was
+ * read): a URL that could not be checked waits for a run that can. Pure.
  */
-export function dueReminders(state: MonitorState, plan: AlertingPlan, nowMs: number): { state: MonitorState; events: AlertEvent[] } {
+export function dueReminders(state: MonitorState, plan: AlertingPlan, nowMs: number, readOk: boolean): { state: MonitorState; events: AlertEvent[] } {
   const cfg = plan.reminders;
-  if (!cfg) return { state, events: [] };
+  if (!cfg || !readOk) return { state, events: [] };
+  const checkedTo = state.frontierMs ?? Number.POSITIVE_INFINITY;
   const reminders: MonitorState['reminders'] = {};
   const events: AlertEvent[] = [];
   for (const [path, f] of Object.entries(state.failedPaths)) {
     const told = state.reminders[path] ?? { count: 0, lastMs: f.createdAtMs };
     reminders[path] = told;
-    if (state.reported[`failed:${f.key}`] === undefined || told.count >= cfg.max || nowMs - told.lastMs < cfg.everyMs) continue;
+    const key = `failed:${f.key}`;
+    if (state.reported[key] === undefined || state.heldKeys[key] !== undefined || f.checkedToMs < checkedTo) continue;
+    if (told.count >= cfg.max || nowMs - told.lastMs < cfg.everyMs) continue;
     const count = told.count + 1;
     reminders[path] = { count, lastMs: nowMs };
     events.push({

@@ -57,6 +57,9 @@ export function scheduleRetries(
       nextAtMs: (Number.isNaN(created) ? nowMs : created) + settings.delayMs,
       intent: null,
       lastTaskId: entry?.lastTaskId ?? null,
+      submittedAtMs: null,
+      heldSinceMs: entry?.heldSinceMs ?? null,
+      heldBy: entry?.heldBy ?? null,
       stopped: null,
     };
     return { ...e, retry: { attempts, next: 'planned' } };
@@ -93,4 +96,42 @@ export function dueRetries(auto: AutoState, nowMs: number, settings: AutoRefresh
 export function allowance(quota: number, remain: number, used: number, share: number): number {
   const mine = Math.floor(quota * share);
   return Math.max(0, Math.min(mine - used, remain - Math.max(1, mine)));
+}
+
+/** A URL the API or the quota share keeps from being re-submitted for this long goes to a human. */
+export const HOLD_LIMIT_MS = 60 * 60_000;
+/** A re-submission with no new row for its URL after this long (the call may not have arrived) goes to a human. */
+export const OUTCOME_LIMIT_MS = 60 * 60_000;
+
+/** Marks URLs as held (not submitted this run), keeping the first time they were. */
+export function markHeld(auto: AutoState, paths: readonly string[], nowMs: number, why: string): AutoState {
+  const retries = { ...auto.retries };
+  for (const p of paths) if (retries[p]) retries[p] = { ...retries[p]!, heldSinceMs: retries[p]!.heldSinceMs ?? nowMs, heldBy: why };
+  return { ...auto, retries };
+}
+
+/**
+ * Re-submissions that will not settle on their own: held for longer than HOLD_LIMIT_MS, or submitted with no new
+ * row seen for the URL (no recovery, no new failure, none unfinished) for longer than OUTCOME_LIMIT_MS. They stop, and are returned
+ * with why, for one notice that hands them to a human. Pure.
+ */
+export function overdue(
+  auto: AutoState,
+  nowMs: number,
+  unfinished: ReadonlySet<string> = new Set(),
+): { auto: AutoState; stopped: Array<{ path: string; entry: RetryEntry; why: string }> } {
+  const retries = { ...auto.retries };
+  const stopped: Array<{ path: string; entry: RetryEntry; why: string }> = [];
+  for (const [path, r] of Object.entries(auto.retries)) {
+    if (r.stopped !== null || r.intent !== null) continue;
+    let why: string | null = null;
+    if (r.heldSinceMs !== null && nowMs - r.heldSinceMs > HOLD_LIMIT_MS) why = `could not be re-submitted for an hour${r.heldBy ? ` (${r.heldBy})` : ''}`;
+    // A new row still unfinished is watched like any other: stuck alerts speak for it.
+    else if (r.submittedAtMs !== null && nowMs - r.submittedAtMs > OUTCOME_LIMIT_MS && !unfinished.has(path))
+      why = 're-submitted, but no new row for it appeared within an hour';
+    if (!why) continue;
+    retries[path] = { ...r, stopped: why };
+    stopped.push({ path, entry: r, why });
+  }
+  return { auto: { ...auto, retries }, stopped };
 }

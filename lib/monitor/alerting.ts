@@ -36,13 +36,14 @@ export function alertingStage(
       message: `${deps.alertingProblem}. Until it is fixed every alert goes to the robot of DINGTALK_WEBHOOK (or WECOM_WEBHOOK, ALERT_WEBHOOK_URL).`,
     });
   }
-  const reminders = dueReminders(s, plan, nowMs);
+  const reminders = dueReminders(s, plan, nowMs, read.result.status !== 'down');
   const muted = applyMutes(reminders.state, [...events, ...reminders.events], plan, nowMs);
   // The digest counts every failure, the muted ones too: it is the day's summary, not a stream.
   s = { ...muted.state, daily: accumulate(muted.state.daily, events, plan, { ok: read.result.status !== 'down' }) };
   events = muted.events;
-  if (digestDue(s.daily, plan, deps.now())) {
-    const digests = buildDigests(s, plan, deps.now(), read.account, deps.config.stuckAfterMs);
+  const day = digestDue(s.daily, plan, deps.now());
+  if (day) {
+    const digests = buildDigests(s, plan, deps.now(), read.account, deps.config.stuckAfterMs, day);
     s = digests.state;
     events = [...events, ...digests.events];
   }

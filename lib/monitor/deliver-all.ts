@@ -3,6 +3,7 @@ import { type RenderOptions, renderMessages } from '../alert/render';
 import type { Receiver } from '../alerting/load';
 import { routeOf } from '../alerting/route';
 import type { Config } from '../config';
+import { serializeError } from '../log';
 import { DEFAULT_RETRY } from '../retry';
 import type { MonitorState, OutboxEntry } from '../state/schema';
 import type { MonitorDeps } from './types';
@@ -51,7 +52,7 @@ export function previewAll(deps: MonitorDeps, state: MonitorState): Array<{ rece
 /** Sends each receiver its share of the outbox, all at once: a robot that is down or throttled holds back only its own alerts. */
 export async function deliverAll(deps: MonitorDeps, state: MonitorState): Promise<Delivery> {
   const groups = [...byReceiver(state.outbox, deps)];
-  const results = await Promise.all(
+  const settled = await Promise.allSettled(
     groups.map(async ([r, entries]) => {
       const notifier = deps.notifierOf(r);
       const logger = deps.logger.child({ receiver: r.name });
@@ -70,6 +71,15 @@ export async function deliverAll(deps: MonitorDeps, state: MonitorState): Promis
       return [r.name, result] as const;
     }),
   );
+  // A receiver whose delivery threw (a bug) keeps its alerts waiting; what the others delivered is still recorded.
+  const results = settled.flatMap((s, i) => {
+    if (s.status === 'fulfilled') return [s.value];
+    deps.logger.error(
+      { event: 'delivery-failed', receiver: groups[i]![0].name, err: serializeError(s.reason) },
+      'delivering to a receiver failed; its alerts wait',
+    );
+    return [];
+  });
   const merged: Delivery = {
     delivered: new Set(),
     shortened: new Set(),

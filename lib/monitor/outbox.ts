@@ -55,7 +55,8 @@ export function record(
     outbox.push({ ...entry, uncertain: entry.uncertain + (d.uncertain.has(key) ? 1 : 0), refusals: entry.refusals + (d.refused.has(key) ? 1 : 0) });
   }
   for (const [key, expires] of Object.entries(reported)) if (expires < nowMs) delete reported[key];
-  const next = { ...state, reported, outbox, recentSends: { ...state.recentSends, ...d.recentSends } };
+  const heldKeys = Object.fromEntries(Object.entries(state.heldKeys).filter(([, expires]) => expires >= nowMs));
+  const next = { ...state, reported, heldKeys, outbox, recentSends: { ...state.recentSends, ...d.recentSends } };
   if (dropped.length === 0) return { state: next, unconfirmed, dropped };
   const notice: AlertEvent = {
     kind: 'notice',

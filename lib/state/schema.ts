@@ -43,6 +43,12 @@ const retryEntry = v.object({
   /** Recorded just before a submission and cleared just after: a crash between counts as a submission. */
   intent: v.nullable(v.object({ atMs: v.number(), attempt: v.number() })),
   lastTaskId: v.nullable(v.string()),
+  /** The last submission (or a call that may have been one): no new row for the URL within a limit calls a human. */
+  submittedAtMs: v.optional(v.nullable(v.number()), null),
+  /** Since when the API or the quota share has kept it from being submitted: past a limit a human takes over. */
+  heldSinceMs: v.optional(v.nullable(v.number()), null),
+  /** Why it was last held (the API's refusal code, or the quota share). */
+  heldBy: v.optional(v.nullable(v.string()), null),
   /** Why it will not be re-submitted again (retries used up, domain offline...), or null while it may be. */
   stopped: v.nullable(v.string()),
 });
@@ -93,7 +99,9 @@ export const stateSchema = v.object({
   runs: v.array(runRecord),
   /** Reminders told per failed path (the alerting file's `reminders`). */
   reminders: dict(v.object({ count: v.number(), lastMs: v.number() })),
-  /** What each mute window held back so far, by mute name. */
+  /** Keys a mute held back (also in `reported`): told as a count, never one by one, so never reminded. Expiry as `reported`. */
+  heldKeys: v.optional(dict(v.number()), {}),
+  /** What each mute window held back so far, by mute name and receiver (`<mute>|<receiver>`). */
   muted: dict(
     v.object({
       receiver: v.string(),
@@ -159,6 +167,7 @@ export function emptyState(nowMs: number): MonitorState {
     runs: [],
     autoRefresh: { day: '', used: { url: 0, dir: 0, preload: 0 }, retries: {}, pausedNoticeDay: null },
     reminders: {},
+    heldKeys: {},
     muted: {},
     daily: { sinceMs: nowMs, lastDay: null, receivers: {}, runs: 0, runsOk: 0, blindMs: 0 },
   };

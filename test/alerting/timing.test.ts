@@ -79,6 +79,7 @@ describe('mutes', () => {
 describe('reminders', () => {
   const withFailure = (): MonitorState => ({
     ...emptyState(T0),
+    frontierMs: T0,
     failedPaths: { 'http://a.example.com/1': { key: 'k1', taskId: '7', objectType: 'file', createdAtMs: T0, description: 'Origin Timeout', checkedToMs: T0 } },
     reported: { 'failed:k1': T0 + 3 * 86_400_000 },
   });
@@ -87,7 +88,7 @@ describe('reminders', () => {
     const p = plan({ reminders: { everyMs: 4 * HOUR, max: 2 } });
     let s = withFailure();
     const at = (h: number) => {
-      const r = dueReminders(s, p, T0 + h * HOUR);
+      const r = dueReminders(s, p, T0 + h * HOUR, true);
       s = r.state;
       return r.events.map((e) => (e as EventOf<'reminder'>).count);
     };
@@ -102,7 +103,14 @@ describe('reminders', () => {
 
   it('never remind of a failure nobody was told of yet', () => {
     const p = plan({ reminders: { everyMs: HOUR, max: 3 } });
-    expect(dueReminders({ ...withFailure(), reported: {} }, p, T0 + 5 * HOUR).events).toEqual([]);
+    expect(dueReminders({ ...withFailure(), reported: {} }, p, T0 + 5 * HOUR, true).events).toEqual([]);
+  });
+
+  it('never remind when the run could not read, nor of a URL not checked for a recovery up to the frontier', () => {
+    const p = plan({ reminders: { everyMs: HOUR, max: 3 } });
+    expect(dueReminders(withFailure(), p, T0 + 5 * HOUR, true).events).toHaveLength(1);
+    expect(dueReminders(withFailure(), p, T0 + 5 * HOUR, false).events).toEqual([]);
+    expect(dueReminders({ ...withFailure(), frontierMs: T0 + HOUR }, p, T0 + 5 * HOUR, true).events).toEqual([]);
   });
 });
 
@@ -111,9 +119,19 @@ describe('the daily digest', () => {
 
   it('is due from its time (Asia/Shanghai), once a day', () => {
     const d = emptyState(T0).daily;
-    expect(digestDue(d, p, T0 + 29 * MIN)).toBe(false);
-    expect(digestDue(d, p, T0 + 30 * MIN)).toBe(true);
-    expect(digestDue({ ...d, lastDay: '2026-11-28' }, p, T0 + 2 * HOUR)).toBe(false);
+    expect(digestDue(d, p, T0 + 29 * MIN)).toBeNull();
+    expect(digestDue(d, p, T0 + 30 * MIN)).toBe('2026-11-28');
+    expect(digestDue({ ...d, lastDay: '2026-11-28' }, p, T0 + 2 * HOUR)).toBeNull();
+  });
+
+  it('set late in the evening, is sent by the first run after it, past midnight included; never for a time before the counts began', () => {
+    const late = plan({ digest: { atMin: 23 * 60 + 58, receivers: ['a'] } });
+    const d = emptyState(T0).daily;
+    const at = (hhmm: string, day = '2026-11-28') => Date.parse(`${day}T${hhmm}:00+08:00`);
+    expect(digestDue(d, late, at('23:55'))).toBeNull();
+    expect(digestDue(d, late, at('00:00', '2026-11-29'))).toBe('2026-11-28');
+    expect(digestDue({ ...d, lastDay: '2026-11-28' }, late, at('00:05', '2026-11-29'))).toBeNull();
+    expect(digestDue({ ...d, sinceMs: at('00:00', '2026-11-29') }, late, at('09:00', '2026-11-29'))).toBeNull();
   });
 
   it('sums up each receiver: failures by domain and Description, the URLs that failed most, retries, the account rate and trend, runs', () => {
@@ -127,7 +145,7 @@ describe('the daily digest', () => {
     ];
     s = { ...s, daily: accumulate(s.daily, events, p, { ok: true }) };
     s = { ...s, daily: accumulate(s.daily, [], p, { ok: false }) };
-    const out = buildDigests(s, p, T0 + 30 * MIN, { rows: 1000, failed: 4, previousRows: 800, previousFailed: 8 }, 30 * MIN);
+    const out = buildDigests(s, p, T0 + 30 * MIN, { rows: 1000, failed: 4, previousRows: 800, previousFailed: 8 }, 30 * MIN, '2026-11-28');
     const a = out.events.find((e) => e.kind === 'digest' && e.receiver === 'a') as EventOf<'digest'>;
     expect(a).toMatchObject({
       day: '2026-11-28',

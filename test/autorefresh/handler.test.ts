@@ -114,16 +114,44 @@ describe('automatic re-submission (AUTO_REFRESH=on)', () => {
     const url = world.fail('http://video.example.com/offline.mp4');
     await world.run();
     const texts = world.ding.accepted.map((m) => m.body.markdown?.text ?? '');
-    const notice = texts.find((t) => t.includes('could not be re-submitted automatically'));
+    const notice = texts.find((t) => t.includes('will not be re-submitted automatically'));
     expect(notice).toContain('InvalidDomain.Offline');
-    expect(notice).toContain(`${inert('http://video.example.com/offline.mp4')} (TaskId ${url.split(' ')[0]}, Origin Timeout)`);
+    expect(notice).toContain(
+      `${inert('http://video.example.com/offline.mp4')} (TaskId ${url.split(' ')[0]}, Origin Timeout: the API refused it (InvalidDomain.Offline))`,
+    );
     expect(world.ding.accepted.find((m) => m.body.markdown?.text === notice)!.body.at?.atMobiles).toEqual(['13800000000']);
     for (let i = 0; i < 3; i++) {
       world.clock.advance(5 * MIN);
       await world.run();
     }
     expect(world.vod.stats.byCode['InvalidDomain.Offline']).toBe(1);
-    expect(world.ding.accepted.map((m) => m.body.markdown?.text ?? '').filter((t) => t.includes('could not be re-submitted'))).toHaveLength(1);
+    expect(world.ding.accepted.map((m) => m.body.markdown?.text ?? '').filter((t) => t.includes('will not be re-submitted'))).toHaveLength(1);
+  });
+
+  it('a re-submission whose answer was lost (connection reset) counts as made; with no new row for the URL in an hour, a human is called by name', async () => {
+    world = await startWorld({ env: { AUTO_REFRESH: 'on', AUTO_REFRESH_DELAY_MINUTES: '0' } });
+    await world.run();
+    world.clock.advance(5 * MIN);
+    world.fail('http://video.example.com/lost.mp4');
+    let reset = false;
+    world.vod.onRequest = (p) => {
+      if (p.Action === 'RefreshVodObjectCaches' && !reset) {
+        reset = true;
+        world.vod.faults.queue.unshift({ kind: 'reset' });
+      }
+    };
+    const r = await world.run();
+    expect(r.autoRefresh).toMatchObject({ submitted: 0, held: ['url: ECONNRESET'] });
+    for (let i = 0; i < 14; i++) {
+      world.clock.advance(5 * MIN);
+      await world.run();
+    }
+    const calls = world.vod.stats.log.filter((p) => p.Action === 'RefreshVodObjectCaches').length;
+    expect(calls).toBe(1);
+    const handed = world.ding.accepted.filter((m) => (m.body.markdown?.text ?? '').includes('no new row for it appeared within an hour'));
+    expect(handed).toHaveLength(1);
+    expect(handed[0]!.body.markdown!.text).toContain(inert('http://video.example.com/lost.mp4'));
+    expect(handed[0]!.body.at?.atMobiles).toEqual(['13800000000']);
   });
 
   it('a preload queue that is full: waits and tries later, without looping in the run', async () => {

@@ -55,7 +55,20 @@ describe('scheduleRetries', () => {
   it('marks a recovery of a re-submitted URL, and forgets it', () => {
     const a = {
       ...auto,
-      retries: { 'http://v/a': { objectType: 'file', task: task('http://v/a'), attempts: 1, nextAtMs: 0, intent: null, lastTaskId: '9', stopped: null } },
+      retries: {
+        'http://v/a': {
+          objectType: 'file',
+          task: task('http://v/a'),
+          attempts: 1,
+          nextAtMs: 0,
+          intent: null,
+          lastTaskId: '9',
+          submittedAtMs: null,
+          heldSinceMs: null,
+          heldBy: null,
+          stopped: null,
+        },
+      },
     };
     const rec: AlertEvent = {
       kind: 'recovered',
@@ -83,6 +96,9 @@ describe('settle', () => {
           nextAtMs: 0,
           intent: { atMs: NOW - MIN, attempt: 1 },
           lastTaskId: null,
+          submittedAtMs: null,
+          heldSinceMs: null,
+          heldBy: null,
           stopped: null,
         },
       },
