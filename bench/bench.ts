@@ -10,6 +10,7 @@ import { seededRandom } from '../sim/random';
 import { startVodSim, type VodSim } from '../sim/vod/server';
 import { seedHistory } from '../sim/vod/store';
 import { fullScan } from './baseline';
+import { deployedNodeOptions } from './node-options';
 
 const ROOT = path.resolve(__dirname, '..');
 const CREDS = { accessKeyId: 'LTAI5tBenchKey', accessKeySecret: 'bench-secret-0123' };
@@ -44,6 +45,7 @@ interface ChildResult {
 function childRun(env: Record<string, string>, timeoutSec: number, offsetMs = 0): Promise<ChildResult> {
   const child = spawn(process.execPath, [path.join(ROOT, 'bench/child-run.js'), JSON.stringify({ env, credentials: CREDS, timeoutSec, offsetMs })], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NODE_OPTIONS: deployedNodeOptions() },
   });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));

@@ -15,7 +15,7 @@ export function rowKeyExpiry(task: TaskFacts, nowMs: number): number {
 }
 
 /** Unfinished rows watched at most (state size); beyond it on-call is told once, never silently. */
-export const MAX_WATCHED = 50_000;
+export const MAX_WATCHED = 10_000;
 
 /** The alert-facing facts of a row. */
 export function factsOf(task: RefreshTask): TaskFacts {
@@ -66,6 +66,8 @@ export class Ledger {
   private readonly unknownStatuses = new Set<string>();
   private dropped = 0;
   private notWatched = 0;
+  /** How many rows `watching` holds (counting its keys for every row would make a run quadratic). */
+  private watchCount: number;
   private readonly view: RowView;
 
   constructor(
@@ -75,6 +77,7 @@ export class Ledger {
     private readonly maxWatched = MAX_WATCHED,
   ) {
     this.watching = { ...state.watching };
+    this.watchCount = Object.keys(this.watching).length;
     this.failedPaths = { ...state.failedPaths };
     this.known = new Set([...Object.keys(state.reported), ...state.outbox.map((o) => o.event.key)]);
     const legacy = state.legacyIds;
@@ -105,7 +108,7 @@ export class Ledger {
   /** A watched row the API no longer holds. */
   vanished(key: string): void {
     if (!this.watching[key]) return;
-    delete this.watching[key];
+    this.unwatch(key);
     this.dropped++;
     this.logger.info({ event: 'watch-dropped', rowKey: key, reason: 'vanished' }, 'the API no longer holds a watched row');
   }
@@ -141,6 +144,16 @@ export class Ledger {
   pendingNow(key: string): boolean {
     const w = this.watching[key];
     return this.observed.has(key) && w !== undefined && w.task.status !== 'Refreshing';
+  }
+
+  /** Whether a watched row's key is an alert already told or decided (e.g. `stuck:<row>`). */
+  told(alertKey: string): boolean {
+    return this.known.has(alertKey);
+  }
+
+  /** Whether a row is watched now. */
+  watches(key: string): boolean {
+    return this.watching[key] !== undefined;
   }
 
   /** The watched rows this run has seen. */
@@ -192,7 +205,7 @@ export class Ledger {
         this.watch(row, key, createdAtMs);
         return !wasWatched || wasWatched.task.status !== row.status;
       case 'ignored':
-        if (wasWatched) delete this.watching[key];
+        if (wasWatched) this.unwatch(key);
         return false;
       case 'stale':
         return false;
@@ -204,15 +217,22 @@ export class Ledger {
     this.known.add(e.key);
   }
 
+  private unwatch(key: string): void {
+    delete this.watching[key];
+    this.watchCount--;
+  }
+
   /** The row has ended: it is no longer watched, and a stale listing later in this run cannot revive it. */
   private end(key: string): boolean {
     this.finishedKeys.add(key);
     if (!this.watching[key]) return false;
-    delete this.watching[key];
+    this.unwatch(key);
     return true;
   }
 
   private trackFailure(row: RefreshTask, key: string, createdAtMs: number): void {
+    // A failure already followed by a recovery (this run, or told before) is not brought back by a re-read of it.
+    if (this.known.has(`recovered:${key}`)) return;
     const last = this.failedPaths[row.objectPath];
     if (last && last.createdAtMs > createdAtMs) return;
     if (last?.key === key) return;
@@ -241,10 +261,11 @@ export class Ledger {
       );
     }
     const was = this.watching[key];
-    if (!was && Object.keys(this.watching).length >= this.maxWatched) {
+    if (!was && this.watchCount >= this.maxWatched) {
       this.notWatched++;
       return;
     }
+    if (!was) this.watchCount++;
     this.watching[key] = { task: factsOf(row), createdAtMs, firstSeenMs: was?.firstSeenMs ?? this.ctx.nowMs, checkedAtMs: this.ctx.nowMs };
   }
 
@@ -253,11 +274,16 @@ export class Ledger {
     const edge = nowMs - QUERY_WINDOW_MS;
     for (const [key, w] of Object.entries(this.watching)) {
       if (w.createdAtMs < edge) {
-        delete this.watching[key];
+        this.unwatch(key);
         this.dropped++;
         continue;
       }
-      if (!this.observed.has(key) && nowMs - w.createdAtMs > this.ctx.stuckAfterMs && !this.known.has(`stuck:${key}`)) {
+      // A row not seen this run is stuck if it was last SEEN unfinished past the threshold, or if nothing has told
+      // anything about it for a whole threshold (it cannot be read: as far as anyone knows it is unfinished). Its age
+      // alone says nothing: it may have completed since its last check, and its lookup will tell.
+      const lastSeenStuck = w.checkedAtMs - w.createdAtMs > this.ctx.stuckAfterMs;
+      const unreadFor = nowMs - w.checkedAtMs > this.ctx.stuckAfterMs;
+      if (!this.observed.has(key) && (lastSeenStuck || unreadFor) && !this.known.has(`stuck:${key}`)) {
         this.emit({ kind: 'stuck', key: `stuck:${key}`, task: w.task, ageMinutes: Math.floor((nowMs - w.createdAtMs) / 60_000) });
         this.verdicts.stuck++;
       }

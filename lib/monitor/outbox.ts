@@ -10,10 +10,19 @@ export const MAX_UNCERTAIN_SENDS = 2;
 /** Runs in which the robot refused an alert even in short form, before it is dropped and counted. */
 export const MAX_REFUSALS = 3;
 
-/** The one place events join the outbox: decisions return events, and this appends them. */
+/**
+ * The one place events join the outbox: decisions return events, and this appends them, but never one whose key is
+ * already told or waiting (a notice said once a day, a fixed-key notice, is decided again every run).
+ */
 export function enqueue(state: MonitorState, events: readonly AlertEvent[], nowMs: number): MonitorState {
-  if (events.length === 0) return state;
-  return { ...state, outbox: [...state.outbox, ...events.map((event) => ({ event, queuedAtMs: nowMs, uncertain: 0, refusals: 0 }))] };
+  const waiting = new Set(state.outbox.map((o) => o.event.key));
+  const fresh = events.filter((e) => {
+    if (state.reported[e.key] !== undefined || waiting.has(e.key)) return false;
+    waiting.add(e.key);
+    return true;
+  });
+  if (fresh.length === 0) return state;
+  return { ...state, outbox: [...state.outbox, ...fresh.map((event) => ({ event, queuedAtMs: nowMs, uncertain: 0, refusals: 0 }))] };
 }
 
 function expiryOf(e: AlertEvent, nowMs: number): number | null {

@@ -1,16 +1,18 @@
 import type { EventOf } from '../alert/model';
 import { type AlertEvent, domainOf } from '../alert/model';
+import { localTime, shanghaiTime } from '../alert/time';
 import { accountCounts, digestDue } from '../alerting/digest';
 import { remindersDue } from '../alerting/remind';
 import type { Config } from '../config';
 import { blindGap, nextHealth } from '../decide/health';
 import { type Decisions, Ledger } from '../decide/ledger';
 import { type ReadResult, readPlanned } from '../read';
-import { type PlannedRange, planRead, type ReadPlan, remainingRanges, windowEdge } from '../read/plan';
+import { type PlannedRange, pieceRows, planRead, type ReadPlan, remainingRanges, windowEdge } from '../read/plan';
 import { DEFAULT_RETRY } from '../retry';
 import { emptyState, type MonitorState, RUNS_KEPT, StateError } from '../state/schema';
 import { createReader } from '../vod/factory';
 import type { Pacer, PacerStats } from '../vod/pacer';
+import { MAX_PAGE_SIZE } from '../vod/params';
 import type { ReaderStats } from '../vod/reader';
 import type { RefreshTask } from '../vod/types';
 import type { MonitorDeps, RunOptions } from './types';
@@ -144,7 +146,13 @@ export async function decideStage(
     frontierMs,
     scanned: state.scanned || settled.size > 0,
     backlogBeforeMs: plan.backlogBeforeMs,
-    pendingRanges: remainingRanges(plan.ranges, settled, result.outOfTime, windowEdge(read.apiNowMs)),
+    pendingRanges: remainingRanges(
+      plan.ranges,
+      settled,
+      result.outOfTime,
+      windowEdge(read.apiNowMs),
+      pieceRows(read.reader.pages, WHOLE_READ_MAX_PAGES * MAX_PAGE_SIZE),
+    ),
     watching: decisions.watching,
     failedPaths: decisions.failedPaths,
     legacyIds: Object.fromEntries(Object.entries(state.legacyIds).filter(([, exp]) => exp > read.apiNowMs)),
@@ -154,14 +162,40 @@ export async function decideStage(
     rowsPerMinute: outcome && outcome.total > 0 && minutes > 0 ? outcome.total / minutes : state.rowsPerMinute,
     wideGaveUpFromMs: result.wideGaveUp ? plan.widenTo : state.wideGaveUpFromMs,
   };
-  // A first run that did not finish counts its history again next time: no backlog notice until it is settled.
-  if (!next.scanned)
-    return {
-      state: { ...next, frontierMs: null, pendingRanges: [] },
-      events: [...decisions.events.filter((e) => e.kind !== 'backlog'), ...(health.event ? [health.event] : [])],
-    };
-  const events = [...(blind ? [blind] : []), ...decisions.events, ...(health.event ? [health.event] : [])];
-  return { state: next, events };
+  // A first run that could read nothing starts again next time, its lookback anchored then; one that read part of
+  // the window keeps what it read and goes on from where it stopped.
+  if (!next.scanned && result.status === 'down') return { state: { ...next, frontierMs: null, pendingRanges: [] }, events: health.event ? [health.event] : [] };
+  const behind = stalledReading(state, next, read.apiNowMs);
+  const events = [...(blind ? [blind] : []), ...decisions.events, ...(health.event ? [health.event] : []), ...(behind.event ? [behind.event] : [])];
+  return { state: { ...next, stalled: behind.stalled }, events };
+}
+
+/** Runs in a row that leave rows unread, after which on-call is told (once a day) if the oldest waits over an hour. */
+export const STALLED_RUNS = 6;
+const STALLED_AGE_MS = 3600_000;
+
+/**
+ * Whether the monitor is falling behind: STALLED_RUNS runs in a row (half an hour) ended with ranges left for later,
+ * the oldest created over an hour ago. Failures there are reported once read, while the API keeps them; a run too
+ * short for its VOD is said, not hidden.
+ */
+function stalledReading(before: MonitorState, after: MonitorState, apiNowMs: number): { stalled: MonitorState['stalled']; event: AlertEvent | null } {
+  const spanMs = after.pendingRanges.reduce((a, r) => a + (r.endMs - r.startMs), 0);
+  const runs = spanMs > 0 ? before.stalled.runs + 1 : 0;
+  const stalled = { runs, spanMs };
+  const oldest = Math.min(...after.pendingRanges.map((r) => r.startMs));
+  // Once a day: enqueue drops a key already told or waiting.
+  const key = `notice:falling-behind:${shanghaiTime(apiNowMs).slice(0, 10)}`;
+  if (runs < STALLED_RUNS || apiNowMs - oldest < STALLED_AGE_MS) return { stalled, event: null };
+  return {
+    stalled,
+    event: {
+      kind: 'notice',
+      key,
+      code: 'FallingBehind',
+      message: `The monitor is falling behind: rows created since ${localTime(oldest)} (${Math.round(spanMs / 60_000)} min of them, in ${after.pendingRanges.length} range(s)) are not read yet, and the last ${runs} runs did not catch up. Failures there are reported once read, while the API keeps them (3 days). Each run reads for a share of the function's timeout: raise it in s.yaml (timeout, 120 s shipped), or look at why VOD answers slowly.`,
+    },
+  };
 }
 
 /** The run's line in the state's history, kept for `status`. */

@@ -63,18 +63,21 @@ export function planRead(state: MonitorState, input: PlanInput): ReadPlan {
   const clamp = <R extends Range>(r: R): R => ({ ...r, startMs: Math.max(edge, r.startMs) });
   let ranges: PlannedRange[];
   let backlogBeforeMs = state.backlogBeforeMs;
-  if (firstRun) {
+  // A first run that read part of the window goes on from where it stopped, with the same listing rule.
+  const continuing = firstRun && state.frontierMs !== null && backlogBeforeMs !== null && state.pendingRanges.some(kept);
+  if (firstRun && !continuing) {
     // One range over the whole window costs least: its Status-filtered reads count the history in the same calls.
     const listSince = Math.max(edge + 1000, second(endMs - input.firstRunLookbackMs));
     backlogBeforeMs = listSince;
     ranges = [{ startMs: edge, endMs, isNew: true, listSinceMs: listSince }];
   } else {
     const start = Math.max(edge, second(Math.min(state.frontierMs ?? edge, endMs - 1000) - input.overlapMs));
+    const listing = continuing ? { listSinceMs: backlogBeforeMs! } : {};
     const older = state.pendingRanges
       .filter(kept)
-      .map((r) => ({ ...clamp(r), isNew: false }))
+      .map((r) => ({ ...clamp(r), isNew: false, ...listing }))
       .reverse();
-    ranges = [{ startMs: start, endMs, isNew: true }, ...older];
+    ranges = [{ startMs: start, endMs, isNew: true, ...listing }, ...older];
   }
   const fresh = ranges[0]!;
   const older = Object.entries(state.watching).filter(([, w]) => w.createdAtMs < fresh.startMs);
@@ -88,26 +91,51 @@ export function planRead(state: MonitorState, input: PlanInput): ReadPlan {
 }
 
 /**
- * The ranges left for later runs: the planned ones this run did not settle (one it ran out of time on is cut in
- * two, so each later attempt has less to do), merged where they touch, oldest first.
+ * The size of a piece a range the run ran out of time on is cut into: a third of the rows this run read (a run as
+ * slow as this one then settles two or three pieces, and leaves at most one half-read), between 2 pages and
+ * `maxRows` (a fast run: pieces read whole in two round trips).
+ */
+export function pieceRows(pagesRead: number, maxRows: number): number {
+  return Math.max(2 * MAX_PAGE_SIZE, Math.min(maxRows, Math.floor((pagesRead * MAX_PAGE_SIZE) / 3)));
+}
+
+/** The most pieces a range the run ran out of time on is cut into. */
+const MAX_PIECES = 32;
+
+/**
+ * The ranges left for later runs: the planned ones this run did not settle, merged where they overlap, oldest first.
+ * One the run ran out of time on is cut so that each later attempt has less to do: into pieces of about
+ * `rowsPerPiece` rows (a size read whole in two round trips) when page 1 gave its count, else in two; never below a
+ * minute.
  */
 export function remainingRanges(
   planned: readonly PlannedRange[],
   settled: ReadonlySet<PlannedRange>,
-  outOfTime: ReadonlySet<PlannedRange>,
+  outOfTime: ReadonlyMap<PlannedRange, number | null>,
   edgeMs: number,
+  rowsPerPiece = 500,
 ): MonitorState['pendingRanges'] {
   const left: Array<{ startMs: number; endMs: number }> = [];
   for (const r of planned) {
     if (settled.has(r) || r.endMs <= edgeMs) continue;
     const startMs = Math.max(edgeMs, r.startMs);
-    const mid = second(startMs + (r.endMs - startMs) / 2);
-    if (outOfTime.has(r) && mid - startMs >= 60_000) left.push({ startMs, endMs: mid }, { startMs: mid + 1000, endMs: r.endMs });
-    else left.push({ startMs, endMs: r.endMs });
+    if (!outOfTime.has(r)) {
+      left.push({ startMs, endMs: r.endMs });
+      continue;
+    }
+    const rows = outOfTime.get(r) ?? null;
+    const wanted = rows === null ? 2 : Math.min(MAX_PIECES, Math.max(2, Math.ceil(rows / rowsPerPiece)));
+    const n = Math.max(1, Math.min(wanted, Math.floor((r.endMs - startMs) / 60_000)));
+    const step = (r.endMs - startMs) / n;
+    for (let i = 0; i < n; i++) {
+      const from = i === 0 ? startMs : second(startMs + i * step) + 1000;
+      const to = i === n - 1 ? r.endMs : second(startMs + (i + 1) * step);
+      if (to > from) left.push({ startMs: from, endMs: to });
+    }
   }
   left.sort((a, b) => a.startMs - b.startMs);
-  // Only overlapping ranges are merged (a new range overlaps the last pending one by the overlap): the halves of a
-  // split only touch, and stay apart.
+  // Only overlapping ranges are merged (a new range overlaps the last pending one by the overlap): the pieces of a
+  // cut range only touch, and stay apart.
   const merged: typeof left = [];
   for (const r of left) {
     const last = merged.at(-1);

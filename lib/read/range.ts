@@ -23,6 +23,8 @@ export interface RangeOptions {
   readonly confirm?: (rows: ReadonlyArray<readonly [string, WatchedRow]>) => Promise<unknown>;
   /** A tentative (widened) read: give up after page 1 when the range holds more pages than this. */
   readonly giveUpOverPages?: number;
+  /** Told the range's row count from page 1 (so a range the run runs out of time on can be cut to readable pieces). */
+  readonly onCount?: (total: number) => void;
 }
 
 /** What reading a range established. */
@@ -47,9 +49,10 @@ const isPending = (t: RefreshTask) => !isTerminal(t.status) && t.status !== 'Ref
 /**
  * Reads one range at the lowest cost that still misses nothing. Page 1 (all rows) gives the count: a small range is
  * read whole. A large one is read by Status filter, per type, in an order that makes the Pending count safe:
- * Complete counts, then Refreshing rows (watched), then Failed rows (decided; those before `listSinceMs` only
- * counted). `Pending` is not a filter, so Pending = all − Complete − Failed − (Refreshing not since Failed); a row
- * that moves on between two calls can only make that number larger, never hide a Pending row. When it is above
+ * Complete counts, Failed counts before `listSinceMs`, then Refreshing rows (watched), then the other Failed rows
+ * (listed, decided). `Pending` is not a filter, so Pending = all − Complete − Failed − (Refreshing not since Failed);
+ * a row that moves on between two calls is in one subtracted set at most, so it can only make that number larger,
+ * never hide a Pending row; where a listing contradicts its TotalCount, every page is searched instead. When it is above
  * zero, pages of all rows are read until that many Pending rows are found. Throws what stopped the reading (the
  * rows read so far are already decided).
  */
@@ -66,6 +69,7 @@ export async function readRange(reader: VodReader, planned: Range, opts: RangeOp
     queried = range;
     first = await reader.page({ ...window(range), pageNumber: 1, pageSize: MAX_PAGE_SIZE });
   } else if (apiEnd < range.endMs) range = { startMs: range.startMs, endMs: apiEnd };
+  opts.onCount?.(first.totalCount);
   if (opts.giveUpOverPages !== undefined && pages(first.totalCount) > opts.giveUpOverPages)
     return { settled: false, mode: 'none', range, rows: 0, total: first.totalCount, pendingExpected: 0, pendingFound: 0 };
   ledger.observe(first.tasks);
@@ -79,10 +83,15 @@ export async function readRange(reader: VodReader, planned: Range, opts: RangeOp
 
 async function readFiltered(reader: VodReader, range: Range, first: TaskPage, opts: RangeOptions, ledger: Ledger): Promise<RangeOutcome> {
   const q = window(range);
+  const mismatchesBefore = reader.stats.discrepancies.length;
   const allTypes = opts.types.length === OBJECT_TYPES.length;
   const countTypes = allTypes ? OBJECT_TYPES : opts.types;
   const complete = await Promise.all(countTypes.map((t) => reader.count({ ...q, objectType: t, status: 'Complete' })));
   const totals = allTypes ? [first.totalCount] : await Promise.all(opts.types.map((t) => reader.count({ ...q, objectType: t })));
+  // Failures before `listSinceMs` are only counted: counted BEFORE the Refreshing listing, so that a row failing
+  // between the two is in one of them at most (subtracted twice, it would hide a Pending row).
+  const older = await Promise.all(opts.types.map((t) => countOlderFailures(reader, range, t, opts.listSinceMs)));
+  const counted = older.map((o) => o.count);
   const refreshing = new Set<string>();
   await Promise.all(
     opts.types.map((t) =>
@@ -93,15 +102,28 @@ async function readFiltered(reader: VodReader, range: Range, first: TaskPage, op
     ),
   );
   const failed = new Set<string>();
-  const failedCounts = await Promise.all(opts.types.map((t) => readFailures(reader, range, t, opts.listSinceMs, ledger, failed)));
+  await Promise.all(opts.types.map((t) => listRecentFailures(reader, range, t, opts.listSinceMs, ledger, failed)));
   const stillRefreshing = [...refreshing].filter((k) => !failed.has(k)).length;
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-  const pending = Math.max(0, sum(totals) - sum(complete) - sum(failedCounts) - stillRefreshing);
-  const known = await confirmKnownPending(pending, opts, ledger);
-  const expected = pending - known.size;
+  // Rows listed are counted as seen, never by a TotalCount that may lie.
+  const pending = Math.max(0, sum(totals) - sum(complete) - sum(counted) - failed.size - stillRefreshing);
+  // A count the listings contradicted makes the subtraction untrustworthy: every page is searched instead.
+  const lied = reader.stats.discrepancies.length > mismatchesBefore;
+  const known = lied ? new Set<string>() : await confirmKnownPending(pending, opts, ledger);
+  const expected = lied ? Number.POSITIVE_INFINITY : pending - known.size;
   const rows = first.tasks.length + refreshing.size + failed.size;
-  if (expected <= 0) return { settled: true, mode: 'filtered', range, rows, total: first.totalCount, pendingExpected: pending, pendingFound: known.size };
+  // The history's counts join the backlog only with the range settled: a range read again later is not counted twice.
+  const commitBacklog = () => {
+    opts.types.forEach((t, i) => {
+      ledger.countBacklog(t, older[i]!.count, older[i]!.startMs, older[i]!.endMs);
+    });
+  };
+  if (expected <= 0) {
+    commitBacklog();
+    return { settled: true, mode: 'filtered', range, rows, total: first.totalCount, pendingExpected: pending, pendingFound: known.size };
+  }
   const hunt = await huntPending(reader, range, expected, opts, ledger, known);
+  commitBacklog();
   if (hunt.exhausted) ledger.coverRecoveries(range.startMs, range.endMs);
   return {
     settled: true,
@@ -120,25 +142,36 @@ async function readFiltered(reader: VodReader, range: Range, first: TaskPage, op
  */
 async function confirmKnownPending(pending: number, opts: RangeOptions, ledger: Ledger): Promise<Set<string>> {
   const due = (opts.knownPending ?? []).filter(([k]) => !ledger.seen(k));
-  if (pending === 0 || due.length === 0 || !opts.confirm) return new Set();
+  // More than a page's worth of lookups costs more than reading pages: the hunt finds them instead.
+  const tasks = new Set(due.map(([, w]) => w.task.taskId)).size;
+  if (pending === 0 || due.length === 0 || !opts.confirm || tasks > MAX_PAGE_SIZE / 5) return new Set();
   await opts.confirm(due);
   return new Set(due.filter(([k]) => ledger.pendingNow(k)).map(([k]) => k));
 }
 
-/** The Failed rows of one type: listed from `listSinceMs`, counted before it. Returns how many there are. */
-async function readFailures(reader: VodReader, range: Range, objectType: ObjectType, listSinceMs: number, ledger: Ledger, keys: Set<string>): Promise<number> {
+/** The Failed rows of one type created before `listSinceMs` (a first run's history): counted, not listed. */
+async function countOlderFailures(reader: VodReader, range: Range, objectType: ObjectType, listSinceMs: number): Promise<Range & { count: number }> {
+  // Disjoint whole seconds: a row on the boundary is not counted twice.
+  const older = { startMs: range.startMs, endMs: Math.min(range.endMs, listSinceMs - 1000) };
+  if (listSinceMs <= range.startMs || older.endMs <= older.startMs) return { ...older, count: 0 };
+  return { ...older, count: await reader.count({ ...window(older), objectType, status: 'Failed' }) };
+}
+
+/** The Failed rows of one type created from `listSinceMs`: listed and decided; their keys go to `keys`. */
+async function listRecentFailures(
+  reader: VodReader,
+  range: Range,
+  objectType: ObjectType,
+  listSinceMs: number,
+  ledger: Ledger,
+  keys: Set<string>,
+): Promise<void> {
+  if (listSinceMs > range.endMs) return;
   const feed = (rows: RefreshTask[]) => {
     for (const r of rows) keys.add(rowKey(r.taskId, r.objectPath));
     ledger.observe(rows);
   };
-  if (listSinceMs <= range.startMs) return (await reader.list({ ...window(range), objectType, status: 'Failed' }, feed)).total;
-  const listed =
-    listSinceMs > range.endMs ? 0 : (await reader.list({ ...window({ startMs: listSinceMs, endMs: range.endMs }), objectType, status: 'Failed' }, feed)).total;
-  // Disjoint whole seconds: a row on the boundary is not counted twice.
-  const older = { startMs: range.startMs, endMs: Math.min(range.endMs, listSinceMs - 1000) };
-  const counted = older.endMs > older.startMs ? await reader.count({ ...window(older), objectType, status: 'Failed' }) : 0;
-  ledger.countBacklog(objectType, counted, older.startMs, older.endMs);
-  return listed + counted;
+  await reader.list({ ...window({ startMs: Math.max(range.startMs, listSinceMs), endMs: range.endMs }), objectType, status: 'Failed' }, feed);
 }
 
 /** Reads pages of all rows until `expected` Pending rows of the configured types are found, or the range ends. */

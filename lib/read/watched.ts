@@ -7,6 +7,9 @@ import { MAX_PAGE_SIZE } from '../vod/params';
 import type { VodReader } from '../vod/reader';
 import { OBJECT_TYPES, type RefreshTask } from '../vod/types';
 
+/** While the monitor catches up, a row told as stuck is looked up again at most this often. */
+export const STUCK_RECHECK_MS = 30 * 60_000;
+
 export interface WatchedCheck {
   /** Rows looked up one by one. */
   readonly lookups: number;
@@ -16,10 +19,21 @@ export interface WatchedCheck {
   readonly deferred: number;
 }
 
+export interface WatchedOptions {
+  /** Rows looked up one by one at most. */
+  readonly maxLookups: number;
+  readonly nowMs: number;
+  /** Task ids looked up at once. */
+  readonly concurrency: number;
+  /** Earlier runs left ranges to read: rows already told stuck wait their turn (STUCK_RECHECK_MS). */
+  readonly catchingUp: boolean;
+}
+
 /**
  * Checks watched rows created before the new range. Refreshing rows of a type are re-listed with one Status filter
  * over their span; the ones no longer Refreshing, and the Pending ones (Pending is not a filter), are looked up, the
- * least recently checked first, at most `maxLookups` a run.
+ * least recently checked first, at most `maxLookups` a run. While the monitor catches up, a row already told stuck
+ * is looked up at most every STUCK_RECHECK_MS: its end is news, but less than the failures of the unread ranges.
  */
 export async function checkWatched(
   reader: VodReader,
@@ -27,7 +41,7 @@ export async function checkWatched(
   beforeMs: number,
   ledger: Ledger,
   logger: Logger,
-  maxLookups: number,
+  { maxLookups, nowMs, concurrency, catchingUp }: WatchedOptions,
 ): Promise<WatchedCheck> {
   const due = rows.filter(([k]) => !ledger.seen(k));
   const candidates: Array<readonly [string, WatchedRow]> = due.filter(
@@ -42,8 +56,9 @@ export async function checkWatched(
     candidates.push(...refreshing.filter(([k]) => !ledger.seen(k)));
   }
   candidates.sort(([, a], [, b]) => a.checkedAtMs - b.checkedAtMs);
-  const now = candidates.slice(0, maxLookups);
-  const done = await lookUpRows(reader, now, ledger, logger);
+  const worth = catchingUp ? candidates.filter(([k, w]) => !ledger.told(`stuck:${k}`) || nowMs - w.checkedAtMs >= STUCK_RECHECK_MS) : candidates;
+  const now = worth.slice(0, maxLookups);
+  const done = await lookUpRows(reader, now, ledger, logger, concurrency);
   return { ...done, deferred: candidates.length - now.length };
 }
 
@@ -58,14 +73,16 @@ export async function lookUpRows(
   rows: ReadonlyArray<readonly [string, WatchedRow]>,
   ledger: Ledger,
   logger: Logger,
+  concurrency = 1,
 ): Promise<{ lookups: number; unreadable: number }> {
   const byTask = new Map<string, Array<readonly [string, WatchedRow]>>();
   for (const c of rows) byTask.set(c[1].task.taskId, [...(byTask.get(c[1].task.taskId) ?? []), c]);
   let lookups = 0;
   let unreadable = 0;
-  for (const [taskId, group] of byTask) {
-    const wanted = new Set(group.map(([k]) => k));
-    const feed = (found: RefreshTask[]) => ledger.observe(found.filter((r) => wanted.has(rowKey(r.taskId, r.objectPath))));
+  const one = async ([taskId, group]: [string, Array<readonly [string, WatchedRow]>]) => {
+    // Every watched row a listing returns is decided, not only the ones asked for: one lookup of a merged id of
+    // 2,000 rows settles them all.
+    const feed = (found: RefreshTask[]) => ledger.observe(found.filter((r) => ledger.watches(rowKey(r.taskId, r.objectPath))));
     let refused = false;
     try {
       lookups += await lookUp(reader, taskId, group, feed);
@@ -87,7 +104,14 @@ export async function lookUpRows(
       }
     }
     if (!refused) for (const [k] of group) if (!ledger.seen(k)) ledger.vanished(k);
-  }
+  };
+  // Up to `concurrency` task ids at once; the pacer keeps the rate.
+  const queue = [...byTask];
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(concurrency, queue.length)) }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) await one(next);
+    }),
+  );
   return { lookups, unreadable };
 }
 

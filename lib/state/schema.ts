@@ -93,6 +93,8 @@ export const stateSchema = v.object({
   skewMs: v.number(),
   /** Rows created per minute, as last measured, to choose the cheapest reads. */
   rowsPerMinute: v.nullable(v.number()),
+  /** Runs in a row whose ranges left for later did not shrink (the monitor is not catching up), and their span. */
+  stalled: v.optional(v.object({ runs: v.number(), spanMs: v.number() }), { runs: 0, spanMs: 0 }),
   /** A widened read from this start held more than a page: not tried again from the same start. */
   wideGaveUpFromMs: v.nullable(v.number()),
   /** The last runs, newest last, for `status`. */
@@ -164,6 +166,7 @@ export function emptyState(nowMs: number): MonitorState {
     skewMs: 0,
     rowsPerMinute: null,
     wideGaveUpFromMs: null,
+    stalled: { runs: 0, spanMs: 0 },
     runs: [],
     autoRefresh: { day: '', used: { url: 0, dir: 0, preload: 0 }, retries: {}, pausedNoticeDay: null },
     reminders: {},

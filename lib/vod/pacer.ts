@@ -26,6 +26,8 @@ export interface PacerStats {
   /** Times the rate was halved after a Throttling answer. */
   slowDowns: number;
   ratePerSecond: number;
+  /** The slowest answer of this run so far (ms): no request starts with less time left than it needs. */
+  slowestMs: number;
 }
 
 /** Limits concurrent calls, spaces their actual starts, and starts nothing that could not end before the deadline. */
@@ -40,12 +42,14 @@ export interface Pacer {
 /**
  * A pacer that keeps its promises on a loaded machine: starts are FIFO, one starter at a time, and each waits
  * until `interval` has passed since the previous *actual* start, measured on the clock when it wakes (a late
- * timer delays a start, never bunches two). No request starts once the deadline is nearer than MIN_REQUEST_MS,
- * queued ones included.
+ * timer delays a start, never bunches two). No request starts once the deadline is nearer than the slowest answer of
+ * the run needs (MIN_REQUEST_MS at least), queued ones included: a request cut short by the deadline is wasted.
  */
 export function createPacer(options: PacerOptions): Pacer {
   const { now, sleep } = options;
-  const stats: PacerStats = { started: 0, refused: 0, slowDowns: 0, ratePerSecond: options.ratePerSecond };
+  const stats: PacerStats = { started: 0, refused: 0, slowDowns: 0, ratePerSecond: options.ratePerSecond, slowestMs: 0 };
+  /** The least time a request may start with: what the slowest answer took, with a margin, within the request timeout. */
+  const needed = () => Math.max(MIN_REQUEST_MS, Math.min(options.requestTimeoutMs, Math.ceil(stats.slowestMs * 1.2)));
   let lastStart = -Infinity;
   let lastSlowDown = -Infinity;
   let active = 0;
@@ -71,11 +75,11 @@ export function createPacer(options: PacerOptions): Pacer {
     for (;;) {
       const wait = lastStart + interval() - now();
       if (wait <= 0) break;
-      if (now() + wait + MIN_REQUEST_MS > options.deadlineMs) break;
+      if (now() + wait + needed() > options.deadlineMs) break;
       await sleep(wait);
     }
     const left = options.deadlineMs - now();
-    if (left < MIN_REQUEST_MS || now() < lastStart + interval()) {
+    if (left < needed() || now() < lastStart + interval()) {
       releaseSlot();
       stats.refused++;
       throw new DeadlineError();
@@ -94,9 +98,11 @@ export function createPacer(options: PacerOptions): Pacer {
         () => undefined,
       );
       const timeoutMs = await started;
+      const at = now();
       try {
         return await fn(timeoutMs);
       } finally {
+        stats.slowestMs = Math.max(stats.slowestMs, now() - at);
         releaseSlot();
       }
     },

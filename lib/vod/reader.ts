@@ -136,14 +136,16 @@ export class VodReader {
     const seen = new Set<string>();
     const skippedOn = new Map<number, number>();
     let stop: unknown = null;
-    const read = async (pageNumber: number): Promise<TaskPage> => {
+    // A page is handed on and let go: only its counts are kept, so a listing of 2,000 rows holds no rows.
+    type Read = { totalCount: number; rows: number };
+    const read = async (pageNumber: number): Promise<Read> => {
       if (stop) throw stop;
       try {
         const p = await this.page({ ...query, pageNumber, pageSize: MAX_PAGE_SIZE });
         for (const t of p.tasks) seen.add(rowKey(t.taskId, t.objectPath));
         if (p.skipped.length) skippedOn.set(pageNumber, p.skipped.length);
         onRows(p.tasks);
-        return p;
+        return { totalCount: p.totalCount, rows: p.tasks.length + p.skipped.length };
       } catch (err) {
         stop ??= err;
         throw err;
@@ -156,7 +158,7 @@ export class VodReader {
       if (reuse.skipped.length) skippedOn.set(1, reuse.skipped.length);
     }
     const pass = async () => {
-      const first = reuse ?? (await read(1));
+      const first: Read = reuse ? { totalCount: reuse.totalCount, rows: reuse.tasks.length + reuse.skipped.length } : await read(1);
       reuse = undefined;
       const totals = [first.totalCount];
       let last = first;
@@ -167,7 +169,7 @@ export class VodReader {
         last = rest.at(-1)!;
         read$ += rest.length;
       }
-      while (last.tasks.length + last.skipped.length >= MAX_PAGE_SIZE) {
+      while (last.rows >= MAX_PAGE_SIZE) {
         last = await read(++read$);
         totals.push(last.totalCount);
       }

@@ -183,5 +183,11 @@ describe('routing alerts to several robots (ALERTING_CONFIG)', () => {
     await world.run();
     expect(world.listed()).toEqual([f]);
     expect(world.texts().join('\n')).toContain('must be a ${VARIABLE} reference');
+    for (let i = 0; i < 3; i++) {
+      world.clock.advance(5 * MIN);
+      await world.run();
+    }
+    // Said once a day, not every run.
+    expect(world.texts().filter((t) => t.includes('must be a ${VARIABLE} reference'))).toHaveLength(1);
   });
 });
