@@ -42,20 +42,26 @@ export function makeRedactor(secrets: Iterable<string | undefined | null>): Reda
   return Object.assign(redact, { add });
 }
 
-/** Each URL, and the token-like query values in it (`access_token`, `key`, `sign`), for a redactor. */
+/** The robots' own paths: a URL of one of them without a query holds no secret (and names the form to use). */
+const ROBOT_PATHS = new Set(['/robot/send', '/cgi-bin/webhook/send']);
+
+/**
+ * Each URL that may hold a secret, and the token-like query values in it (`access_token`, `key`, `sign`), for a
+ * redactor. A robot's bare URL (no query) is not learnt: it is the very form an error message tells the user to use.
+ */
 export function urlSecrets(urls: Iterable<string | undefined>): string[] {
   const out: string[] = [];
   for (const raw of urls) {
     if (!raw) continue;
-    out.push(raw);
     try {
       const u = new URL(raw);
+      if (!(ROBOT_PATHS.has(u.pathname) && u.search === '')) out.push(raw);
       for (const k of ['access_token', 'key', 'sign']) {
         const v = u.searchParams.get(k);
         if (v) out.push(v);
       }
     } catch {
-      // not a URL: the raw value is already listed
+      out.push(raw);
     }
   }
   return out;

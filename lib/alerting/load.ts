@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { load as parseYaml } from 'js-yaml';
 import * as v from 'valibot';
 import { inert } from '../alert/escape';
-import { type Config, ConfigError } from '../config';
+import { type Config, ConfigError, receiverUrlProblem } from '../config';
 import { type AlertingFile, alertingSchema, ENV_REF, type Match, WEEKDAYS } from './schema';
 
 /** One place alerts can go: a robot or webhook with its own settings, rate limit and outbox. */
@@ -54,7 +54,29 @@ const toMs = (d: string) => Number(d.slice(0, -1)) * { m: 60_000, h: 3600_000, d
  * notice, a log line or the state. Our own messages never quote values; the library's defaults do.
  */
 function issueText(i: v.BaseIssue<unknown>): string {
+  const last = i.path?.at(-1);
+  if (i.type === 'strict_object' && last?.origin === 'key') {
+    if (i.expected === 'never') {
+      const accepted = keysAt(i.path!.slice(0, -1).map((p) => p.key));
+      return `unknown key${accepted.length ? `; accepted here: ${accepted.join(', ')}` : ''}`;
+    }
+    return 'is required';
+  }
   return /received/i.test(i.message) ? `expected ${i.expected ?? i.type}` : i.message;
+}
+
+type Node = { readonly entries?: Record<string, Node>; readonly item?: Node; readonly wrapped?: Node };
+
+/** The keys the alerting file accepts at a path (object keys and array indexes), for "unknown key" problems. */
+function keysAt(path: readonly unknown[]): string[] {
+  const unwrap = (n: Node | undefined) => {
+    let x = n;
+    while (x?.wrapped) x = x.wrapped;
+    return x;
+  };
+  let node = unwrap(alertingSchema as Node);
+  for (const key of path) node = unwrap(typeof key === 'number' ? node?.item : node?.entries?.[String(key)]);
+  return Object.keys(node?.entries ?? {});
 }
 
 /** At most three problems, each bounded and inert, for a notice in a message; `doctor` prints them all. */
@@ -95,6 +117,12 @@ function resolveReceivers(f: AlertingFile, config: Config, env: Env, where: stri
     if (!value) problems.push(`${where}: ${field}: ${ref} is not set in the environment`);
     return value || null;
   };
+  /** A URL checked as its environment variable is (the problem names the `${NAME}`, never the value). */
+  const checked = (channel: 'dingtalk' | 'wecom' | 'webhook', url: string | null, field: string): string => {
+    const problem = url ? receiverUrlProblem(channel, url) : null;
+    if (problem) problems.push(`${where}: ${field} ${problem}`);
+    return url ?? '';
+  };
   const receivers = new Map<string, Receiver>();
   f.receivers.forEach((r, i) => {
     const at = `receivers.${i}`;
@@ -102,16 +130,18 @@ function resolveReceivers(f: AlertingFile, config: Config, env: Env, where: stri
     const none = { atMobiles: [] as string[], atUserIds: [] as string[], atAllMinFailures: 0 };
     if (r.dingtalk) {
       const d = r.dingtalk;
-      const url = secret(d.webhook, `${at}.dingtalk.webhook`) ?? '';
-      if (url && !/[?&]access_token=/.test(url)) problems.push(`${where}: ${at}.dingtalk.webhook: ${d.webhook} has no access_token`);
+      const url = checked('dingtalk', secret(d.webhook, `${at}.dingtalk.webhook`), `${at}.dingtalk.webhook: ${d.webhook}`);
       const sec = secret(d.secret, `${at}.dingtalk.secret`);
       if (sec && !sec.startsWith('SEC')) problems.push(`${where}: ${at}.dingtalk.secret: ${d.secret} does not start with SEC`);
       const mentions = { atMobiles: d.atMobiles ?? [], atUserIds: d.atUserIds ?? [], atAllMinFailures: d.atAllMinFailures ?? 0 };
       receivers.set(r.name, { name: r.name, alert: { ...base, ...mentions, channel: 'dingtalk', url, secret: sec, keywords: d.keywords ?? [] } });
-    } else if (r.wecom)
-      receivers.set(r.name, { name: r.name, alert: { ...base, ...none, channel: 'wecom', url: secret(r.wecom.webhook, `${at}.wecom.webhook`) ?? '' } });
-    else if (r.webhook)
-      receivers.set(r.name, { name: r.name, alert: { ...base, ...none, channel: 'webhook', url: secret(r.webhook.url, `${at}.webhook.url`) ?? '' } });
+    } else if (r.wecom) {
+      const url = checked('wecom', secret(r.wecom.webhook, `${at}.wecom.webhook`), `${at}.wecom.webhook: ${r.wecom.webhook}`);
+      receivers.set(r.name, { name: r.name, alert: { ...base, ...none, channel: 'wecom', url } });
+    } else if (r.webhook) {
+      const url = checked('webhook', secret(r.webhook.url, `${at}.webhook.url`), `${at}.webhook.url: ${r.webhook.url}`);
+      receivers.set(r.name, { name: r.name, alert: { ...base, ...none, channel: 'webhook', url } });
+    }
   });
   return receivers;
 }

@@ -77,9 +77,10 @@ export class WhenError extends Error {}
  */
 export function parseWhen(option: string, value: string, nowMs: number): number {
   const text = value.trim();
+  if (/^now$/i.test(text)) return nowMs;
   const d = /^(\d{1,6})\s*([smhd])$/i.exec(text);
   if (d) return nowMs - Number(d[1]) * UNIT_MS[d[2]!.toLowerCase() as keyof typeof UNIT_MS];
-  const forms = 'a duration back from now (30m, 2h, 3d) or a time with its zone (2026-11-28T22:00:00Z for UTC, 2026-11-28T22:00:00+08:00 for UTC+8)';
+  const forms = 'now, a duration back from now (30m, 2h, 3d) or a time with its zone (2026-11-28T22:00:00Z for UTC, 2026-11-28T22:00:00+08:00 for UTC+8)';
   if (UNZONED.test(text)) throw new WhenError(`${option} ${JSON.stringify(text)} has no time zone; use ${forms}`);
   const ms = ZONED.test(text) ? Date.parse(text.toUpperCase()) : NaN;
   if (Number.isNaN(ms)) throw new WhenError(`${option} ${JSON.stringify(text.slice(0, 40))} is not accepted; use ${forms}`);

@@ -152,6 +152,26 @@ const ALERT_VARIABLES = [
 ] as const;
 const alertSchema = v.pick(schema, ALERT_VARIABLES);
 
+/** The variable that holds each channel's URL. */
+const URL_VARIABLE = { dingtalk: 'DINGTALK_WEBHOOK', wecom: 'WECOM_WEBHOOK', webhook: 'ALERT_WEBHOOK_URL' } as const;
+
+/**
+ * What is wrong with a receiver's URL, checked as its environment variable would be (https, the robot's token): a
+ * problem without the value, or null. For the alerting file's receivers.
+ */
+export function receiverUrlProblem(channel: keyof typeof URL_VARIABLE, url: string): string | null {
+  const parsed = v.safeParse(schema.entries[URL_VARIABLE[channel]], url);
+  return parsed.success ? null : parsed.issues[0]!.message;
+}
+
+/** The channel's URL is required: checked on the raw values, so that it is reported with every other problem. */
+function missingChannelUrl(env: Record<string, string | undefined>): string | null {
+  const channel = (env.ALERT_CHANNEL?.trim() || 'dingtalk') as keyof typeof URL_VARIABLE;
+  const name = URL_VARIABLE[channel];
+  if (!name || env[name]?.trim()) return null;
+  return `${name}: is required when ALERT_CHANNEL is ${channel}`;
+}
+
 function alertOf(e: v.InferOutput<typeof alertSchema>) {
   const channel = e.ALERT_CHANNEL;
   const url = channel === 'dingtalk' ? e.DINGTALK_WEBHOOK : channel === 'wecom' ? e.WECOM_WEBHOOK : e.ALERT_WEBHOOK_URL;
@@ -224,6 +244,8 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   }
   const parsed = v.safeParse(schema, Object.fromEntries(VARIABLES.map((k) => [k, env[k]])));
   if (!parsed.success) for (const issue of parsed.issues) problems.push(`${String(issue.path?.[0]?.key ?? '(config)')}: ${issue.message}`);
+  const missing = missingChannelUrl(env);
+  if (missing) problems.push(missing);
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return deepFreeze(build(parsed.output));
 }
@@ -234,7 +256,10 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
  */
 export function loadAlertConfig(env: Record<string, string | undefined>): { alert: Config['alert']; stateFile: string; logLevel: string } {
   const parsed = v.safeParse(alertSchema, Object.fromEntries(ALERT_VARIABLES.map((k) => [k, env[k]])));
-  if (!parsed.success) throw new ConfigError(parsed.issues.map((issue) => `${String(issue.path?.[0]?.key ?? '(config)')}: ${issue.message}`));
+  const problems = parsed.success ? [] : parsed.issues.map((issue) => `${String(issue.path?.[0]?.key ?? '(config)')}: ${issue.message}`);
+  const missing = missingChannelUrl(env);
+  if (missing) problems.push(missing);
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
   return deepFreeze({ alert: alertOf(parsed.output), stateFile: parsed.output.STATE_FILE, logLevel: parsed.output.LOG_LEVEL });
 }
 

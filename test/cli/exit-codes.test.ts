@@ -48,7 +48,7 @@ const cases: Case[] = [
     'a time without a zone',
     ['tasks', '--since', '2026-11-28T22:00:00'],
     null,
-    /has no time zone; use a duration back from now \(30m, 2h, 3d\) or a time with its zone \(2026-11-28T22:00:00Z for UTC, 2026-11-28T22:00:00\+08:00 for UTC\+8\)/,
+    /has no time zone; use now, a duration back from now \(30m, 2h, 3d\) or a time with its zone \(2026-11-28T22:00:00Z for UTC, 2026-11-28T22:00:00\+08:00 for UTC\+8\)/,
   ],
   [
     'tasks',

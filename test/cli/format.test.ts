@@ -22,11 +22,11 @@ describe('--since and --until', () => {
   it.each([
     [
       '2026-11-28T22:00:00',
-      /has no time zone; use a duration back from now \(30m, 2h, 3d\) or a time with its zone \(2026-11-28T22:00:00Z for UTC, 2026-11-28T22:00:00\+08:00 for UTC\+8\)/,
+      /has no time zone; use now, a duration back from now \(30m, 2h, 3d\) or a time with its zone \(2026-11-28T22:00:00Z for UTC, 2026-11-28T22:00:00\+08:00 for UTC\+8\)/,
     ],
     ['2026-11-28 22:00', /has no time zone/],
     ['2026-11-28', /has no time zone/],
-    ['yesterday', /"yesterday" is not accepted; use a duration back from now/],
+    ['yesterday', /"yesterday" is not accepted; use now, a duration back from now/],
     ['Sat, 28 Nov 2026 22:00:00 GMT', /is not accepted/],
   ])('refuses %s, showing both accepted forms', (text, message) => {
     expect(() => parseWhen('--since', text, NOW)).toThrow(message);

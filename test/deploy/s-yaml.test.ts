@@ -238,12 +238,21 @@ describe('s.yaml rendered by `s preview` with only the required variables', () =
 });
 
 describe('s.yaml with variables exported', () => {
-  it.each(Object.keys(REQUIRED))('refuses to render without %s', (missing) => {
+  it.each(['FC_ROLE_ARN', 'STATE_BUCKET'])('refuses to render without %s', (missing) => {
     const vars: Record<string, string> = { ...REQUIRED };
     delete vars[missing];
     const r = preview(vars);
     expect(r.status).not.toBe(0);
     expect(r.output).toContain(`env('${missing}') not found`);
+  });
+
+  it('renders without DINGTALK_WEBHOOK (a WeCom or JSON-webhook channel needs none), into a configuration that then names it', () => {
+    const { DINGTALK_WEBHOOK: _, ...vars } = REQUIRED;
+    const r = preview(vars);
+    expect(r.status).toBe(0);
+    const env = envOf(r.doc, MONITOR) as Record<string, string>;
+    expect(() => loadConfig(env)).toThrow('DINGTALK_WEBHOOK: is required when ALERT_CHANNEL is dingtalk');
+    expect(() => loadAlertConfig(envOf(r.doc, WATCHDOG) as Record<string, string>)).toThrow('DINGTALK_WEBHOOK: is required');
   });
 
   it('writes FC_ACCOUNT_ID into the destination ARN', () => {

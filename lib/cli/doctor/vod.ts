@@ -97,12 +97,12 @@ export async function checkAutoRefresh(list: Checklist, config: Config, api: Pop
       'DescribeVodRefreshQuota',
       err,
       err instanceof VodError && /^Forbidden/.test(err.code)
-        ? 'the RAM role or user needs vod:DescribeVodRefreshQuota: attach deploy/ram-policy.json to it'
+        ? 'the RAM role or user needs vod:DescribeVodRefreshQuota: attach deploy/ram-policy-auto-refresh.json to it'
         : undefined,
     );
   }
   list.add(
     'note',
-    'RefreshVodObjectCaches and PreloadVodObjectCaches cannot be checked without spending quota: make sure the role has vod:RefreshVodObjectCaches and vod:PreloadVodObjectCaches (deploy/ram-policy.json)',
+    'RefreshVodObjectCaches and PreloadVodObjectCaches cannot be checked without spending quota: make sure the role has vod:RefreshVodObjectCaches and vod:PreloadVodObjectCaches (deploy/ram-policy-auto-refresh.json)',
   );
 }
