@@ -97,7 +97,7 @@ export const schema = v.object({
   ALERTING_CONFIG: text(
     '',
     4096,
-    'a YAML file of receivers, routes, reminders, mutes and a digest (see "Routing alerts"); read every run, so one on the OSS mount changes without a redeploy',
+    'a YAML file of receivers, routes, reminders, mutes and a digest (see "Routing, reminders, mutes and the daily digest"); read every run, so one on the OSS mount changes without a redeploy',
   ),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
 });

@@ -6,12 +6,14 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
+import { deployedNodeOptions, monitorMemoryMb } from '../../bench/deployed';
 import * as bundle from '../../functions';
 import { loadAlertConfig, loadConfig, VARIABLES, variableDocs } from '../../lib/config';
 
 const ROOT = path.resolve(__dirname, '../..');
 const S_CLI = path.join(ROOT, 'node_modules', '.bin', 's');
-const CHECK_TOOL = path.resolve(__dirname, '../../../shared/tools/check-s-yaml');
+/** The offline fc3 checker beside the repository, or where CHECK_S_YAML says (a clone elsewhere). */
+const CHECK_TOOL = process.env.CHECK_S_YAML ?? path.resolve(__dirname, '../../../shared/tools/check-s-yaml');
 const SCHEMA = path.resolve(__dirname, '../../../shared/reference/fc3-s-yaml.schema.json');
 
 const MONITOR = 'vod-refresh-monitor';
@@ -206,7 +208,7 @@ describe('s.yaml rendered by `s preview` with only the required variables', () =
       handler: 'index.handler',
       code: './dist',
       runtime: 'nodejs20',
-      memorySize: 128,
+      memorySize: 256,
       timeout: 120,
       role: REQUIRED.FC_ROLE_ARN,
     });
@@ -219,6 +221,9 @@ describe('s.yaml rendered by `s preview` with only the required variables', () =
       timeout: 30,
       role: REQUIRED.FC_ROLE_ARN,
     });
+    // The benchmarks and the memory test read these from s.yaml themselves: they must read what `s` renders.
+    expect(monitor.memorySize).toBe(monitorMemoryMb());
+    expect(envOf(base.doc, MONITOR).NODE_OPTIONS).toBe(deployedNodeOptions());
     for (const props of [monitor, watchdog]) {
       const exported = props.handler.replace(/^index\./, '');
       expect({ handler: props.handler, type: typeof (bundle as Record<string, unknown>)[exported] }).toEqual({ handler: props.handler, type: 'function' });
