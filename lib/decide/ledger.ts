@@ -17,6 +17,14 @@ export function rowKeyExpiry(task: TaskFacts, nowMs: number): number {
 /** Unfinished rows watched at most (state size); beyond it on-call is told once, never silently. */
 export const MAX_WATCHED = 10_000;
 
+/**
+ * Failed URLs remembered at most (for recoveries and reminders), the newest kept: an outage can fail tens of thousands
+ * of URLs in the 3 days the API keeps, and a state that grows with it would stop every run for want of memory, just
+ * when on-call needs it. Beyond it the oldest failures get no recovery notice or reminder; each is still reported
+ * once (the delivered keys decide that, and they are not capped).
+ */
+export const MAX_FAILED_PATHS = 10_000;
+
 /** The alert-facing facts of a row. */
 export function factsOf(task: RefreshTask): TaskFacts {
   return {
@@ -40,12 +48,24 @@ export interface Decisions {
   readonly dropped: number;
 }
 
-interface Backlog {
+/** Failures counted, not listed (a first run's history). */
+export interface Backlog {
   count: number;
   byDescription: Record<string, number>;
   byType: Record<string, number>;
   sinceMs: number;
   untilMs: number;
+}
+
+const emptyBacklog = (): Backlog => ({ count: 0, byDescription: {}, byType: {}, sinceMs: Infinity, untilMs: -Infinity });
+
+function addBacklog(b: Backlog, row: RefreshTask, createdAtMs: number): void {
+  const cls = failureClass(row.description);
+  b.count++;
+  b.byDescription[cls] = (b.byDescription[cls] ?? 0) + 1;
+  b.byType[row.objectType] = (b.byType[row.objectType] ?? 0) + 1;
+  b.sinceMs = Math.min(b.sinceMs, createdAtMs);
+  b.untilMs = Math.max(b.untilMs, createdAtMs);
 }
 
 /**
@@ -61,7 +81,9 @@ export class Ledger {
   private readonly observed = new Set<string>();
   private readonly events: AlertEvent[] = [];
   private readonly verdicts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
-  private readonly backlog: Backlog = { count: 0, byDescription: {}, byType: {}, sinceMs: Infinity, untilMs: -Infinity };
+  private readonly backlog: Backlog = emptyBacklog();
+  /** Where the rows `observe` is deciding count their history (see observe). */
+  private backlogInto: Backlog | null = this.backlog;
   private readonly legacy = new Map<string, number>();
   private readonly unknownStatuses = new Set<string>();
   private dropped = 0;
@@ -91,7 +113,13 @@ export class Ledger {
   }
 
   /** Decides each row; returns how many rows were new failures. */
-  observe(rows: readonly RefreshTask[]): number {
+  /**
+   * Decides rows. Failures older than the listing rule (a first run's history) are counted into `backlog`: the run's
+   * own by default, a range's scope (`backlogScope`, committed once the range is settled), or nowhere (`null`: the
+   * range counts its history by TotalCount instead).
+   */
+  observe(rows: readonly RefreshTask[], backlog: Backlog | null = this.backlog): number {
+    this.backlogInto = backlog;
     let failures = 0;
     for (const row of rows) {
       const key = rowKey(row.taskId, row.objectPath);
@@ -120,6 +148,22 @@ export class Ledger {
   }
 
   /** Failures counted, not read, on a first run (the Status filter gives their number per type). */
+  /** A bucket for the history one range's rows show, joined to the run's by commitBacklog once the range is settled. */
+  backlogScope(): Backlog {
+    return emptyBacklog();
+  }
+
+  /** A settled range's history joins the run's (a range cut short and read again later is not counted twice). */
+  commitBacklog(scope: Backlog): void {
+    const b = this.backlog;
+    if (scope.count === 0) return;
+    b.count += scope.count;
+    for (const [k, n] of Object.entries(scope.byDescription)) b.byDescription[k] = (b.byDescription[k] ?? 0) + n;
+    for (const [k, n] of Object.entries(scope.byType)) b.byType[k] = (b.byType[k] ?? 0) + n;
+    b.sinceMs = Math.min(b.sinceMs, scope.sinceMs);
+    b.untilMs = Math.max(b.untilMs, scope.untilMs);
+  }
+
   countBacklog(objectType: string, count: number, sinceMs: number, untilMs: number): void {
     if (count <= 0) return;
     this.backlog.count += count;
@@ -178,7 +222,7 @@ export class Ledger {
         this.trackFailure(row, key, createdAtMs);
         return this.end(key);
       case 'backlog':
-        this.addBacklog(row, createdAtMs);
+        if (this.backlogInto) addBacklog(this.backlogInto, row, createdAtMs);
         return this.end(key) || true;
       case 'legacy-reported':
         this.legacy.set(row.taskId, (this.legacy.get(row.taskId) ?? 0) + 1);
@@ -217,6 +261,18 @@ export class Ledger {
     this.known.add(e.key);
   }
 
+  /** Keeps the newest MAX_FAILED_PATHS failed URLs (see there); the cut is logged, with how many were let go. */
+  private capFailedPaths(): void {
+    const paths = Object.entries(this.failedPaths);
+    if (paths.length <= MAX_FAILED_PATHS) return;
+    paths.sort(([, a], [, b]) => b.createdAtMs - a.createdAtMs);
+    for (const [p] of paths.slice(MAX_FAILED_PATHS)) delete this.failedPaths[p];
+    this.logger.warn(
+      { event: 'failed-paths-cap', kept: MAX_FAILED_PATHS, dropped: paths.length - MAX_FAILED_PATHS },
+      'more failed URLs than are followed for recoveries and reminders: the oldest let go (each was reported)',
+    );
+  }
+
   private unwatch(key: string): void {
     delete this.watching[key];
     this.watchCount--;
@@ -244,12 +300,6 @@ export class Ledger {
       description: row.description,
       checkedToMs: createdAtMs,
     };
-  }
-
-  private addBacklog(row: RefreshTask, createdAtMs: number): void {
-    const cls = failureClass(row.description);
-    this.backlog.byDescription[cls] = (this.backlog.byDescription[cls] ?? 0) + 1;
-    this.countBacklog(row.objectType, 1, createdAtMs, createdAtMs);
   }
 
   private watch(row: RefreshTask, key: string, createdAtMs: number): void {
@@ -289,6 +339,7 @@ export class Ledger {
       }
     }
     for (const [p, f] of Object.entries(this.failedPaths)) if (f.createdAtMs < edge) delete this.failedPaths[p];
+    this.capFailedPaths();
     if (this.backlog.count > 0) {
       const b = this.backlog;
       this.emit({

@@ -1,4 +1,5 @@
 import { type AutoRefreshReport, runAutoRefresh } from '../autorefresh/submit';
+import { pruneReported } from '../decide/retention';
 import { DEFAULT_RETRY } from '../retry';
 import { type MonitorState, StateError } from '../state/schema';
 import { alertingStage } from './alerting';
@@ -87,6 +88,13 @@ async function resubmitStage(deps: MonitorDeps, state: MonitorState, read: ReadS
 /** What the robots confirmed leaves the outbox; what was given up is said in the log. */
 function recordStage(deps: MonitorDeps, state: MonitorState, delivery: Delivery, options: RunOptions): { state: MonitorState; dropped: number } {
   const recorded = record(state, delivery, deps.now());
+  const kept = pruneReported(recorded.state);
+  recorded.state = kept.state;
+  if (kept.pruned > 0)
+    deps.logger.info(
+      { event: 'reported-pruned', pruned: kept.pruned, floor: new Date(kept.state.reportedFloorMs!).toISOString() },
+      'delivered keys of rows no run reads again were let go',
+    );
   for (const key of recorded.unconfirmed)
     deps.logger.warn({ event: 'alert-unconfirmed', key }, 'an alert timed out twice; it counts as delivered (it may have arrived twice, or not at all)');
   for (const key of recorded.dropped)

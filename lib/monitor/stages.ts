@@ -165,7 +165,7 @@ export async function decideStage(
   // A first run that could read nothing starts again next time, its lookback anchored then; one that read part of
   // the window keeps what it read and goes on from where it stopped.
   if (!next.scanned && result.status === 'down') return { state: { ...next, frontierMs: null, pendingRanges: [] }, events: health.event ? [health.event] : [] };
-  const behind = stalledReading(state, next, read.apiNowMs);
+  const behind = stalledReading(state, next, read.apiNowMs, result.status === 'down');
   const events = [...(blind ? [blind] : []), ...decisions.events, ...(health.event ? [health.event] : []), ...(behind.event ? [behind.event] : [])];
   return { state: { ...next, stalled: behind.stalled }, events };
 }
@@ -175,12 +175,20 @@ export const STALLED_RUNS = 6;
 const STALLED_AGE_MS = 3600_000;
 
 /**
- * Whether the monitor is falling behind: STALLED_RUNS runs in a row (half an hour) ended with ranges left for later,
- * the oldest created over an hour ago. Failures there are reported once read, while the API keeps them; a run too
+ * Whether the monitor is falling behind: STALLED_RUNS runs in a row (half an hour) that could read ended with ranges
+ * left for later, the oldest created over an hour ago. Failures there are reported once read, while the API keeps them; a run too
  * short for its VOD is said, not hidden.
  */
-function stalledReading(before: MonitorState, after: MonitorState, apiNowMs: number): { stalled: MonitorState['stalled']; event: AlertEvent | null } {
+function stalledReading(
+  before: MonitorState,
+  after: MonitorState,
+  apiNowMs: number,
+  down: boolean,
+): { stalled: MonitorState['stalled']; event: AlertEvent | null } {
   const spanMs = after.pendingRanges.reduce((a, r) => a + (r.endMs - r.startMs), 0);
+  // A run that could not read at all is not slow: the health notice ("cannot read refresh tasks") tells that, and
+  // no timeout would help. It neither counts nor resets the runs that could read and did not catch up.
+  if (down) return { stalled: { runs: before.stalled.runs, spanMs }, event: null };
   const runs = spanMs > 0 ? before.stalled.runs + 1 : 0;
   const stalled = { runs, spanMs };
   const oldest = Math.min(...after.pendingRanges.map((r) => r.startMs));

@@ -85,7 +85,8 @@ export function planRead(state: MonitorState, input: PlanInput): ReadPlan {
   if (!firstRun && ranges.length === 1 && older.length > 0) {
     const start = Math.max(edge, second(Math.min(...older.map(([, w]) => w.createdAtMs)) - 1000));
     const expected = (state.rowsPerMinute ?? 0) * ((fresh.startMs - start) / 60_000);
-    if (expected <= MAX_PAGE_SIZE && start !== state.wideGaveUpFromMs) widenTo = start;
+    // Never below the delivered keys kept (lib/decide/retention.ts): a row there could be reported again.
+    if (expected <= MAX_PAGE_SIZE && start !== state.wideGaveUpFromMs && start >= (state.reportedFloorMs ?? -Infinity)) widenTo = start;
   }
   return { firstRun, ranges, frontierMs: endMs, backlogBeforeMs, widenTo, olderWatched: older.map(([k]) => k) };
 }

@@ -72,12 +72,17 @@ export async function readRange(reader: VodReader, planned: Range, opts: RangeOp
   opts.onCount?.(first.totalCount);
   if (opts.giveUpOverPages !== undefined && pages(first.totalCount) > opts.giveUpOverPages)
     return { settled: false, mode: 'none', range, rows: 0, total: first.totalCount, pendingExpected: 0, pendingFound: 0 };
-  ledger.observe(first.tasks);
   if (pages(first.totalCount) <= opts.cheapMaxPages) {
-    const r = await reader.list(window(queried), (rows) => ledger.observe(rows), first);
+    // The history these rows show is counted once the range is settled: one cut short is read again, not twice counted.
+    const history = ledger.backlogScope();
+    ledger.observe(first.tasks, history);
+    const r = await reader.list(window(queried), (rows) => ledger.observe(rows, history), first);
+    ledger.commitBacklog(history);
     ledger.coverRecoveries(range.startMs, range.endMs);
     return { settled: true, mode: 'whole', range, rows: r.seen, total: first.totalCount, pendingExpected: 0, pendingFound: 0 };
   }
+  // By filter, the history is counted by TotalCount: the rows of all-row pages do not count it again.
+  ledger.observe(first.tasks, null);
   return readFiltered(reader, range, first, opts, ledger);
 }
 
@@ -191,7 +196,7 @@ async function huntPending(
     );
     for (const p of batch) {
       rows += p.tasks.length;
-      ledger.observe(p.tasks);
+      ledger.observe(p.tasks, null);
       for (const t of p.tasks) {
         const key = rowKey(t.taskId, t.objectPath);
         if (isPending(t) && (opts.types as readonly string[]).includes(t.objectType) && !known.has(key)) found.add(key);

@@ -97,6 +97,8 @@ export const stateSchema = v.object({
   stalled: v.optional(v.object({ runs: v.number(), spanMs: v.number() }), { runs: 0, spanMs: 0 }),
   /** A widened read from this start held more than a page: not tried again from the same start. */
   wideGaveUpFromMs: v.nullable(v.number()),
+  /** Delivered keys of rows created before this were let go (lib/decide/retention.ts): no read may start earlier. */
+  reportedFloorMs: v.optional(v.nullable(v.number()), null),
   /** The last runs, newest last, for `status`. */
   runs: v.array(runRecord),
   /** Reminders told per failed path (the alerting file's `reminders`). */
@@ -166,6 +168,7 @@ export function emptyState(nowMs: number): MonitorState {
     skewMs: 0,
     rowsPerMinute: null,
     wideGaveUpFromMs: null,
+    reportedFloorMs: null,
     stalled: { runs: 0, spanMs: 0 },
     runs: [],
     autoRefresh: { day: '', used: { url: 0, dir: 0, preload: 0 }, retries: {}, pausedNoticeDay: null },

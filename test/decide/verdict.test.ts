@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { Ledger } from '../../lib/decide/ledger';
+import { Ledger, MAX_FAILED_PATHS } from '../../lib/decide/ledger';
 import { type RowView, type VerdictContext, verdictOf } from '../../lib/decide/verdict';
 import { rowKey } from '../../lib/identity';
-import { emptyState, type FailedPath } from '../../lib/state/schema';
+import { emptyState, type FailedPath, type MonitorState } from '../../lib/state/schema';
 import { formatApiTime } from '../../lib/vod/time';
 import type { RefreshTask } from '../../lib/vod/types';
 import { silentLogger } from '../helpers/fakes';
@@ -149,5 +149,31 @@ describe('the ledger', () => {
     const again = new Ledger({ ...emptyState(NOW), watching: d.watching, reported: { 'notice:watch-limit': NOW + MIN } }, ctx, silentLogger(), 3);
     again.observe([row('Refreshing', 2, { objectPath: 'http://v.example.com/9.mp4' })]);
     expect(again.finish().events).toEqual([]);
+  });
+});
+
+describe('the failed URLs followed', () => {
+  it(`keeps the newest ${MAX_FAILED_PATHS} for recoveries and reminders, and says how many it let go`, () => {
+    const failedPaths: MonitorState['failedPaths'] = {};
+    const n = MAX_FAILED_PATHS + 25;
+    for (let i = 0; i < n; i++)
+      failedPaths[`http://v.example.com/${i}.mp4`] = {
+        key: `${i}/k`,
+        taskId: String(i),
+        objectType: 'file',
+        createdAtMs: NOW - 60 * MIN + ((i * 7919) % n) * 100,
+        description: 'Origin Timeout',
+        checkedToMs: NOW,
+      };
+    const logged: Array<Record<string, unknown>> = [];
+    const logger = { ...silentLogger(), warn: (o: Record<string, unknown>) => void logged.push(o) } as unknown as ReturnType<typeof silentLogger>;
+    const d = new Ledger({ ...emptyState(NOW), failedPaths }, ctx, logger).finish(NOW);
+    const kept = Object.values(d.failedPaths).map((f) => f.createdAtMs);
+    expect(kept).toHaveLength(MAX_FAILED_PATHS);
+    const dropped = Object.values(failedPaths)
+      .map((f) => f.createdAtMs)
+      .filter((t) => !kept.includes(t));
+    expect(Math.max(...dropped)).toBeLessThanOrEqual(Math.min(...kept));
+    expect(logged).toEqual([expect.objectContaining({ event: 'failed-paths-cap', dropped: 25 })]);
   });
 });

@@ -1,0 +1,118 @@
+// Delivered keys are what keeps a failure from a second alert, and they cannot all be kept through an outage of
+// hundreds of thousands of failures: only the keys of rows no later read can meet again are let go.
+import { readFileSync, writeFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { KEY_TTL_MS } from '../../lib/decide/ledger';
+import { MAX_REPORTED_KEPT, pruneReported, readAgainFromMs } from '../../lib/decide/retention';
+import { emptyState, type MonitorState } from '../../lib/state/schema';
+import { startWorld } from '../helpers/world';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const NOW = Date.parse('2026-11-28T12:00:00Z');
+
+describe('pruneReported', () => {
+  const stateArb = fc
+    .record({
+      frontierAgo: fc.integer({ min: 0, max: 48 * 60 }),
+      pending: fc.array(fc.integer({ min: 0, max: 70 * 60 }), { maxLength: 3 }),
+      keys: fc.array(
+        fc.record({ createdAgo: fc.integer({ min: 0, max: 72 * 60 }), kind: fc.constantFrom('failed', 'stuck', 'notice'), followed: fc.boolean() }),
+        {
+          maxLength: 40,
+        },
+      ),
+      extra: fc.integer({ min: 0, max: 2 }),
+    })
+    .map(({ frontierAgo, pending, keys, extra }) => {
+      const reported: Record<string, number> = {};
+      const failedPaths: MonitorState['failedPaths'] = {};
+      keys.forEach((k, i) => {
+        const key = `${k.kind}:${1000 + i}/k${i}`;
+        reported[key] = NOW - k.createdAgo * MIN + KEY_TTL_MS;
+        if (k.kind === 'failed' && k.followed)
+          failedPaths[`http://v.example.com/${i}.mp4`] = {
+            key: `${1000 + i}/k${i}`,
+            taskId: String(1000 + i),
+            objectType: 'file',
+            createdAtMs: NOW - k.createdAgo * MIN,
+            description: 'Origin Timeout',
+            checkedToMs: NOW,
+          };
+      });
+      // Filler keys of rows from 70 hours ago, so that the cap is passed (or not).
+      for (let i = 0; i < MAX_REPORTED_KEPT - 1 + extra; i++) reported[`failed:9${i}/f`] = NOW - 70 * HOUR + KEY_TTL_MS;
+      const state: MonitorState = {
+        ...emptyState(NOW),
+        scanned: true,
+        frontierMs: NOW - frontierAgo * MIN,
+        pendingRanges: pending.map((ago) => ({ startMs: NOW - ago * MIN, endMs: NOW - ago * MIN + 10 * MIN })),
+        reported,
+        failedPaths,
+      };
+      return state;
+    });
+
+  it('never lets go a key a later read could meet, a followed failure, or a key that is not a failure (property)', () => {
+    fc.assert(
+      fc.property(stateArb, (state) => {
+        const { state: after, pruned } = pruneReported(state);
+        const floor = readAgainFromMs(state)!;
+        const followed = new Set(Object.values(state.failedPaths).map((f) => `failed:${f.key}`));
+        for (const [key, expiry] of Object.entries(state.reported)) {
+          const mustStay = !key.startsWith('failed:') || expiry - KEY_TTL_MS >= floor || followed.has(key);
+          if (mustStay) expect(after.reported[key]).toBe(expiry);
+        }
+        if (Object.keys(state.reported).length <= MAX_REPORTED_KEPT) expect(pruned).toBe(0);
+        else expect(Object.keys(after.reported).length).toBe(Object.keys(state.reported).length - pruned);
+        if (pruned > 0) expect(after.reportedFloorMs).toBe(floor);
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('keeps everything before a range was ever settled (a first run reads the whole window)', () => {
+    const reported = Object.fromEntries(Array.from({ length: MAX_REPORTED_KEPT + 10 }, (_, i) => [`failed:${i}/x`, NOW - 70 * HOUR + KEY_TTL_MS]));
+    const state = { ...emptyState(NOW), scanned: false, frontierMs: NOW, reported };
+    expect(pruneReported(state).pruned).toBe(0);
+  });
+});
+
+describe('through the handler', () => {
+  type World = Awaited<ReturnType<typeof startWorld>>;
+  let world: World;
+  afterEach(async () => {
+    await world?.close();
+  });
+
+  it("after an outage's keys were let go, a recovered failure is not reported again by a read widened for an old watched row", async () => {
+    world = await startWorld();
+    await world.run();
+    world.clock.advance(5 * MIN);
+    // A failure, reported; a URL created in the same minute that hangs in Pending (watched for days).
+    const failed = world.fail('http://video.example.com/old/failed.mp4', 30_000);
+    world.vod.store.add({ ObjectPath: 'http://video.example.com/old/pending.mp4', creationMs: world.clock.now() - 29_000, Status: 'Pending' });
+    await world.run();
+    expect(world.listed()).toEqual([failed]);
+    // The URL is refreshed successfully: its failure is no longer followed.
+    world.clock.advance(5 * MIN);
+    world.vod.store.add({ ObjectPath: 'http://video.example.com/old/failed.mp4', creationMs: world.clock.now() - 10_000, Status: 'Complete' });
+    await world.run();
+    // A day and a half of quiet runs later (the clock jumps; the monitor reads the gap), an outage's keys fill the state.
+    world.clock.advance(30 * HOUR);
+    await world.run();
+    world.clock.advance(5 * MIN);
+    await world.run();
+    const state = JSON.parse(readFileSync(world.stateFile, 'utf8')) as MonitorState;
+    for (let i = 0; i < MAX_REPORTED_KEPT + 1000; i++) state.reported[`failed:8${i}/outage`] = world.clock.now() - 40 * HOUR + KEY_TTL_MS;
+    writeFileSync(world.stateFile, JSON.stringify(state));
+    for (let i = 0; i < 4; i++) {
+      world.clock.advance(5 * MIN);
+      await world.run();
+    }
+    const after = JSON.parse(readFileSync(world.stateFile, 'utf8')) as MonitorState;
+    expect(Object.keys(after.reported).length).toBeLessThan(1000);
+    expect(after.reportedFloorMs).not.toBeNull();
+    expect(world.listed()).toEqual([failed]);
+  }, 60_000);
+});
