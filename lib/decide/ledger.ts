@@ -222,7 +222,8 @@ export class Ledger {
         this.trackFailure(row, key, createdAtMs);
         return this.end(key);
       case 'backlog':
-        if (this.backlogInto) addBacklog(this.backlogInto, row, createdAtMs);
+        // Once per row a run: a listing read again (its count moved) or a row shifting pages shows it twice.
+        if (this.backlogInto && !this.finishedKeys.has(key)) addBacklog(this.backlogInto, row, createdAtMs);
         return this.end(key) || true;
       case 'legacy-reported':
         this.legacy.set(row.taskId, (this.legacy.get(row.taskId) ?? 0) + 1);

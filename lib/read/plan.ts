@@ -71,8 +71,11 @@ export function planRead(state: MonitorState, input: PlanInput): ReadPlan {
     backlogBeforeMs = listSince;
     ranges = [{ startMs: edge, endMs, isNew: true, listSinceMs: listSince }];
   } else {
-    const start = Math.max(edge, second(Math.min(state.frontierMs ?? edge, endMs - 1000) - input.overlapMs));
-    const listing = continuing ? { listSinceMs: backlogBeforeMs! } : {};
+    // Never below the delivered keys kept (lib/decide/retention.ts), even with this clock far behind the frontier.
+    const start = Math.max(edge, state.reportedFloorMs ?? edge, second(Math.min(state.frontierMs ?? edge, endMs - 1000) - input.overlapMs));
+    // The first run's listing rule holds for every range that reaches before it (its pieces left for later runs):
+    // failures there are counted, by TotalCount, once the piece settles. Later ranges start after it anyway.
+    const listing = backlogBeforeMs !== null ? { listSinceMs: backlogBeforeMs } : {};
     const older = state.pendingRanges
       .filter(kept)
       .map((r) => ({ ...clamp(r), isNew: false, ...listing }))
