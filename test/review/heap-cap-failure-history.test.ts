@@ -4,15 +4,14 @@
 // Now the failed URLs followed are capped (MAX_FAILED_PATHS), the delivered keys of rows no read meets again are let
 // go past MAX_REPORTED_KEPT, and the heap may use 150 MB of the 256: a state as large as the monitor lets it be,
 // and more, loads and runs under the deployed flags.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { deployedNodeOptions, rssLimitMb } from '../../bench/deployed';
+import { rssLimitMb } from '../../bench/deployed';
 import { MAX_FAILED_PATHS, MAX_WATCHED } from '../../lib/decide/ledger';
 import { MAX_REPORTED_KEPT } from '../../lib/decide/retention';
 import { rowKey } from '../../lib/identity';
-import { FC_CREDENTIALS, startWorld } from '../helpers/world';
+import { startWorld } from '../helpers/world';
+import { campaignWatching, runChild } from './big-state';
 
 const MIN = 60_000;
 const FAILURES = 100_000;
@@ -22,48 +21,11 @@ afterEach(async () => {
   await world?.close();
 });
 
-function runChild(w: World, timeoutSec: number): Promise<{ report?: Record<string, unknown>; error?: string; peakRss: number; died?: string }> {
-  const child = spawn(
-    process.execPath,
-    [path.resolve(__dirname, '../../bench/child-run.js'), JSON.stringify({ env: w.env, credentials: FC_CREDENTIALS, timeoutSec })],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: deployedNodeOptions() } },
-  );
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return new Promise((resolve) =>
-    child.on('exit', (code, signal) =>
-      resolve(out ? JSON.parse(out) : { peakRss: 0, died: `exit ${code} ${signal ?? ''}: ${(/heap out of memory[^\n]*/.exec(err) ?? [err.slice(-200)])[0]}` }),
-    ),
-  );
-}
-
 it(`a run with ${MAX_WATCHED} rows watched and ${FAILURES} failures of the last 3 days in its state ends under the deployed heap flags`, async () => {
   world = await startWorld();
   await world.run();
   const now = world.clock.now();
-  const created = now - 20 * MIN;
-  const watching: Record<string, unknown> = {};
-  for (let k = 0; k * 2000 < MAX_WATCHED; k++) {
-    const urls = Array.from({ length: 2000 }, (_, i) => `http://video.example.com/campaign-2026-11/show-${k}/1080p/segment-${String(i).padStart(5, '0')}.ts`);
-    const { rows } = world.vod.store.submit({ urls, kind: 'file', atMs: created + k * 1000 });
-    for (const r of rows)
-      watching[rowKey(r.TaskId, r.ObjectPath)] = {
-        task: {
-          taskId: r.TaskId,
-          objectPath: r.ObjectPath,
-          objectType: 'file',
-          status: 'Refreshing',
-          description: null,
-          creationTime: r.CreationTime,
-          domain: 'video.example.com',
-        },
-        createdAtMs: created + k * 1000,
-        firstSeenMs: created + 2 * MIN,
-        checkedAtMs: now - 5 * MIN,
-      };
-  }
+  const watching = campaignWatching(world, now);
   const state = JSON.parse(readFileSync(world.stateFile, 'utf8'));
   // FAILURES failures spread over the last 3 days, each reported once; the newest remembered per URL.
   const failedPaths: Record<string, unknown> = {};
