@@ -1,8 +1,12 @@
 import { Writable } from 'node:stream';
 import type { Notifier, SendResult } from '../../lib/alert/notifier';
 import type { RenderedMessage } from '../../lib/alert/render';
+import { type AlertingPlan, singleRobot } from '../../lib/alerting/load';
+import { budget } from '../../lib/budget';
+import type { Config } from '../../lib/config';
 import { rowKey } from '../../lib/identity';
 import { createLogger } from '../../lib/log';
+import type { MonitorDeps } from '../../lib/monitor';
 import type { Loaded, LockHolder, StateStore } from '../../lib/state/file-store';
 import { type MonitorState, StateError } from '../../lib/state/schema';
 import type { RefreshTaskApi } from '../../lib/vod/client';
@@ -168,3 +172,34 @@ export class FakeVodApi implements RefreshTaskApi {
 
 /** The key of a fake row. */
 export const keyOf = (r: { TaskId: string; ObjectPath: string }) => rowKey(r.TaskId, r.ObjectPath);
+
+/**
+ * runMonitor's dependencies over the fakes: the environment's one robot (`notifier`) unless an alerting plan and its
+ * notifiers are given, and the budget of a `timeoutMs` run (default 120 s) starting now.
+ */
+export function fakeDeps(o: {
+  config: Config;
+  api: FakeVodApi;
+  store: MemoryStore;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  notifier?: RecordingNotifier;
+  alerting?: AlertingPlan;
+  notifierOf?: MonitorDeps['notifierOf'];
+  random?: number;
+  timeoutMs?: number;
+}): MonitorDeps {
+  return {
+    config: o.config,
+    api: o.api,
+    apiCalls: () => o.api.calls.length,
+    store: o.store,
+    alerting: o.alerting ?? singleRobot(o.config),
+    notifierOf: o.notifierOf ?? (() => o.notifier!),
+    logger: silentLogger(),
+    now: o.now,
+    sleep: o.sleep,
+    random: () => o.random ?? 0,
+    budget: budget(o.now(), o.timeoutMs ?? 120_000, o.config.alert.timeoutMs),
+  };
+}

@@ -1,10 +1,8 @@
 import fc from 'fast-check';
-import { singleRobot } from '../../lib/alerting/load';
-import { budget } from '../../lib/budget';
 import { loadConfig } from '../../lib/config';
-import { type MonitorDeps, runMonitor } from '../../lib/monitor';
+import { runMonitor } from '../../lib/monitor';
 import { VodError } from '../../lib/vod/errors';
-import { type Call, FakeVodApi, fakeClock, keyOf, MemoryStore, RecordingNotifier, silentLogger } from '../helpers/fakes';
+import { type Call, FakeVodApi, fakeClock, fakeDeps, keyOf, MemoryStore, RecordingNotifier } from '../helpers/fakes';
 
 const MIN = 60_000;
 const WEBHOOK = 'https://oapi.dingtalk.com/robot/send?access_token=t';
@@ -16,19 +14,7 @@ function setup(env: Record<string, string> = {}) {
   const notifier = new RecordingNotifier(calls);
   const api = new FakeVodApi(clock.now);
   const config = loadConfig({ DINGTALK_WEBHOOK: WEBHOOK, ...env });
-  const deps = (): MonitorDeps => ({
-    config,
-    api,
-    apiCalls: () => api.calls.length,
-    store,
-    alerting: singleRobot(config),
-    notifierOf: () => notifier,
-    logger: silentLogger(),
-    now: clock.now,
-    sleep: clock.sleep,
-    random: () => 0,
-    budget: budget(clock.now(), 120_000, 5000),
-  });
+  const deps = () => fakeDeps({ config, api, store, notifier, now: clock.now, sleep: clock.sleep });
   const run = (dryRun = false) => runMonitor(deps(), { dryRun, triggerTime: null });
   return { clock, calls, store, notifier, api, run };
 }
@@ -199,26 +185,8 @@ describe('the function timeout is a wall', () => {
       return save(s);
     };
     const run = () => {
-      const b = budget(w.clock.now(), timeoutMs, 5000);
-      return {
-        b,
-        report: runMonitor(
-          {
-            config,
-            api: w.api,
-            apiCalls: () => w.api.calls.length,
-            store: w.store,
-            alerting: singleRobot(config),
-            notifierOf: () => w.notifier,
-            logger: silentLogger(),
-            now: w.clock.now,
-            sleep: w.clock.sleep,
-            random: () => 0,
-            budget: b,
-          },
-          { dryRun: false, triggerTime: null },
-        ),
-      };
+      const deps = fakeDeps({ config, api: w.api, store: w.store, notifier: w.notifier, now: w.clock.now, sleep: w.clock.sleep, timeoutMs });
+      return { b: deps.budget, report: runMonitor(deps, { dryRun: false, triggerTime: null }) };
     };
     return { ...w, starts, saves, run };
   }

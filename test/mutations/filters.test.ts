@@ -1,8 +1,6 @@
-import { singleRobot } from '../../lib/alerting/load';
-import { budget } from '../../lib/budget';
 import { loadConfig } from '../../lib/config';
-import { type MonitorDeps, runMonitor } from '../../lib/monitor';
-import { type Call, FakeVodApi, fakeClock, keyOf, MemoryStore, RecordingNotifier, silentLogger } from '../helpers/fakes';
+import { runMonitor } from '../../lib/monitor';
+import { type Call, FakeVodApi, fakeClock, fakeDeps, keyOf, MemoryStore, RecordingNotifier } from '../helpers/fakes';
 
 const MIN = 60_000;
 const WEBHOOK = 'https://oapi.dingtalk.com/robot/send?access_token=t';
@@ -14,19 +12,7 @@ function setup(env: Record<string, string> = {}) {
   const notifier = new RecordingNotifier(calls);
   const api = new FakeVodApi(clock.now);
   const config = loadConfig({ DINGTALK_WEBHOOK: WEBHOOK, ...env });
-  const deps = (): MonitorDeps => ({
-    config,
-    api,
-    apiCalls: () => api.calls.length,
-    store,
-    alerting: singleRobot(config),
-    notifierOf: () => notifier,
-    logger: silentLogger(),
-    now: clock.now,
-    sleep: clock.sleep,
-    random: () => 0,
-    budget: budget(clock.now(), 120_000, 5000),
-  });
+  const deps = () => fakeDeps({ config, api, store, notifier, now: clock.now, sleep: clock.sleep });
   const run = () => runMonitor(deps(), { dryRun: false, triggerTime: null });
   return { clock, store, notifier, api, run };
 }

@@ -1,14 +1,12 @@
 import fc from 'fast-check';
 import type { AlertEvent } from '../../lib/alert/model';
-import { singleRobot } from '../../lib/alerting/load';
-import { budget } from '../../lib/budget';
 import { loadConfig } from '../../lib/config';
 import { KEY_TTL_MS } from '../../lib/decide/ledger';
-import { type MonitorDeps, runMonitor } from '../../lib/monitor';
+import { runMonitor } from '../../lib/monitor';
 import { record } from '../../lib/monitor/outbox';
 import { emptyState, type MonitorState } from '../../lib/state/schema';
 import { formatApiTime, QUERY_WINDOW_MS } from '../../lib/vod/time';
-import { FakeVodApi, fakeClock, keyOf, MemoryStore, RecordingNotifier, silentLogger } from '../helpers/fakes';
+import { FakeVodApi, fakeClock, fakeDeps, keyOf, MemoryStore, RecordingNotifier } from '../helpers/fakes';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -70,19 +68,7 @@ describe('the pipeline forgets a delivered key once the API has forgotten its ro
     const notifier = new RecordingNotifier();
     const api = new FakeVodApi(clock.now);
     const config = loadConfig({ DINGTALK_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=t', FIRST_RUN_LOOKBACK_MINUTES: '4320' });
-    const deps = (): MonitorDeps => ({
-      config,
-      api,
-      apiCalls: () => api.calls.length,
-      store,
-      alerting: singleRobot(config),
-      notifierOf: () => notifier,
-      logger: silentLogger(),
-      now: clock.now,
-      sleep: clock.sleep,
-      random: () => 0,
-      budget: budget(clock.now(), 120_000, 5000),
-    });
+    const deps = () => fakeDeps({ config, api, store, notifier, now: clock.now, sleep: clock.sleep });
     const run = () => runMonitor(deps(), { dryRun: false, triggerTime: null });
     const created = Math.floor((T0 - 2 * DAY) / 1000) * 1000;
     const row = api.add({ ObjectPath: 'http://v.example.com/old.mp4', createdMs: created, Status: 'Failed', Description: 'Origin Timeout' });

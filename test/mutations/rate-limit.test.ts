@@ -1,8 +1,7 @@
 import type { AlertingPlan } from '../../lib/alerting/load';
-import { budget } from '../../lib/budget';
 import { loadConfig } from '../../lib/config';
-import { type MonitorDeps, runMonitor } from '../../lib/monitor';
-import { type Call, FakeVodApi, fakeClock, keyOf, MemoryStore, RecordingNotifier, silentLogger } from '../helpers/fakes';
+import { runMonitor } from '../../lib/monitor';
+import { type Call, FakeVodApi, fakeClock, fakeDeps, keyOf, MemoryStore, RecordingNotifier } from '../helpers/fakes';
 
 const MIN = 60_000;
 const config = loadConfig({ DINGTALK_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=t' });
@@ -27,19 +26,7 @@ function setup() {
   const sends: Record<string, number[]> = { a: [], b: [] };
   const robot = (name: string) => new RecordingNotifier(calls, 20_000, async () => void sends[name]!.push(clock.now()));
   const robots: Record<string, RecordingNotifier> = { a: robot('a'), b: robot('b') };
-  const deps = (): MonitorDeps => ({
-    config,
-    api,
-    apiCalls: () => api.calls.length,
-    store,
-    alerting: plan,
-    notifierOf: (r) => robots[r.name]!,
-    logger: silentLogger(),
-    now: clock.now,
-    sleep: clock.sleep,
-    random: () => 0,
-    budget: budget(clock.now(), 120_000, 5000),
-  });
+  const deps = () => fakeDeps({ config, api, store, alerting: plan, notifierOf: (r) => robots[r.name]!, now: clock.now, sleep: clock.sleep });
   const run = () => runMonitor(deps(), { dryRun: false, triggerTime: null });
   const fail = (domain: string, i: number) =>
     api.add({ ObjectPath: `http://${domain}/${i}.mp4`, createdMs: clock.now() - 30_000, Status: 'Failed', Description: 'Origin Timeout' });

@@ -2,13 +2,11 @@
 // min(frontier, endMs - 1 s) - overlap: when the planning clock (this function's clock plus the skew last measured)
 // is behind the saved frontier by more than ~56 min, the new range starts below the line, and a failure whose key was
 // let go is read, and reported, again.
-import { singleRobot } from '../../lib/alerting/load';
-import { budget } from '../../lib/budget';
 import { loadConfig } from '../../lib/config';
 import { KEY_TTL_MS } from '../../lib/decide/ledger';
 import { MAX_REPORTED_KEPT } from '../../lib/decide/retention';
-import { type MonitorDeps, runMonitor } from '../../lib/monitor';
-import { FakeVodApi, MemoryStore, RecordingNotifier, silentLogger } from '../helpers/fakes';
+import { runMonitor } from '../../lib/monitor';
+import { FakeVodApi, fakeDeps, MemoryStore, RecordingNotifier } from '../helpers/fakes';
 import { failedSent, virtualClock } from './virtual';
 
 const MIN = 60_000;
@@ -22,19 +20,7 @@ it('a function clock an hour behind does not re-report a failure whose delivered
   const api = new FakeVodApi(clock.now);
   const config = loadConfig({ DINGTALK_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=t' });
   const run = async () => {
-    const deps: MonitorDeps = {
-      config,
-      api,
-      apiCalls: () => api.calls.length,
-      store,
-      alerting: singleRobot(config),
-      notifierOf: () => notifier,
-      logger: silentLogger(),
-      now: fnNow,
-      sleep: clock.sleep,
-      random: () => 0.5,
-      budget: budget(fnNow(), 120_000, config.alert.timeoutMs),
-    };
+    const deps = fakeDeps({ config, api, store, notifier, now: fnNow, sleep: clock.sleep, random: 0.5 });
     return clock.drive(runMonitor(deps, { dryRun: false, triggerTime: null }));
   };
   const t0 = clock.now();

@@ -1,10 +1,8 @@
 // A virtual clock for the review tests: sleeps resolve in time order, concurrent sleeps overlap (unlike
 // test/helpers/fakes fakeClock, whose sleeps add up), so a 2 s VOD answered three at a time costs 2 s, not 6.
-import { singleRobot } from '../../lib/alerting/load';
-import { budget } from '../../lib/budget';
 import { loadConfig } from '../../lib/config';
-import { type MonitorDeps, type RunReport, runMonitor } from '../../lib/monitor';
-import { FakeVodApi, MemoryStore, RecordingNotifier, silentLogger } from '../helpers/fakes';
+import { type RunReport, runMonitor } from '../../lib/monitor';
+import { FakeVodApi, fakeDeps, MemoryStore, RecordingNotifier } from '../helpers/fakes';
 
 export function virtualClock(startMs = Date.parse('2026-11-28T12:00:00Z')) {
   let t = startMs;
@@ -74,23 +72,10 @@ export function slowMonitor(opts: { answerMs: number; timeoutMs: number; env?: R
   const config = loadConfig({ DINGTALK_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=t', ...opts.env });
   const reports: RunReport[] = [];
   const run = async () => {
-    const b = budget(clock.now(), opts.timeoutMs, config.alert.timeoutMs);
-    const deps: MonitorDeps = {
-      config,
-      api,
-      apiCalls: () => api.calls.length,
-      store,
-      alerting: singleRobot(config),
-      notifierOf: () => notifier,
-      logger: silentLogger(),
-      now: clock.now,
-      sleep: clock.sleep,
-      random: () => 0.5,
-      budget: b,
-    };
+    const deps = fakeDeps({ config, api, store, notifier, now: clock.now, sleep: clock.sleep, random: 0.5, timeoutMs: opts.timeoutMs });
     const r = await clock.drive(runMonitor(deps, { dryRun: false, triggerTime: null }));
     reports.push(r);
-    return { r, b };
+    return { r, b: deps.budget };
   };
   return { clock, store, notifier, api, starts, ends, run, reports };
 }
