@@ -43,7 +43,7 @@ export function makeRedactor(secrets: Iterable<string | undefined | null>): Reda
 }
 
 /** The robots' own paths: a URL of one of them without a query holds no secret (and names the form to use). */
-const ROBOT_PATHS = new Set(['/robot/send', '/cgi-bin/webhook/send']);
+export const ROBOT_PATHS: ReadonlySet<string> = new Set(['/robot/send', '/cgi-bin/webhook/send']);
 
 /**
  * Each URL that may hold a secret, and the token-like query values in it (`access_token`, `key`, `sign`), for a

@@ -174,9 +174,9 @@ function missingChannelUrl(env: Record<string, string | undefined>): string | nu
 
 function alertOf(e: v.InferOutput<typeof alertSchema>) {
   const channel = e.ALERT_CHANNEL;
-  const url = channel === 'dingtalk' ? e.DINGTALK_WEBHOOK : channel === 'wecom' ? e.WECOM_WEBHOOK : e.ALERT_WEBHOOK_URL;
-  const urlVar = channel === 'dingtalk' ? 'DINGTALK_WEBHOOK' : channel === 'wecom' ? 'WECOM_WEBHOOK' : 'ALERT_WEBHOOK_URL';
-  if (url === null) throw new ConfigError([`${urlVar}: is required when ALERT_CHANNEL is ${channel}`]);
+  const url = e[URL_VARIABLE[channel]];
+  // missingChannelUrl reported it already; this narrows the type.
+  if (url === null) throw new ConfigError([`${URL_VARIABLE[channel]}: is required when ALERT_CHANNEL is ${channel}`]);
   return {
     channel,
     url,

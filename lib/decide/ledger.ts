@@ -165,11 +165,7 @@ export class Ledger {
   }
 
   countBacklog(objectType: string, count: number, sinceMs: number, untilMs: number): void {
-    if (count <= 0) return;
-    this.backlog.count += count;
-    this.backlog.byType[objectType] = (this.backlog.byType[objectType] ?? 0) + count;
-    this.backlog.sinceMs = Math.min(this.backlog.sinceMs, sinceMs);
-    this.backlog.untilMs = Math.max(this.backlog.untilMs, untilMs);
+    if (count > 0) this.commitBacklog({ count, byDescription: {}, byType: { [objectType]: count }, sinceMs, untilMs });
   }
 
   /** Every Complete row created in [fromMs, toMs] was read: paths checked to `fromMs` or later are checked to `toMs`. */

@@ -4,21 +4,21 @@ import { type AlertingPlan, loadAlerting, type Receiver } from '../../alerting/l
 import { isActive } from '../../alerting/mute';
 import type { Match } from '../../alerting/schema';
 import { type Config, ConfigError } from '../../config';
-import { urlSecrets } from '../../redact';
+import { ROBOT_PATHS, urlSecrets } from '../../redact';
 import type { Checklist } from '../checks';
 import { doctorCheckMessage } from '../messages';
 import type { Session } from '../session';
 
-/** Paths that carry no secret: the robots' own. Any other path may hold a token (Feishu, Slack) and is not shown. */
-const PUBLIC_PATHS = new Set(['/robot/send', '/cgi-bin/webhook/send']);
-
-/** A receiver's address for people: the host, the path only when it is a robot's own, every query value masked. */
+/**
+ * A receiver's address for people: the host, the path only when it is a robot's own (any other may hold a token, as
+ * Feishu and Slack hooks do), every query value masked.
+ */
 function where(r: Receiver): string {
   if (!r.alert.url) return '(no URL)';
   try {
     const u = new URL(r.alert.url);
     const query = [...u.searchParams.keys()].map((k) => `${k}=***`).join('&');
-    return `${u.host}${PUBLIC_PATHS.has(u.pathname) ? u.pathname : '/…'}${query ? `?${query}` : ''}`;
+    return `${u.host}${ROBOT_PATHS.has(u.pathname) ? u.pathname : '/…'}${query ? `?${query}` : ''}`;
   } catch {
     return '(not a URL)';
   }
