@@ -17,3 +17,9 @@ export function rowKey(taskId: string, objectPath: string): RowKey {
  * by our own lookup check. The API documents digits; anything else is kept if it is short and plain.
  */
 export const TASK_ID = /^[0-9A-Za-z_-]{1,64}$/;
+
+/** The host of an ObjectPath, lower-cased; "" when there is none. */
+export function domainOf(objectPath: string): string {
+  const host = objectPath.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/?#\s]/)[0] ?? '';
+  return /^[a-z0-9.-]{1,253}(:\d{1,5})?$/i.test(host) ? host.toLowerCase() : '';
+}

@@ -1,16 +1,16 @@
 import type { DestinationStream } from 'pino';
-import { notifierFor } from '../../lib/alert/channels';
-import { type AlertingPlan, loadAlerting, problemSummary, singleRobot } from '../../lib/alerting/load';
 import { budget } from '../../lib/budget';
 import { type Config, ConfigError, loadConfig } from '../../lib/config';
 import { credentialsFrom, type FcContext } from '../../lib/credentials';
-import { parseTimerEvent } from '../../lib/event';
 import { createLogger, serializeError } from '../../lib/log';
 import { type RunReport, runMonitor } from '../../lib/monitor';
 import { type StateSummary, summarizeState } from '../../lib/monitor/status';
+import { notifierFor } from '../../lib/notify/channels';
+import { type AlertingPlan, loadAlerting, problemSummary, singleRobot } from '../../lib/policy/load';
 import { type Clock, realSleep, type Sleep, systemClock } from '../../lib/ports';
 import { envSecrets, makeRedactor, type Redactor, urlSecrets } from '../../lib/redact';
 import { FileStateStore } from '../../lib/state/file-store';
+import { parseTimerEvent } from '../../lib/trigger';
 import { PopCoreVodApi } from '../../lib/vod/client';
 import { lastFailureCause } from '../../lib/watchdog/memory';
 

@@ -1,12 +1,13 @@
 import type { DestinationStream } from 'pino';
-import { notifierFor } from '../../lib/alert/channels';
-import { renderMessages } from '../../lib/alert/render';
-import { localTime } from '../../lib/alert/time';
 import { ConfigError, loadAlertConfig } from '../../lib/config';
+import { noticeKey } from '../../lib/events/keys';
 import { createLogger, serializeError } from '../../lib/log';
+import { notifierFor } from '../../lib/notify/channels';
+import { renderMessages } from '../../lib/notify/render';
 import { type Clock, systemClock } from '../../lib/ports';
 import { envSecrets, makeRedactor } from '../../lib/redact';
 import { FileStateStore } from '../../lib/state/file-store';
+import { localTime } from '../../lib/time';
 import { decideAnnouncement, failureAdvice, parseFailure } from '../../lib/watchdog/failure';
 import { loadMemory, saveMemory } from '../../lib/watchdog/memory';
 
@@ -69,7 +70,7 @@ export function createWatchdog(overrides: WatchdogOverrides = {}) {
       };
       const notifier = notifierFor(config.alert, now);
       const [m] = renderMessages(
-        [{ kind: 'notice', key: `notice:run-failed:${decision.key}`, code: 'RunFailed', message }],
+        [{ kind: 'notice', key: noticeKey(`run-failed:${decision.key}`, { once: true }), code: 'RunFailed', message }],
         { ...options, maxBodyBytes: notifier.maxBodyBytes },
         (x) => notifier.measure(x),
       );

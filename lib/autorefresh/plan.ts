@@ -1,7 +1,7 @@
-import type { AlertEvent } from '../alert/model';
-import { shanghaiTime } from '../alert/time';
 import type { Config } from '../config';
+import type { AlertEvent } from '../events/schema';
 import type { MonitorState, RetryEntry } from '../state/schema';
+import { shanghaiTime } from '../time';
 import { QUERY_WINDOW_MS } from '../vod/time';
 
 export type AutoRefreshSettings = Config['autoRefresh'];

@@ -1,11 +1,12 @@
-import { inert } from '../alert/escape';
-import { type AlertEvent, domainOf } from '../alert/model';
-import { rowKey } from '../identity';
+import { noticeKey, resubmittedKey } from '../events/keys';
+import type { AlertEvent } from '../events/schema';
+import { domainOf, rowKey } from '../identity';
+import { inert } from '../notify/escape';
 import type { Runtime } from '../ports';
 import { type RetryPolicy, retry } from '../retry';
 import type { MonitorState, RetryEntry } from '../state/schema';
 import type { RefreshWriteApi } from '../vod/client';
-import { VodError } from '../vod/errors';
+import { callMayHaveArrived, refusalPasses, VodError } from '../vod/errors';
 import type { Pacer } from '../vod/pacer';
 import { type AutoRefreshSettings, allowance, dueRetries, KIND_OF, markHeld, overdue, type QuotaKind, quotaDay, settle } from './plan';
 
@@ -31,11 +32,6 @@ export interface AutoRefreshReport {
 
 /** URLs per call: files and preloads 1,000, directories 100 (the CDN sibling's limits; VOD's are not published). */
 const PER_CALL: Record<QuotaKind, number> = { url: 1000, dir: 100, preload: 1000 };
-/** Failures after which the call may still have been made: no answer, or an answer that is not the API's. */
-const MAYBE_SUBMITTED = new Set(['RequestTimeout', 'MalformedResponse', 'HttpError', 'UnknownError', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED']);
-/** Refusals that pass: the URLs wait and are tried again (a human takes over after HOLD_LIMIT_MS). */
-const PASSING =
-  /^(Throttling|QuotaExceeded|QuotaPerMinuteExceeded|PreloadQueueFull|ServiceBusy|ServiceUnavailable|ServiceUnAvailable|InternalError|DeadlineReached)/;
 /** Try again after a refusal that passes. */
 const WAIT_AFTER_REFUSAL_MS = 10 * 60_000;
 
@@ -200,7 +196,7 @@ async function submitChunk(
     const used = { ...state.autoRefresh.used, [kind]: state.autoRefresh.used[kind] + chunk.length };
     const events: AlertEvent[] = chunk.map(([p, r]) => ({
       kind: 'resubmitted',
-      key: `resubmitted:${rowKey(r.task.taskId, p)}:${r.attempts + 1}`,
+      key: resubmittedKey(rowKey(r.task.taskId, p), r.attempts + 1),
       task: r.task,
       newTaskId: taskId || '(not given)',
       attempt: r.attempts + 1,
@@ -217,7 +213,7 @@ async function submitChunk(
       held: `${kind}: ${err.code}`,
       code: err.code,
     });
-    if (MAYBE_SUBMITTED.has(err.code)) {
+    if (callMayHaveArrived(err.code)) {
       // It may have arrived: it counts as made, and a human is called if no new row for the URL appears in time.
       deps.logger.warn(
         { event: 'auto-refresh-uncertain', action, code: err.code, urls: chunk.length },
@@ -227,7 +223,7 @@ async function submitChunk(
     }
     // The API answered with a refusal: nothing was submitted.
     deps.logger.warn({ event: 'auto-refresh-refused', action, code: err.code, urls: chunk.length }, `re-submission not made: ${err.code}`);
-    if (PASSING.test(err.code) || err.retryable)
+    if (refusalPasses(err.code) || err.retryable)
       return done(
         settleAll((r) => ({
           ...r,
@@ -259,7 +255,7 @@ function handOverNotice(items: ReadonlyArray<{ path: string; entry: RetryEntry; 
   const first = items[0]!;
   return {
     kind: 'notice',
-    key: `notice:auto-refresh-handover:${rowKey(first.entry.task.taskId, first.path)}:${nowMs}`,
+    key: noticeKey(`auto-refresh-handover:${rowKey(first.entry.task.taskId, first.path)}`, { at: nowMs }),
     code: 'AutoRefreshRefused',
     message: `${items.length} failed URL(s) will not be re-submitted automatically. They need a human: ${shown.join('; ')}${more}.`,
   };
@@ -268,5 +264,10 @@ function handOverNotice(items: ReadonlyArray<{ path: string; entry: RetryEntry; 
 /** The "automatic retries are held" notice, once a day. */
 function pausedNotice(state: MonitorState, nowMs: number, why: string): AlertEvent | null {
   if (state.autoRefresh.pausedNoticeDay === quotaDay(nowMs)) return null;
-  return { kind: 'notice', key: `notice:auto-refresh-held:${quotaDay(nowMs)}`, code: 'AutoRefreshHeld', message: `Automatic re-submission is held: ${why}.` };
+  return {
+    kind: 'notice',
+    key: noticeKey('auto-refresh-held', { day: quotaDay(nowMs) }),
+    code: 'AutoRefreshHeld',
+    message: `Automatic re-submission is held: ${why}.`,
+  };
 }

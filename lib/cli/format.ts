@@ -1,4 +1,4 @@
-import { duration, localTime, shanghaiTime } from '../alert/time';
+import { duration, localTime, shanghaiTime } from '../time';
 import type { RefreshTask } from '../vod/types';
 
 /** DingTalk markdown made readable in a terminal: markers dropped, headings set apart. */

@@ -1,7 +1,7 @@
-import type { Notifier } from '../alert/notifier';
-import { type RenderedMessage, renderMessages } from '../alert/render';
 import type { Config } from '../config';
 import { renderOptionsOf } from '../monitor';
+import type { Notifier } from '../notify/notifier';
+import { type RenderedMessage, renderMessages } from '../notify/render';
 import { formatApiTime } from '../vod/time';
 
 /** How test messages are labelled, in title and text. */

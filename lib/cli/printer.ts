@@ -1,8 +1,8 @@
-import { vodAdvice } from '../advice';
 import { ConfigError } from '../config';
 import { FcError, fcAdvice } from '../fc/errors';
 import { makeRedactor } from '../redact';
 import { StateError } from '../state/schema';
+import { vodAdvice } from '../vod/advice';
 import { DeadlineError, VodError, VodParamError } from '../vod/errors';
 import { tableLines } from './format';
 

@@ -1,7 +1,8 @@
 // The run report for people. Imported by the demo, so it stays free of the CLI's heavier dependencies (commander, the FC SDK).
-import { vodAdvice } from '../advice';
-import { localTime } from '../alert/time';
+
 import type { RunReport } from '../monitor/types';
+import { localTime } from '../time';
+import { vodAdvice } from '../vod/advice';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 

@@ -1,4 +1,4 @@
-import { localTime } from '../alert/time';
+import { localTime } from '../time';
 import { WINDOW_EDGE_MARGIN_MS } from '../vod/params';
 import { QUERY_WINDOW_MS } from '../vod/time';
 import { parseWhen, WhenError } from './format';

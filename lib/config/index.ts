@@ -1,7 +1,7 @@
 import * as v from 'valibot';
-import { DEFAULT_FAILURE_HINT } from '../advice';
-import { KNOWN_DESCRIPTIONS } from '../alert/model';
+import { DEFAULT_FAILURE_HINT } from '../notify/hints';
 import { DEFAULT_VOD_ENDPOINT } from '../vod/client';
+import { KNOWN_DESCRIPTIONS } from '../vod/descriptions';
 import { OBJECT_TYPES, type ObjectType } from '../vod/types';
 import { decimal, docOf, httpUrl, int, list, listOf, oneOf, text, type VarDoc, variable } from './vars';
 

@@ -1,4 +1,5 @@
-import type { AlertEvent } from '../alert/model';
+import { blindKey, healthDownKey, healthUpKey } from '../events/keys';
+import type { AlertEvent } from '../events/schema';
 import type { ReadStatus } from '../read';
 import type { MonitorState } from '../state/schema';
 
@@ -16,7 +17,7 @@ export function nextHealth(
     if (health.status === 'ok') return { health, event: null };
     return {
       health: { status: 'ok', sinceMs: nowMs, code: null, message: null },
-      event: { kind: 'health-up', key: `health-up:${nowMs}`, code: health.code ?? 'unknown', downSinceMs: health.sinceMs },
+      event: { kind: 'health-up', key: healthUpKey(nowMs), code: health.code ?? 'unknown', downSinceMs: health.sinceMs },
     };
   }
   const code = error?.code ?? 'unknown';
@@ -24,7 +25,7 @@ export function nextHealth(
   if (health.status === 'down') return { health: { ...health, code, message }, event: null };
   return {
     health: { status: 'down', sinceMs: nowMs, code, message },
-    event: { kind: 'health-down', key: `health-down:${nowMs}`, code, message, sinceMs: nowMs },
+    event: { kind: 'health-down', key: healthDownKey(nowMs), code, message, sinceMs: nowMs },
   };
 }
 
@@ -35,5 +36,5 @@ export function nextHealth(
 export function blindGap(state: MonitorState, status: ReadStatus, nowMs: number, blindAfterMs: number, cause: string | null): AlertEvent | null {
   if (status === 'down' || state.health.status === 'down' || state.lastOkMs === null) return null;
   if (nowMs - state.lastOkMs <= blindAfterMs) return null;
-  return { kind: 'blind', key: `blind:${state.lastOkMs}`, fromMs: state.lastOkMs, toMs: nowMs, cause };
+  return { kind: 'blind', key: blindKey(state.lastOkMs), fromMs: state.lastOkMs, toMs: nowMs, cause };
 }

@@ -1,18 +1,12 @@
-import { type AlertEvent, domainOf, failureClass, type TaskFacts } from '../alert/model';
-import { rowKey } from '../identity';
+import { backlogKey, failedKey, noticeKey, recoveredKey, stuckKey } from '../events/keys';
+import type { AlertEvent, TaskFacts } from '../events/schema';
+import { domainOf, rowKey } from '../identity';
 import type { Logger } from '../ports';
 import type { FailedPath, MonitorState, WatchedRow } from '../state/schema';
+import { failureClass } from '../vod/descriptions';
 import { QUERY_WINDOW_MS } from '../vod/time';
 import { KNOWN_STATUSES, type RefreshTask } from '../vod/types';
 import { type RowView, VERDICTS, type Verdict, type VerdictContext, verdictOf } from './verdict';
-
-/** How long a delivered key is remembered: the API forgets a row after 3 days, and we keep an hour more. */
-export const KEY_TTL_MS = QUERY_WINDOW_MS + 3600_000;
-/** When the key of an alert about this row may be forgotten: KEY_TTL_MS after the row's creation (or `nowMs`). */
-export function rowKeyExpiry(task: TaskFacts, nowMs: number): number {
-  const created = task.creationTime ? Date.parse(task.creationTime) : Number.NaN;
-  return (Number.isNaN(created) ? nowMs : created) + KEY_TTL_MS;
-}
 
 /** Unfinished rows watched at most (state size); beyond it on-call is told once, never silently. */
 export const MAX_WATCHED = 10_000;
@@ -211,7 +205,7 @@ export class Ledger {
     const wasWatched = this.watching[key];
     switch (verdict) {
       case 'new-failure':
-        this.emit({ kind: 'failed', key: `failed:${key}`, task: factsOf(row) });
+        this.emit({ kind: 'failed', key: failedKey(key), task: factsOf(row) });
         this.trackFailure(row, key, createdAtMs);
         return this.end(key) || true;
       case 'already-reported':
@@ -228,7 +222,7 @@ export class Ledger {
         const failed = this.failedPaths[row.objectPath]!;
         this.emit({
           kind: 'recovered',
-          key: `recovered:${failed.key}`,
+          key: recoveredKey(failed.key),
           task: factsOf(row),
           failedTaskId: failed.taskId,
           failedDescription: failed.description,
@@ -239,7 +233,7 @@ export class Ledger {
       case 'complete':
         return this.end(key);
       case 'stuck':
-        this.emit({ kind: 'stuck', key: `stuck:${key}`, task: factsOf(row), ageMinutes: Math.floor((this.ctx.nowMs - createdAtMs) / 60_000) });
+        this.emit({ kind: 'stuck', key: stuckKey(key), task: factsOf(row), ageMinutes: Math.floor((this.ctx.nowMs - createdAtMs) / 60_000) });
         this.watch(row, key, createdAtMs);
         return true;
       case 'watching':
@@ -285,7 +279,7 @@ export class Ledger {
 
   private trackFailure(row: RefreshTask, key: string, createdAtMs: number): void {
     // A failure already followed by a recovery (this run, or told before) is not brought back by a re-read of it.
-    if (this.known.has(`recovered:${key}`)) return;
+    if (this.known.has(recoveredKey(key))) return;
     const last = this.failedPaths[row.objectPath];
     if (last && last.createdAtMs > createdAtMs) return;
     if (last?.key === key) return;
@@ -330,8 +324,8 @@ export class Ledger {
       // alone says nothing: it may have completed since its last check, and its lookup will tell.
       const lastSeenStuck = w.checkedAtMs - w.createdAtMs > this.ctx.stuckAfterMs;
       const unreadFor = nowMs - w.checkedAtMs > this.ctx.stuckAfterMs;
-      if (!this.observed.has(key) && (lastSeenStuck || unreadFor) && !this.known.has(`stuck:${key}`)) {
-        this.emit({ kind: 'stuck', key: `stuck:${key}`, task: w.task, ageMinutes: Math.floor((nowMs - w.createdAtMs) / 60_000) });
+      if (!this.observed.has(key) && (lastSeenStuck || unreadFor) && !this.known.has(stuckKey(key))) {
+        this.emit({ kind: 'stuck', key: stuckKey(key), task: w.task, ageMinutes: Math.floor((nowMs - w.createdAtMs) / 60_000) });
         this.verdicts.stuck++;
       }
     }
@@ -341,7 +335,7 @@ export class Ledger {
       const b = this.backlog;
       this.emit({
         kind: 'backlog',
-        key: `backlog:${nowMs}`,
+        key: backlogKey(nowMs),
         count: b.count,
         byDescription: b.byDescription,
         byType: b.byType,
@@ -357,15 +351,15 @@ export class Ledger {
         .join(', ');
       this.emit({
         kind: 'notice',
-        key: `notice:legacy:${nowMs}`,
+        key: noticeKey('legacy', { at: nowMs }),
         code: 'LegacyReported',
         message: `${n} failed URL(s) under task ids the previous version reported by task id alone are counted, not listed again: ${ids}`,
       });
     }
-    if (this.notWatched > 0 && !this.known.has('notice:watch-limit')) {
+    if (this.notWatched > 0 && !this.known.has(noticeKey('watch-limit', { once: true }))) {
       this.emit({
         kind: 'notice',
-        key: 'notice:watch-limit',
+        key: noticeKey('watch-limit', { once: true }),
         code: 'WatchLimit',
         message: `${this.notWatched} unfinished URL(s) are not watched: the monitor already watches ${this.maxWatched}. A later failure of these is not reported; list them with \`npx vod-refresh-monitor tasks --status Refreshing --type file\`.`,
       });

@@ -1,5 +1,5 @@
+import { failedKey, isFailedKey, KEY_TTL_MS } from '../events/keys';
 import type { MonitorState } from '../state/schema';
-import { KEY_TTL_MS } from './ledger';
 
 /** The widest overlap a run re-reads before its frontier (VOD_SCAN_OVERLAP_SECONDS accepts 3600 at most). */
 const MAX_OVERLAP_MS = 3600_000;
@@ -32,11 +32,11 @@ export function pruneReported(state: MonitorState): { state: MonitorState; prune
   const keys = Object.keys(state.reported);
   const floor = readAgainFromMs(state);
   if (keys.length <= MAX_REPORTED_KEPT || floor === null) return { state, pruned: 0 };
-  const followed = new Set(Object.values(state.failedPaths).map((f) => `failed:${f.key}`));
+  const followed = new Set(Object.values(state.failedPaths).map((f) => failedKey(f.key)));
   const reported = { ...state.reported };
   let pruned = 0;
   for (const key of keys) {
-    if (key.startsWith('failed:') && reported[key]! - KEY_TTL_MS < floor && !followed.has(key)) {
+    if (isFailedKey(key) && reported[key]! - KEY_TTL_MS < floor && !followed.has(key)) {
       delete reported[key];
       pruned++;
     }

@@ -1,3 +1,4 @@
+import { failedKey, recoveredKey, stuckKey } from '../events/keys';
 import type { FailedPath } from '../state/schema';
 import type { RefreshTask } from '../vod/types';
 
@@ -49,18 +50,18 @@ export interface VerdictContext {
 export function verdictOf(row: RefreshTask, key: string, createdAtMs: number, view: RowView, ctx: VerdictContext): Verdict {
   if (!ctx.wanted(row)) return 'ignored';
   if (row.status === 'Failed') {
-    if (view.known(`failed:${key}`)) return 'already-reported';
+    if (view.known(failedKey(key))) return 'already-reported';
     if (ctx.legacyBeforeMs !== null && createdAtMs <= ctx.legacyBeforeMs && view.legacy(row.taskId)) return 'legacy-reported';
     if (createdAtMs < ctx.listSinceMs && !view.watched(key)) return 'backlog';
     return 'new-failure';
   }
   if (row.status === 'Complete') {
     const failed = view.failedPath(row.objectPath);
-    if (failed && failed.key !== key && failed.objectType === row.objectType && createdAtMs >= failed.createdAtMs && !view.known(`recovered:${failed.key}`))
+    if (failed && failed.key !== key && failed.objectType === row.objectType && createdAtMs >= failed.createdAtMs && !view.known(recoveredKey(failed.key)))
       return 'recovered';
     return 'complete';
   }
   if (view.finished(key)) return 'stale';
-  if (ctx.nowMs - createdAtMs > ctx.stuckAfterMs && !view.known(`stuck:${key}`)) return 'stuck';
+  if (ctx.nowMs - createdAtMs > ctx.stuckAfterMs && !view.known(stuckKey(key))) return 'stuck';
   return 'watching';
 }

@@ -1,9 +1,9 @@
-import { type DeliveryResult, deliver } from '../alert/deliver';
-import { type RenderOptions, renderMessages } from '../alert/render';
-import type { Receiver } from '../alerting/load';
-import { routeOf } from '../alerting/route';
 import type { Config } from '../config';
 import { serializeError } from '../log';
+import { type DeliveryResult, deliver } from '../notify/deliver';
+import { type RenderOptions, renderMessages } from '../notify/render';
+import type { Receiver } from '../policy/load';
+import { routeOf } from '../policy/route';
 import { DEFAULT_RETRY } from '../retry';
 import type { MonitorState, OutboxEntry } from '../state/schema';
 import type { MonitorDeps } from './types';

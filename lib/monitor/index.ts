@@ -2,7 +2,7 @@ import { type AutoRefreshReport, runAutoRefresh } from '../autorefresh/submit';
 import { pruneReported } from '../decide/retention';
 import { DEFAULT_RETRY } from '../retry';
 import { type MonitorState, StateError } from '../state/schema';
-import { alertingStage } from './alerting';
+import { alertingStage } from './apply-policy';
 import { type Delivery, deliverAll, previewAll } from './deliver-all';
 import { enqueue, record } from './outbox';
 import { decideStage, loadState, type ReadStage, readStage, withRun } from './stages';

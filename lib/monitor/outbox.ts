@@ -1,10 +1,8 @@
-import type { AlertEvent } from '../alert/model';
-import { rowKeyExpiry } from '../decide/ledger';
+import { expiryOf, noticeKey } from '../events/keys';
+import type { AlertEvent } from '../events/schema';
 import type { MonitorState } from '../state/schema';
 import type { Delivery } from './deliver-all';
 
-/** How long a notice with a fixed key (a limit reached) stays told. */
-export const NOTICE_TTL_MS = 24 * 3600_000;
 /** A send that timed out may have arrived: after this many, the alert counts as delivered (unconfirmed). */
 export const MAX_UNCERTAIN_SENDS = 2;
 /** Runs in which the robot refused an alert even in short form, before it is dropped and counted. */
@@ -23,12 +21,6 @@ export function enqueue(state: MonitorState, events: readonly AlertEvent[], nowM
   });
   if (fresh.length === 0) return state;
   return { ...state, outbox: [...state.outbox, ...fresh.map((event) => ({ event, queuedAtMs: nowMs, uncertain: 0, refusals: 0 }))] };
-}
-
-function expiryOf(e: AlertEvent, nowMs: number): number | null {
-  if ('task' in e) return rowKeyExpiry(e.task, nowMs);
-  if (e.kind === 'notice' && !/:\d{10,}$/.test(e.key)) return nowMs + NOTICE_TTL_MS;
-  return null;
 }
 
 /**
@@ -69,7 +61,7 @@ export function record(
   if (dropped.length === 0) return { state: next, unconfirmed, dropped };
   const notice: AlertEvent = {
     kind: 'notice',
-    key: `notice:dropped:${nowMs}`,
+    key: noticeKey('dropped', { at: nowMs }),
     code: 'AlertRefused',
     message: `${dropped.length} alert(s) could not be delivered: the robot refused them ${MAX_REFUSALS} runs in a row, even in short form. They are in the logs (event "alert-dropped").`,
   };

@@ -1,15 +1,16 @@
-import type { EventOf } from '../alert/model';
-import { type AlertEvent, domainOf } from '../alert/model';
-import { localTime, shanghaiTime } from '../alert/time';
-import { accountCounts, digestDue } from '../alerting/digest';
-import { remindersDue } from '../alerting/remind';
 import type { Config } from '../config';
 import { blindGap, nextHealth } from '../decide/health';
 import { type Decisions, Ledger } from '../decide/ledger';
+import { noticeKey, stateResetKey } from '../events/keys';
+import type { AlertEvent, EventOf } from '../events/schema';
+import { domainOf } from '../identity';
+import { accountCounts, digestDue } from '../policy/digest';
+import { remindersDue } from '../policy/remind';
 import { type ReadResult, readPlanned } from '../read';
 import { type PlannedRange, pieceRows, planRead, type ReadPlan, remainingRanges, windowEdge } from '../read/plan';
 import { DEFAULT_RETRY } from '../retry';
 import { emptyState, type MonitorState, RUNS_KEPT, StateError } from '../state/schema';
+import { localTime, shanghaiTime } from '../time';
 import { createReader } from '../vod/factory';
 import type { Pacer, PacerStats } from '../vod/pacer';
 import { MAX_PAGE_SIZE } from '../vod/params';
@@ -47,7 +48,7 @@ export async function loadState(
     );
     const event: AlertEvent = {
       kind: 'state-reset',
-      key: `state-reset:${nowMs}`,
+      key: stateResetKey(nowMs),
       reason: err.message,
       keptAt: keptAt ?? `${deps.store.location} (left in place by a dry run)`,
     };
@@ -193,7 +194,7 @@ function stalledReading(
   const stalled = { runs, spanMs };
   const oldest = Math.min(...after.pendingRanges.map((r) => r.startMs));
   // Once a day: enqueue drops a key already told or waiting.
-  const key = `notice:falling-behind:${shanghaiTime(apiNowMs).slice(0, 10)}`;
+  const key = noticeKey('falling-behind', { day: shanghaiTime(apiNowMs).slice(0, 10) });
   if (runs < STALLED_RUNS || apiNowMs - oldest < STALLED_AGE_MS) return { stalled, event: null };
   return {
     stalled,

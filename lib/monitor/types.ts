@@ -1,9 +1,9 @@
-import type { Notifier } from '../alert/notifier';
-import type { AlertingPlan, Receiver } from '../alerting/load';
 import type { AutoRefreshReport } from '../autorefresh/submit';
 import type { Budget } from '../budget';
 import type { Config } from '../config';
 import type { Verdict } from '../decide/verdict';
+import type { Notifier } from '../notify/notifier';
+import type { AlertingPlan, Receiver } from '../policy/load';
 import type { Runtime } from '../ports';
 import type { ReadStatus } from '../read';
 import type { RetryPolicy } from '../retry';

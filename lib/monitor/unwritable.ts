@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { renderMessages } from '../alert/render';
+import { noticeKey } from '../events/keys';
+import { renderMessages } from '../notify/render';
 import type { StateError } from '../state/schema';
 import { renderOptionsOf } from './deliver-all';
 import { type MonitorDeps, type RunOptions, type RunReport, reportWithoutRead } from './types';
@@ -38,7 +39,7 @@ export async function reportStateUnwritable(deps: MonitorDeps, options: RunOptio
     const receiver = deps.alerting.receivers.get(deps.alerting.defaultReceiver)!;
     const notifier = deps.notifierOf(receiver);
     const [m] = renderMessages(
-      [{ kind: 'notice', key: `notice:state-unwritable:${startedMs}`, code: 'StateUnwritable', message }],
+      [{ kind: 'notice', key: noticeKey('state-unwritable', { at: startedMs }), code: 'StateUnwritable', message }],
       renderOptionsOf(receiver.alert, deps.config, notifier.maxBodyBytes),
       (x) => notifier.measure(x),
     );

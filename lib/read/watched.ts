@@ -1,4 +1,5 @@
 import type { Ledger } from '../decide/ledger';
+import { stuckKey } from '../events/keys';
 import { rowKey } from '../identity';
 import type { Logger } from '../ports';
 import type { WatchedRow } from '../state/schema';
@@ -56,7 +57,7 @@ export async function checkWatched(
     candidates.push(...refreshing.filter(([k]) => !ledger.seen(k)));
   }
   candidates.sort(([, a], [, b]) => a.checkedAtMs - b.checkedAtMs);
-  const worth = catchingUp ? candidates.filter(([k, w]) => !ledger.told(`stuck:${k}`) || nowMs - w.checkedAtMs >= STUCK_RECHECK_MS) : candidates;
+  const worth = catchingUp ? candidates.filter(([k, w]) => !ledger.told(stuckKey(k)) || nowMs - w.checkedAtMs >= STUCK_RECHECK_MS) : candidates;
   const now = worth.slice(0, maxLookups);
   const done = await lookUpRows(reader, now, ledger, logger, concurrency);
   return { ...done, deferred: candidates.length - now.length };

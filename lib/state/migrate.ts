@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import { type AlertEvent, alertEventSchema, dict, taskFactsSchema } from '../alert/model';
+import { failedKey, recoveredKey, stuckKey, v1FailedTaskId } from '../events/keys';
+import { type AlertEvent, alertEventSchema, dict, taskFactsSchema } from '../events/schema';
 import { rowKey } from '../identity';
 import { emptyState, type MonitorState, STATE_VERSION, StateError, stateSchema } from './schema';
 
@@ -21,8 +22,9 @@ type V1 = v.InferOutput<typeof v1Schema>;
 /** A v1 outbox event under its v2 key: a row's identity is (TaskId, ObjectPath) now. */
 function rekey(raw: unknown): AlertEvent {
   const old = v.parse(alertEventSchema, normalizeV1Event(raw));
-  if (old.kind === 'failed' || old.kind === 'stuck') return { ...old, key: `${old.kind}:${rowKey(old.task.taskId, old.task.objectPath)}` };
-  if (old.kind === 'recovered') return { ...old, key: `recovered:${rowKey(old.failedTaskId, old.task.objectPath)}` };
+  if (old.kind === 'failed' || old.kind === 'stuck')
+    return { ...old, key: (old.kind === 'failed' ? failedKey : stuckKey)(rowKey(old.task.taskId, old.task.objectPath)) };
+  if (old.kind === 'recovered') return { ...old, key: recoveredKey(rowKey(old.failedTaskId, old.task.objectPath)) };
   return old;
 }
 
@@ -44,10 +46,10 @@ export function migrateV1(v1: V1, nowMs: number): MonitorState {
   const reported: Record<string, number> = {};
   const legacyIds: Record<string, number> = {};
   for (const [key, expires] of Object.entries(v1.reported)) {
-    const [kind, taskId] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
-    if (kind !== 'failed') continue; // stuck and recovered keys of v1 only guarded tasks v1 no longer watches
+    const taskId = v1FailedTaskId(key);
+    if (taskId === null) continue; // stuck and recovered keys of v1 only guarded tasks v1 no longer watches
     const path = pathOfFailure.get(taskId);
-    if (path !== undefined) reported[`failed:${rowKey(taskId, path)}`] = expires;
+    if (path !== undefined) reported[failedKey(rowKey(taskId, path))] = expires;
     else legacyIds[taskId] = expires;
   }
   const watching: MonitorState['watching'] = {};

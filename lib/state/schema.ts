@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { alertEventSchema, dict, taskFactsSchema } from '../alert/model';
+import { alertEventSchema, dict, taskFactsSchema } from '../events/schema';
 
 export const STATE_VERSION = 2;
 

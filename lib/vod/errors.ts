@@ -146,3 +146,20 @@ export function classifyVodError(err: unknown, timeoutMs?: number): VodError {
   }
   return new VodError({ code: 'UnknownError', message: `unexpected ${name || typeof err} from the VOD client`, retryable: false });
 }
+
+/** Failures after which a call may still have been made: no answer, or an answer that is not the API's. */
+const MAYBE_ARRIVED = new Set(['RequestTimeout', 'MalformedResponse', 'HttpError', 'UnknownError', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED']);
+
+/** Whether a refresh or preload call that failed with `code` may still have been made (its answer was lost). */
+export function callMayHaveArrived(code: string): boolean {
+  return MAYBE_ARRIVED.has(code);
+}
+
+/** Refusals of a refresh or preload call that pass (throttling, quota, a busy queue): the same call may succeed later. */
+const PASSING =
+  /^(Throttling|QuotaExceeded|QuotaPerMinuteExceeded|PreloadQueueFull|ServiceBusy|ServiceUnavailable|ServiceUnAvailable|InternalError|DeadlineReached)/;
+
+/** Whether a refusal of a refresh or preload call passes (the URLs wait and are tried again). */
+export function refusalPasses(code: string): boolean {
+  return PASSING.test(code);
+}

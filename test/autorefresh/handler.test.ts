@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { inert } from '../../lib/alert/escape';
+import { inert } from '../../lib/notify/escape';
 import { FC_CREDENTIALS, shown, startWorld } from '../helpers/world';
 
 const MIN = 60_000;

@@ -1,5 +1,5 @@
-import type { AlertEvent } from '../../lib/alert/model';
 import { allowance, dueRetries, scheduleRetries, settle } from '../../lib/autorefresh/plan';
+import type { AlertEvent } from '../../lib/events/schema';
 import { emptyState } from '../../lib/state/schema';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');

@@ -2,8 +2,8 @@
 // hundreds of thousands of failures: only the keys of rows no later read can meet again are let go.
 import { readFileSync, writeFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { KEY_TTL_MS } from '../../lib/decide/ledger';
 import { MAX_REPORTED_KEPT, pruneReported, readAgainFromMs } from '../../lib/decide/retention';
+import { KEY_TTL_MS } from '../../lib/events/keys';
 import { emptyState, type MonitorState } from '../../lib/state/schema';
 import { startWorld } from '../helpers/world';
 

@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
-import type { Notifier, SendResult } from '../../lib/alert/notifier';
-import type { RenderedMessage } from '../../lib/alert/render';
-import { type AlertingPlan, singleRobot } from '../../lib/alerting/load';
 import { budget } from '../../lib/budget';
 import type { Config } from '../../lib/config';
 import { rowKey } from '../../lib/identity';
 import { createLogger } from '../../lib/log';
 import type { MonitorDeps } from '../../lib/monitor';
+import type { Notifier, SendResult } from '../../lib/notify/notifier';
+import type { RenderedMessage } from '../../lib/notify/render';
+import { type AlertingPlan, singleRobot } from '../../lib/policy/load';
 import type { Loaded, LockHolder, StateStore } from '../../lib/state/file-store';
 import { type MonitorState, StateError } from '../../lib/state/schema';
 import type { RefreshTaskApi } from '../../lib/vod/client';

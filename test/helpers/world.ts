@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { inert } from '../../lib/alert/escape';
+import { inert } from '../../lib/notify/escape';
 import { DEFAULT_ROBOT, startDingTalkSim } from '../../sim/dingtalk/server';
 import { DEFAULT_ACCOUNT, type DomainState, startVodSim } from '../../sim/vod/server';
 import { logSink } from './sink';

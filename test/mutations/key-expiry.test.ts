@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import type { AlertEvent } from '../../lib/alert/model';
 import { loadConfig } from '../../lib/config';
-import { KEY_TTL_MS } from '../../lib/decide/ledger';
+import { KEY_TTL_MS } from '../../lib/events/keys';
+import type { AlertEvent } from '../../lib/events/schema';
 import { runMonitor } from '../../lib/monitor';
 import { record } from '../../lib/monitor/outbox';
 import { emptyState, type MonitorState } from '../../lib/state/schema';

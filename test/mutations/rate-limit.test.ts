@@ -1,6 +1,6 @@
-import type { AlertingPlan } from '../../lib/alerting/load';
 import { loadConfig } from '../../lib/config';
 import { runMonitor } from '../../lib/monitor';
+import type { AlertingPlan } from '../../lib/policy/load';
 import { type Call, FakeVodApi, fakeClock, fakeDeps, keyOf, MemoryStore, RecordingNotifier } from '../helpers/fakes';
 
 const MIN = 60_000;

@@ -1,12 +1,12 @@
 // Finding: the README promises that each alerting-file problem names "the field and what is accepted", but a
 // misspelt or missing key gets valibot's raw text: `receivers.0.dingtalk.keyword: Invalid key: Expected never but
 // received "keyword"`, `route.receiver: Invalid key: Expected "receiver" but received undefined`.
-// lib/alerting/load.ts:66.
+// lib/policy/load.ts:66.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadAlerting } from '../../lib/alerting/load';
 import { ConfigError, loadConfig } from '../../lib/config';
+import { loadAlerting } from '../../lib/policy/load';
 
 const config = loadConfig({ DINGTALK_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=abc' });
 

@@ -1,11 +1,11 @@
 // Finding: a receiver's URL from the alerting file is not validated like the same URL in the environment. A WeCom
 // webhook without key=, plain http to a remote host, or text that is not a URL pass validation (doctor prints "ok")
-// and only fail when an alert is sent. lib/alerting/load.ts:78-107 (resolve) checks only DingTalk's access_token.
+// and only fail when an alert is sent. lib/policy/load.ts:78-107 (resolve) checks only DingTalk's access_token.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadAlerting } from '../../lib/alerting/load';
 import { ConfigError, loadConfig } from '../../lib/config';
+import { loadAlerting } from '../../lib/policy/load';
 
 const config = loadConfig({ DINGTALK_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=abc' });
 

@@ -1,4 +1,4 @@
-import { inert } from '../../lib/alert/escape';
+import { inert } from '../../lib/notify/escape';
 import { startWorld } from '../helpers/world';
 
 // With AUTO_REFRESH=on a failure is told once as "the monitor re-submits these itself; you hear again only if they

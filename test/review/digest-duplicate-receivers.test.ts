@@ -4,7 +4,7 @@ import { DEFAULT_ROBOT } from '../../sim/dingtalk/server';
 import { startWorld } from '../helpers/world';
 
 // digest.receivers is list(v.string()) with no check for repeats (load.ts only checks each name exists), and
-// buildDigests (lib/alerting/digest.ts) makes one digest event per entry: a receiver named twice gets the day's
+// buildDigests (lib/policy/digest.ts) makes one digest event per entry: a receiver named twice gets the day's
 // digest twice (two events with the same key `digest:<day>:<name>` in the outbox), and its numbers read as if the
 // day had been counted twice. Receivers are checked for duplicate names; digest.receivers should be too (or deduplicated).
 

@@ -5,7 +5,7 @@ import { startWorld } from '../helpers/world';
 
 // Mute names are not checked for duplicates (receivers are: load.ts reports "is used twice"), and an unnamed mute
 // is called mute-<n>, which a named one can also be. State keeps what a mute held by name, and applyMutes
-// (lib/alerting/mute.ts) decides whether "the window has ended" with plan.mutes.find(m => m.name === name): the
+// (lib/policy/mute.ts) decides whether "the window has ended" with plan.mutes.find(m => m.name === name): the
 // FIRST mute of that name. When that one is over (a past 'until', kept in the file as a record) and a later one of
 // the same name is active, every run's muted alerts are summed up at once: a "muted" message every five minutes
 // for the whole window, instead of one summary when it ends.

@@ -6,7 +6,7 @@ import { startWorld } from '../helpers/world';
 // A mute that matches alerts of several receivers (README's own example: `sunday-maintenance` matches
 // description 'Origin Timeout' on every domain, while routes send video.example.com to one robot and *.example.cn
 // to another) holds them in ONE state entry per mute, whose receiver is the route of the first alert it held
-// (lib/alerting/mute.ts, `receiver: routeOf(e, plan)` only when the entry is created). When the window ends the
+// (lib/policy/mute.ts, `receiver: routeOf(e, plan)` only when the entry is created). When the window ends the
 // one summary goes there: the other team's held failures are summed up to a group that does not own them, and the
 // team that owns them never hears of them — not at once, not after the window.
 

@@ -5,7 +5,7 @@ import { listedRows, startWorld } from '../helpers/world';
 
 // A broken alerting file must not silence the monitor: README promises that every alert then goes to the
 // environment's robot "with a notice that says what is wrong". The notice carries every problem found, unbounded
-// (lib/monitor/alerting.ts joins them all; lib/alerting/load.ts collects one per missing ${VAR} and per unknown
+// (lib/monitor/apply-policy.ts joins them all; lib/policy/load.ts collects one per missing ${VAR} and per unknown
 // receiver), and renderMessages() throws "a single alert does not fit in the message size limit" when one alert
 // exceeds DingTalk's 20,000 bytes. The throw comes after the outbox was saved, so every later run throws again on
 // the same entry, even after the file is fixed: no alert is ever delivered again.

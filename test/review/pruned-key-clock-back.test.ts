@@ -3,8 +3,8 @@
 // is behind the saved frontier by more than ~56 min, the new range starts below the line, and a failure whose key was
 // let go is read, and reported, again.
 import { loadConfig } from '../../lib/config';
-import { KEY_TTL_MS } from '../../lib/decide/ledger';
 import { MAX_REPORTED_KEPT } from '../../lib/decide/retention';
+import { KEY_TTL_MS } from '../../lib/events/keys';
 import { runMonitor } from '../../lib/monitor';
 import { FakeVodApi, fakeDeps, MemoryStore, RecordingNotifier } from '../helpers/fakes';
 import { failedSent, virtualClock } from './virtual';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { dingTalkSign } from '../../lib/alert/dingtalk';
+import { dingTalkSign } from '../../lib/notify/dingtalk';
 import { DEFAULT_ROBOT, startDingTalkSim } from '../../sim/dingtalk/server';
 import { DEFAULT_ACCOUNT, startVodSim } from '../../sim/vod/server';
 import { signRpc } from '../../sim/vod/signature';

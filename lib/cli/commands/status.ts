@@ -1,6 +1,6 @@
-import { localTime } from '../../alert/time';
 import { fcRemote } from '../../fc/remote';
 import { fcSettings, functionNameOf } from '../../fc/settings';
+import { localTime } from '../../time';
 import { Checklist } from '../checks';
 import { shortDuration } from '../format';
 import { EXIT, type ExitCode, type Printer } from '../printer';

@@ -1,6 +1,5 @@
-import { domainOf } from '../../alert/model';
-import { localTime } from '../../alert/time';
-import { rowKey } from '../../identity';
+import { domainOf, rowKey } from '../../identity';
+import { localTime } from '../../time';
 import { MAX_PAGE_SIZE } from '../../vod/params';
 import type { ListQuery } from '../../vod/reader';
 import type { ObjectType, QueryStatus, RefreshTask } from '../../vod/types';

@@ -1,6 +1,6 @@
-import { notifierFor } from '../../alert/channels';
-import type { SendResult } from '../../alert/notifier';
 import type { Config } from '../../config';
+import { notifierFor } from '../../notify/channels';
+import type { SendResult } from '../../notify/notifier';
 import { markdownToTerminal } from '../format';
 import { channelName, ringsOf, testAlertMessage, unsignedHint, webhookVariable } from '../messages';
 import { EXIT, type ExitCode } from '../printer';

@@ -1,5 +1,5 @@
-import { notifierFor } from '../../alert/channels';
 import type { Config } from '../../config';
+import { notifierFor } from '../../notify/channels';
 import type { Checklist } from '../checks';
 import { channelName, doctorCheckMessage, ringsOf, unsignedHint, webhookVariable } from '../messages';
 import type { Session } from '../session';

@@ -1,10 +1,10 @@
-import { notifierFor } from '../../alert/channels';
-import { shanghaiTime } from '../../alert/time';
-import { type AlertingPlan, loadAlerting, type Receiver } from '../../alerting/load';
-import { isActive } from '../../alerting/mute';
-import type { Match } from '../../alerting/schema';
 import { type Config, ConfigError } from '../../config';
+import { notifierFor } from '../../notify/channels';
+import { type AlertingPlan, loadAlerting, type Receiver } from '../../policy/load';
+import { isActive } from '../../policy/mute';
+import type { Match } from '../../policy/schema';
 import { ROBOT_PATHS, urlSecrets } from '../../redact';
+import { shanghaiTime } from '../../time';
 import type { Checklist } from '../checks';
 import { doctorCheckMessage } from '../messages';
 import type { Session } from '../session';

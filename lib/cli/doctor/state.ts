@@ -1,10 +1,10 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { vodAdvice } from '../../advice';
 import type { Config } from '../../config';
 import { summarizeState } from '../../monitor/status';
 import { FileStateStore } from '../../state/file-store';
 import { StateError } from '../../state/schema';
+import { vodAdvice } from '../../vod/advice';
 import type { Checklist } from '../checks';
 import { whenAgo } from '../format';
 import type { Session } from '../session';

@@ -1,6 +1,6 @@
-import { vodAdvice } from '../../advice';
 import type { Config } from '../../config';
 import { ConfigError } from '../../config';
+import { vodAdvice } from '../../vod/advice';
 import type { PopCoreVodApi } from '../../vod/client';
 import { VodError } from '../../vod/errors';
 import { WINDOW_EDGE_MARGIN_MS } from '../../vod/params';

@@ -1,7 +1,7 @@
-import { vodAdvice } from '../../advice';
-import { duration, localTime } from '../../alert/time';
 import type { FunctionInfo } from '../../fc/remote';
 import type { StateSummary } from '../../monitor/status';
+import { duration, localTime } from '../../time';
+import { vodAdvice } from '../../vod/advice';
 import type { Outcome } from '../checks';
 import { whenAgo } from '../format';
 import type { Deployed } from './gather';

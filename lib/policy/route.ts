@@ -1,4 +1,4 @@
-import type { AlertEvent } from '../alert/model';
+import type { AlertEvent } from '../events/schema';
 import type { AlertingPlan } from './load';
 import type { Match, RouteKind } from './schema';
 

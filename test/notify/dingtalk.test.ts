@@ -1,4 +1,4 @@
-import { classifyDingTalkReply, dingTalkSign, signedWebhookUrl } from '../../lib/alert/dingtalk';
+import { classifyDingTalkReply, dingTalkSign, signedWebhookUrl } from '../../lib/notify/dingtalk';
 
 describe('DingTalk signing', () => {
   it('matches the example in protocols.md', () => {

@@ -1,10 +1,10 @@
-import { type DeliveryDeps, deliver } from '../../lib/alert/deliver';
-import { DingTalkNotifier } from '../../lib/alert/dingtalk';
-import type { AlertEvent } from '../../lib/alert/model';
-import type { Notifier } from '../../lib/alert/notifier';
-import type { RenderOptions } from '../../lib/alert/render';
-import { JsonWebhookNotifier } from '../../lib/alert/webhook';
-import { WeComNotifier } from '../../lib/alert/wecom';
+import type { AlertEvent } from '../../lib/events/schema';
+import { type DeliveryDeps, deliver } from '../../lib/notify/deliver';
+import { DingTalkNotifier } from '../../lib/notify/dingtalk';
+import type { Notifier } from '../../lib/notify/notifier';
+import type { RenderOptions } from '../../lib/notify/render';
+import { JsonWebhookNotifier } from '../../lib/notify/webhook';
+import { WeComNotifier } from '../../lib/notify/wecom';
 import type { OutboxEntry } from '../../lib/state/schema';
 import { DEFAULT_ROBOT, type DingTalkSim, startDingTalkSim } from '../../sim/dingtalk/server';
 import { startChatSim } from '../../sim/wecom/server';
@@ -150,7 +150,7 @@ describe('the second channels', () => {
       expect(Buffer.byteLength(chat.wecom[0]!.markdown!.content)).toBeLessThanOrEqual(4096);
       expect(chat.wecom[0]!.markdown!.content).toContain('200 failed');
       const bad = new WeComNotifier(chat.wecomUrl('nope'));
-      const [m] = (await import('../../lib/alert/render')).renderMessages([failed(1)], opts, (x) => bad.measure(x));
+      const [m] = (await import('../../lib/notify/render')).renderMessages([failed(1)], opts, (x) => bad.measure(x));
       expect(await bad.send(m!, 2000)).toMatchObject({ ok: false, kind: 'config', code: '93000' });
     } finally {
       await chat.close();

@@ -1,7 +1,9 @@
-import { DEFAULT_FAILURE_HINT, STUCK_HINT, vodAdvice } from '../advice';
+import type { AlertEvent, EventOf, TaskFacts } from '../events/schema';
+import { duration, localTime } from '../time';
+import { vodAdvice } from '../vod/advice';
+import { failureClass, KNOWN_DESCRIPTIONS } from '../vod/descriptions';
 import { inert } from './escape';
-import { type AlertEvent, type EventOf, failureClass, KNOWN_DESCRIPTIONS, type TaskFacts } from './model';
-import { duration, localTime } from './time';
+import { DEFAULT_FAILURE_HINT, STUCK_HINT } from './hints';
 
 /** Who a message rings, and when. */
 export interface MentionPolicy {

@@ -89,17 +89,3 @@ export const alertEventSchema = v.variant('kind', [
 export type AlertEvent = v.InferOutput<typeof alertEventSchema>;
 export type AlertKind = AlertEvent['kind'];
 export type EventOf<K extends AlertKind> = Extract<AlertEvent, { kind: K }>;
-
-/** The failure classes on-call sees first; anything else is grouped under its own text. */
-export const KNOWN_DESCRIPTIONS = ['Origin Timeout', 'Origin Return StatusCode 5XX', 'Internal Error'] as const;
-
-/** The group a failure falls in: its Description, or "No description". */
-export function failureClass(description: string | null): string {
-  return description ?? 'No description';
-}
-
-/** The host of an ObjectPath, lower-cased; "" when there is none. */
-export function domainOf(objectPath: string): string {
-  const host = objectPath.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/?#\s]/)[0] ?? '';
-  return /^[a-z0-9.-]{1,253}(:\d{1,5})?$/i.test(host) ? host.toLowerCase() : '';
-}

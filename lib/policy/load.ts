@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
 import { load as parseYaml } from 'js-yaml';
 import * as v from 'valibot';
-import { inert } from '../alert/escape';
 import { type Config, ConfigError, receiverUrlProblem } from '../config';
+import { inert } from '../notify/escape';
 import { type AlertingFile, alertingSchema, ENV_REF, type Match, WEEKDAYS } from './schema';
 
 /** One place alerts can go: a robot or webhook with its own settings, rate limit and outbox. */

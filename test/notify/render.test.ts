@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { bodyBytes } from '../../lib/alert/dingtalk';
-import { inert } from '../../lib/alert/escape';
-import type { AlertEvent, TaskFacts } from '../../lib/alert/model';
-import { type RenderOptions, renderMessages, renderMinimal } from '../../lib/alert/render';
-import { localTime, shanghaiTime } from '../../lib/alert/time';
+import type { AlertEvent, TaskFacts } from '../../lib/events/schema';
+import { bodyBytes } from '../../lib/notify/dingtalk';
+import { inert } from '../../lib/notify/escape';
+import { type RenderOptions, renderMessages, renderMinimal } from '../../lib/notify/render';
+import { localTime, shanghaiTime } from '../../lib/time';
 
 const opts: RenderOptions = {
   monitorName: 'VOD refresh',

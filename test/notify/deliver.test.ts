@@ -1,8 +1,8 @@
-import { type DeliveryDeps, deliver, MIN_SEND_MS } from '../../lib/alert/deliver';
-import type { AlertEvent } from '../../lib/alert/model';
-import type { RenderOptions } from '../../lib/alert/render';
 import { budget } from '../../lib/budget';
+import type { AlertEvent } from '../../lib/events/schema';
 import { MAX_REFUSALS, MAX_UNCERTAIN_SENDS, record } from '../../lib/monitor/outbox';
+import { type DeliveryDeps, deliver, MIN_SEND_MS } from '../../lib/notify/deliver';
+import type { RenderOptions } from '../../lib/notify/render';
 import { emptyState, type OutboxEntry } from '../../lib/state/schema';
 import { fakeClock, RecordingNotifier, silentLogger } from '../helpers/fakes';
 

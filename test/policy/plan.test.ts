@@ -1,11 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { AlertEvent, TaskFacts } from '../../lib/alert/model';
-import { type AlertingPlan, loadAlerting } from '../../lib/alerting/load';
-import { isActive } from '../../lib/alerting/mute';
-import { routeOf } from '../../lib/alerting/route';
 import { ConfigError, loadConfig } from '../../lib/config';
+import type { AlertEvent, TaskFacts } from '../../lib/events/schema';
+import { type AlertingPlan, loadAlerting } from '../../lib/policy/load';
+import { isActive } from '../../lib/policy/mute';
+import { routeOf } from '../../lib/policy/route';
 
 const config = loadConfig({ DINGTALK_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=fallback' });
 const env = {

@@ -1,7 +1,7 @@
-import type { AlertEvent } from '../alert/model';
-import { shanghaiTime } from '../alert/time';
-import { rowKeyExpiry } from '../decide/ledger';
+import { mutedSummaryKey, rowKeyExpiry } from '../events/keys';
+import type { AlertEvent } from '../events/schema';
 import type { MonitorState } from '../state/schema';
+import { shanghaiTime } from '../time';
 import type { AlertingPlan, Mute } from './load';
 import { facetsOf, matches, routeOf } from './route';
 
@@ -69,7 +69,7 @@ export function applyMutes(
     if (plan.mutes.some((m) => m.name === name && isActive(m, nowMs))) continue;
     kept.push({
       kind: 'muted-summary',
-      key: `muted-summary:${slot}:${held.fromMs}`,
+      key: mutedSummaryKey(slot, held.fromMs),
       receiver: held.receiver,
       mute: name,
       reason: held.reason,

@@ -1,4 +1,6 @@
-import { type AlertEvent, domainOf } from '../alert/model';
+import { failedKey, reminderKey } from '../events/keys';
+import type { AlertEvent } from '../events/schema';
+import { domainOf } from '../identity';
 import type { MonitorState } from '../state/schema';
 import { formatApiTime } from '../vod/time';
 import type { AlertingPlan } from './load';
@@ -18,14 +20,14 @@ export function dueReminders(state: MonitorState, plan: AlertingPlan, nowMs: num
   for (const [path, f] of Object.entries(state.failedPaths)) {
     const told = state.reminders[path] ?? { count: 0, lastMs: f.createdAtMs };
     reminders[path] = told;
-    const key = `failed:${f.key}`;
+    const key = failedKey(f.key);
     if (state.reported[key] === undefined || state.heldKeys[key] !== undefined || f.checkedToMs < checkedTo) continue;
     if (told.count >= cfg.max || nowMs - told.lastMs < cfg.everyMs) continue;
     const count = told.count + 1;
     reminders[path] = { count, lastMs: nowMs };
     events.push({
       kind: 'reminder',
-      key: `reminder:${f.key}:${count}`,
+      key: reminderKey(f.key, count),
       task: {
         taskId: f.taskId,
         objectPath: path,

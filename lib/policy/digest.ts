@@ -1,6 +1,9 @@
-import { type AlertEvent, domainOf, type EventOf, failureClass, type TaskFacts } from '../alert/model';
-import { shanghaiTime } from '../alert/time';
+import { digestKey } from '../events/keys';
+import type { AlertEvent, EventOf, TaskFacts } from '../events/schema';
+import { domainOf } from '../identity';
 import type { MonitorState } from '../state/schema';
+import { shanghaiTime } from '../time';
+import { failureClass } from '../vod/descriptions';
 import type { VodReader } from '../vod/reader';
 import { OBJECT_TYPES } from '../vod/types';
 import type { AlertingPlan } from './load';
@@ -103,7 +106,7 @@ export function buildDigests(
     const retries = r.retried || r.recovered || r.failedAgain ? { submitted: r.retried, recovered: r.recovered, failedAgain: r.failedAgain } : null;
     return {
       kind: 'digest',
-      key: `digest:${day}:${name}`,
+      key: digestKey(day, name),
       receiver: name,
       day,
       fromMs: state.daily.sinceMs,

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseTimerEvent } from '../lib/event';
+import { parseTimerEvent } from '../lib/trigger';
 
 describe('parseTimerEvent', () => {
   it('reads a Function Compute timer event Buffer', () => {

@@ -1,9 +1,9 @@
-import type { AlertEvent, EventOf, TaskFacts } from '../../lib/alert/model';
-import { accumulate, buildDigests, digestDue } from '../../lib/alerting/digest';
-import type { AlertingPlan, Mute } from '../../lib/alerting/load';
-import { applyMutes } from '../../lib/alerting/mute';
-import { dueReminders } from '../../lib/alerting/remind';
 import { loadConfig } from '../../lib/config';
+import type { AlertEvent, EventOf, TaskFacts } from '../../lib/events/schema';
+import { accumulate, buildDigests, digestDue } from '../../lib/policy/digest';
+import type { AlertingPlan, Mute } from '../../lib/policy/load';
+import { applyMutes } from '../../lib/policy/mute';
+import { dueReminders } from '../../lib/policy/remind';
 import { emptyState, type MonitorState } from '../../lib/state/schema';
 
 const config = loadConfig({ DINGTALK_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=t' });

@@ -1,10 +1,11 @@
-import type { AlertEvent } from '../alert/model';
-import { shanghaiTime } from '../alert/time';
-import { accumulate, buildDigests, digestDue } from '../alerting/digest';
-import { applyMutes } from '../alerting/mute';
-import { dueReminders } from '../alerting/remind';
 import { scheduleRetries } from '../autorefresh/plan';
+import { noticeKey } from '../events/keys';
+import type { AlertEvent } from '../events/schema';
+import { accumulate, buildDigests, digestDue } from '../policy/digest';
+import { applyMutes } from '../policy/mute';
+import { dueReminders } from '../policy/remind';
 import type { MonitorState } from '../state/schema';
+import { shanghaiTime } from '../time';
 import type { ReadStage } from './stages';
 import type { MonitorDeps } from './types';
 
@@ -31,7 +32,7 @@ export function alertingStage(
   if (deps.alertingProblem) {
     events.push({
       kind: 'notice',
-      key: `notice:alerting-config:${shanghaiTime(nowMs).slice(0, 10)}`,
+      key: noticeKey('alerting-config', { day: shanghaiTime(nowMs).slice(0, 10) }),
       code: 'AlertingConfigInvalid',
       message: `${deps.alertingProblem}. Until it is fixed every alert goes to the robot of DINGTALK_WEBHOOK (or WECOM_WEBHOOK, ALERT_WEBHOOK_URL).`,
     });

@@ -1,7 +1,7 @@
+import type { AlertEvent } from '../events/schema';
 import type { Runtime } from '../ports';
 import { type RetryPolicy, retry } from '../retry';
 import type { OutboxEntry } from '../state/schema';
-import type { AlertEvent } from './model';
 import type { Notifier, SendResult } from './notifier';
 import { type RenderedMessage, type RenderOptions, renderMessages, renderMinimal } from './render';
 
