@@ -5,6 +5,9 @@ import { KNOWN_DESCRIPTIONS } from '../vod/descriptions';
 import { OBJECT_TYPES, type ObjectType } from '../vod/types';
 import { decimal, docOf, httpUrl, int, list, listOf, oneOf, text, type VarDoc, variable } from './vars';
 
+/** Minutes between runs that the timer can keep evenly (they divide the hour), from 1 to 15. */
+export const CADENCES = [1, 2, 3, 4, 5, 6, 10, 12, 15] as const;
+
 /** Start-up configuration that cannot be used; its message names each bad variable and what it accepts. */
 export class ConfigError extends Error {
   constructor(
@@ -39,6 +42,18 @@ export const schema = v.object({
   VOD_HTTP_METHOD: oneOf(['GET', 'POST'] as const, 'GET'),
   VOD_MAX_PAGES: variable({ default: '(unused)', accepts: "accepted and ignored: reads are bounded by the run's time, not a page count" }, (value) =>
     value === undefined || value.trim() === '' ? null : value,
+  ),
+  MONITOR_EVERY_MINUTES: variable(
+    { default: '5', accepts: `${CADENCES.join(', ')}: minutes between runs (they divide the hour); s.yaml's timer follows it` },
+    (value, refuse) => {
+      if (value === undefined || value.trim() === '') return 5;
+      const n = Number(value.trim());
+      return (CADENCES as readonly number[]).includes(n)
+        ? n
+        : refuse(
+            `${JSON.stringify(value)} is not accepted; use one of ${CADENCES.join(', ')} (minutes that divide the hour, so runs are evenly spaced; default 5)`,
+          );
+    },
   ),
   STUCK_AFTER_MINUTES: int(30, 1, 24 * 60),
   FIRST_RUN_LOOKBACK_MINUTES: int(60, 0, 3 * 24 * 60, '0-4320; never less than the overlap'),
@@ -148,6 +163,7 @@ const ALERT_VARIABLES = [
   'MONITOR_NAME',
   'ALERT_HINT',
   'STATE_FILE',
+  'MONITOR_EVERY_MINUTES',
   'LOG_LEVEL',
 ] as const;
 const alertSchema = v.pick(schema, ALERT_VARIABLES);
@@ -205,6 +221,8 @@ function build(e: v.InferOutput<typeof schema>) {
       overlapMs,
       method: e.VOD_HTTP_METHOD,
     },
+    /** The time between two runs (MONITOR_EVERY_MINUTES, which s.yaml's timer also reads). */
+    cadenceMs: e.MONITOR_EVERY_MINUTES * 60_000,
     stuckAfterMs: e.STUCK_AFTER_MINUTES * 60_000,
     firstRunLookbackMs: Math.max(e.FIRST_RUN_LOOKBACK_MINUTES * 60_000, overlapMs),
     blindAfterMs: e.BLIND_AFTER_MINUTES * 60_000,
@@ -254,13 +272,23 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
  * Only what the alert channel needs (and STATE_FILE, LOG_LEVEL), for the failure handler: it must still be able to
  * say that the monitor's configuration is broken when that is the very failure. Other variables are not read.
  */
-export function loadAlertConfig(env: Record<string, string | undefined>): { alert: Config['alert']; stateFile: string; logLevel: string } {
+export function loadAlertConfig(env: Record<string, string | undefined>): {
+  alert: Config['alert'];
+  stateFile: string;
+  logLevel: string;
+  cadenceMs: number;
+} {
   const parsed = v.safeParse(alertSchema, Object.fromEntries(ALERT_VARIABLES.map((k) => [k, env[k]])));
   const problems = parsed.success ? [] : parsed.issues.map((issue) => `${String(issue.path?.[0]?.key ?? '(config)')}: ${issue.message}`);
   const missing = missingChannelUrl(env);
   if (missing) problems.push(missing);
   if (!parsed.success || problems.length) throw new ConfigError(problems);
-  return deepFreeze({ alert: alertOf(parsed.output), stateFile: parsed.output.STATE_FILE, logLevel: parsed.output.LOG_LEVEL });
+  return deepFreeze({
+    alert: alertOf(parsed.output),
+    stateFile: parsed.output.STATE_FILE,
+    logLevel: parsed.output.LOG_LEVEL,
+    cadenceMs: parsed.output.MONITOR_EVERY_MINUTES * 60_000,
+  });
 }
 
 function deepFreeze<T>(o: T): T {
