@@ -58,7 +58,7 @@ const DEPLOY_USER: Array<[string, string]> = [
   ['fc:CreateFunction', MONITOR_ARN],
   ['fc:UpdateFunction', WATCHDOG_ARN],
   ['fc:DeleteFunction', MONITOR_ARN],
-  ['fc:CreateTrigger', `${MONITOR_ARN}/triggers/every-5-minutes`],
+  ['fc:CreateTrigger', `${MONITOR_ARN}/triggers/monitor-timer`],
   ['fc:PutFunctionAsyncInvokeConfig', MONITOR_ARN],
   ['fc:PutConcurrencyConfig', MONITOR_ARN],
   ['fc:GetFunction', WATCHDOG_ARN],
