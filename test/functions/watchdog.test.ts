@@ -135,7 +135,7 @@ const SHAPES: Array<[string, unknown, RegExp, RegExp]> = [
   [
     'a configuration the monitor refused',
     Buffer.from(JSON.stringify({ ...documented(), responsePayload: JSON.stringify({ errorMessage: 'invalid configuration:\n  VOD_CONCURRENCY: 99' }) })),
-    /VOD＿CONCURRENCY: 99|VOD_CONCURRENCY: 99/,
+    /VOD_CONCURRENCY: 99/,
     /s\.yaml \(environmentVariables\)/,
   ],
   [
