@@ -1,7 +1,7 @@
 import { ConfigError } from '../config';
 import { FcError, fcAdvice } from '../fc/errors';
 import { makeRedactor } from '../redact';
-import { StateError } from '../state/schema';
+import { StateError } from '../state/errors';
 import { vodAdvice } from '../vod/advice';
 import { DeadlineError, VodError, VodParamError } from '../vod/errors';
 import { tableLines } from './format';

@@ -1,7 +1,8 @@
 import { type AutoRefreshReport, runAutoRefresh } from '../autorefresh/submit';
 import { pruneReported } from '../decide/retention';
 import { DEFAULT_RETRY } from '../retry';
-import { type MonitorState, StateError } from '../state/schema';
+import { StateError } from '../state/errors';
+import type { MonitorState } from '../state/schema';
 import { alertingStage } from './apply-policy';
 import { type Delivery, deliverAll, previewAll } from './deliver-all';
 import { enqueue, record } from './outbox';

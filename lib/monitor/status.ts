@@ -1,5 +1,6 @@
+import { StateError } from '../state/errors';
 import type { StateStore } from '../state/file-store';
-import { type RunRecord, StateError } from '../state/schema';
+import type { RunRecord } from '../state/schema';
 
 /** What the saved state says about the deployed monitor: read only, nothing moved or written. */
 export interface StateSummary {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { noticeKey } from '../events/keys';
 import { renderMessages } from '../notify/render';
-import type { StateError } from '../state/schema';
+import type { StateError } from '../state/errors';
 import { renderOptionsOf } from './deliver-all';
 import { type MonitorDeps, type RunOptions, type RunReport, reportWithoutRead } from './types';
 

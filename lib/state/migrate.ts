@@ -2,7 +2,8 @@ import * as v from 'valibot';
 import { failedKey, recoveredKey, stuckKey, v1FailedTaskId } from '../events/keys';
 import { type AlertEvent, alertEventSchema, dict, taskFactsSchema } from '../events/schema';
 import { rowKey } from '../identity';
-import { emptyState, type MonitorState, STATE_VERSION, StateError, stateSchema } from './schema';
+import { StateError } from './errors';
+import { emptyState, type MonitorState, STATE_VERSION, stateSchema } from './schema';
 
 /** The state written by v1 builds, which keyed everything by TaskId alone. */
 const v1Schema = v.object({
@@ -107,12 +108,20 @@ export function migrateV1(v1: V1, nowMs: number): MonitorState {
 
 /** Parses and checks a state document of this version or of v1 (migrated); anything else is a StateError. */
 export function parseState(text: string, nowMs: number): { state: MonitorState; migratedFrom: number | null } {
-  let raw: unknown;
+  return checkState(parseJson(text, 'the state file'), nowMs);
+}
+
+/** The JSON of a state file, or a StateError saying it is not JSON. */
+export function parseJson(text: string, what: string): unknown {
   try {
-    raw = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    throw new StateError('StateCorrupt', `the state file is not JSON (${text.length} bytes; truncated write?)`);
+    throw new StateError('StateCorrupt', `${what} is not JSON (${text.length} bytes; truncated write?)`);
   }
+}
+
+/** Checks a state document of this version or of v1 (migrated); anything else is a StateError. */
+export function checkState(raw: unknown, nowMs: number): { state: MonitorState; migratedFrom: number | null } {
   const version = (raw as { version?: unknown } | null)?.version;
   if (version === 1) {
     const old = v.safeParse(v1Schema, raw);

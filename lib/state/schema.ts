@@ -190,15 +190,3 @@ export function emptyState(nowMs: number): MonitorState {
     daily: { sinceMs: nowMs, lastDay: null, receivers: {}, runs: 0, runsOk: 0, blindMs: 0 },
   };
 }
-
-/** Why a state document was refused, or could not be read or written. */
-export class StateError extends Error {
-  constructor(
-    readonly code: 'StateCorrupt' | 'StateVersionUnknown' | 'StateIo',
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'StateError';
-  }
-}

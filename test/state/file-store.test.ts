@@ -1,10 +1,20 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { StateError } from '../../lib/state/errors';
 import { FileStateStore } from '../../lib/state/file-store';
-import { emptyState, StateError } from '../../lib/state/schema';
+import { emptyState } from '../../lib/state/schema';
+import { faultyFs } from '../helpers/faulty-fs';
 
-const fresh = () => path.join(mkdtempSync(path.join(tmpdir(), 'vrm-state-')), 'sub', 'state.json');
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+const fresh = () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vrm-state-'));
+  made.push(dir);
+  return path.join(dir, 'sub', 'state.json');
+};
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 
 describe('FileStateStore', () => {
@@ -14,7 +24,58 @@ describe('FileStateStore', () => {
     const s = { ...emptyState(1), frontierMs: 42, reported: { 'failed:1/x': 99 } };
     await store.save(s);
     expect(await store.load(NOW)).toEqual({ state: s, migratedFrom: null });
-    expect(readdirSync(path.dirname(store.location))).toEqual(['state.json']);
+    expect(readdirSync(path.dirname(store.location)).sort()).toEqual(['state.json', 'state.json.ledger.json']);
+  });
+
+  it('writes the ledger part only when it changed: a run that told nothing rewrites the small head alone', async () => {
+    const spy = faultyFs();
+    const store = new FileStateStore(fresh(), spy.fs);
+    const s = { ...emptyState(1), reported: Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`failed:${i}/k`, 99])) };
+    await store.save(s);
+    const wrote = () => spy.calls.filter((c) => c.op === 'rename').map((c) => path.basename(c.file).replace(/\.\d+\.[0-9a-f]+\.tmp$/, ''));
+    expect(wrote()).toEqual(['state.json.ledger.json', 'state.json']);
+    spy.calls.length = 0;
+    await store.save({ ...s, frontierMs: 43, runs: [] });
+    expect(wrote()).toEqual(['state.json']);
+    const again = new FileStateStore(store.location, spy.fs);
+    const loaded = (await again.load(NOW))!.state;
+    spy.calls.length = 0;
+    await again.save({ ...loaded, lastTrigger: 'x' });
+    expect(wrote()).toEqual(['state.json']);
+    await again.save({ ...loaded, reported: { ...loaded.reported, 'failed:new/k': 5 } });
+    expect(wrote()).toEqual(['state.json', 'state.json.ledger.json', 'state.json']);
+    expect((await new FileStateStore(store.location).load(NOW))!.state.reported['failed:new/k']).toBe(5);
+  });
+
+  it('reads a state written whole in one file (before the ledger had a file of its own)', async () => {
+    const file = fresh();
+    mkdirSync(path.dirname(file), { recursive: true });
+    const s = { ...emptyState(1), reported: { 'failed:1/x': 99 } };
+    writeFileSync(file, JSON.stringify(s));
+    expect((await new FileStateStore(file).load(NOW))!.state.reported).toEqual({ 'failed:1/x': 99 });
+  });
+
+  it.each([
+    ['read', 'readFile', 'EIO', /cannot read .*state\.json \(EIO\): the mount failed/],
+    ['read', 'readFile', 'EACCES', /oss:GetObject/],
+    ['write', 'writeFile', 'ENOSPC', /full/],
+    ['write', 'rename', 'EACCES', /oss:PutObject/],
+  ] as const)('a %s failing with %s/%s says which file, which error and what to check', async (op, call, errno, says) => {
+    const file = fresh();
+    await new FileStateStore(file).save(emptyState(1));
+    const store = new FileStateStore(file, faultyFs([{ ops: [call], where: 'state.json', errno }]).fs);
+    const err = (await (op === 'read' ? store.load(NOW) : store.save(emptyState(2))).catch((e: unknown) => e)) as StateError;
+    expect(err).toBeInstanceOf(StateError);
+    expect(err.io).toMatchObject({ op, errno });
+    expect(err.message).toMatch(says);
+  });
+
+  it('a folder where the state file should be (EISDIR) is named as such', async () => {
+    const file = fresh();
+    mkdirSync(file, { recursive: true });
+    const err = (await new FileStateStore(file).load(NOW).catch((e: unknown) => e)) as StateError;
+    expect(err.io).toMatchObject({ op: 'read', errno: 'EISDIR' });
+    expect(err.message).toMatch(/STATE_FILE must name a file/);
   });
 
   it.each([
@@ -38,56 +99,12 @@ describe('FileStateStore', () => {
 
   it('says plainly when the location cannot be written', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'vrm-ro-'));
+    made.push(dir);
     mkdirSync(path.join(dir, 'ro'));
     chmodSync(path.join(dir, 'ro'), 0o500);
     const store = new FileStateStore(path.join(dir, 'ro', 'state.json'));
     if (process.getuid?.() === 0) return; // root writes anywhere: nothing to check here
     await expect(store.probeWritable()).rejects.toMatchObject({ code: 'StateIo' });
     await expect(store.save(emptyState(1))).rejects.toMatchObject({ code: 'StateIo', message: expect.stringContaining('no write permission') });
-  });
-
-  it('lets one runner hold the lock, and takes over an expired one', async () => {
-    const file = fresh();
-    const a = new FileStateStore(file);
-    const b = new FileStateStore(file);
-    expect(await a.lock(60_000, NOW)).toEqual({ held: true });
-    expect((await b.lock(60_000, NOW + 1000)).held).toBe(false);
-    expect(await b.lock(60_000, NOW + 60_001)).toEqual({ held: true });
-    await a.unlock(); // a no longer owns it: b's lock stays
-    expect((await a.lock(60_000, NOW + 70_000)).held).toBe(false);
-    await b.unlock();
-    expect(await a.lock(60_000, NOW + 70_000)).toEqual({ held: true });
-  });
-
-  it.each([
-    ['expired', (now: number) => ({ token: '11111111-1111-1111-1111-111111111111', host: 'other', pid: 1, expiresAtMs: now - 1 })],
-    [
-      'claiming a lifetime no run has (a clock that ran ahead)',
-      (now: number) => ({ token: '22222222-2222-2222-2222-222222222222', host: 'other', pid: 1, expiresAtMs: now + 365 * 86_400_000 }),
-    ],
-    ['unreadable', () => 'garbage{'],
-    [
-      'held by a dead process of this host',
-      (now: number) => ({ token: '33333333-3333-3333-3333-333333333333', host: hostname(), pid: 2 ** 22 + 12345, expiresAtMs: now + 60_000 }),
-    ],
-  ])('four invocations at once against a lock that is %s: exactly one takes it over', async (_n, lock) => {
-    const file = fresh();
-    const dir = path.dirname(file);
-    mkdirSync(dir, { recursive: true });
-    const content = lock(NOW);
-    writeFileSync(`${file}.lock`, typeof content === 'string' ? content : JSON.stringify(content));
-    const stores = Array.from({ length: 4 }, () => new FileStateStore(file));
-    const results = await Promise.all(stores.map((s) => s.lock(60_000, NOW)));
-    expect(results.filter((r) => r.held)).toHaveLength(1);
-  });
-
-  it('a live lock of another host is respected', async () => {
-    const file = fresh();
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(`${file}.lock`, JSON.stringify({ token: '44444444-4444-4444-4444-444444444444', host: 'other', pid: 1, expiresAtMs: NOW + 30_000 }));
-    expect(await new FileStateStore(file).lock(60_000, NOW)).toEqual({
-      held: false,
-      holder: { token: '44444444-4444-4444-4444-444444444444', host: 'other', pid: 1, expiresAtMs: NOW + 30_000 },
-    });
   });
 });
