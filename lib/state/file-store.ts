@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { stateIoError } from './errors';
+import { StateError, stateIoError } from './errors';
 import { errnoOf, nodeFs, type StateFs } from './fs';
 import { FileLock, LockIoError, type LockResult } from './lock';
 import { checkState, parseJson } from './migrate';
@@ -62,14 +62,16 @@ export class FileStateStore implements StateStore {
     const head = await this.readText(this.location);
     if (head === null) return null;
     const doc = parseJson(head, 'the state file') as Record<string, unknown> | null;
-    if (doc && typeof doc === 'object' && doc.ledgerFile === true) {
+    const split = doc !== null && typeof doc === 'object' && doc.ledgerFile === true;
+    if (split) {
       const part = await this.readText(ledgerFile(this.location));
-      if (part === null) throw stateIoError('read', ledgerFile(this.location), 'ENOENT', 'the ledger part of the state is missing');
+      if (part === null) throw new StateError('StateCorrupt', `the ledger part of the state (${ledgerFile(this.location)}) is missing`);
       Object.assign(doc, parseJson(part, 'the ledger part of the state'));
       delete doc.ledgerFile;
     }
     const loaded = checkState(doc, nowMs);
-    this.ledger = pick(loaded.state);
+    // A state written whole in one file: the ledger file on disk (if any) is not what was loaded; the next save writes it.
+    this.ledger = split ? pick(loaded.state) : null;
     return loaded;
   }
 

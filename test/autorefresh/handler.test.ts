@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inert } from '../../lib/notify/escape';
+import { readState } from '../helpers/state-files';
 import { FC_CREDENTIALS, shown, startWorld } from '../helpers/world';
 
 const MIN = 60_000;
@@ -192,7 +192,7 @@ describe('automatic re-submission (AUTO_REFRESH=on)', () => {
     await exited;
     world.vod.onRequest = null;
     expect(world.vod.submissions).toHaveLength(1);
-    const state = JSON.parse(readFileSync(world.stateFile, 'utf8'));
+    const state = readState(world.stateFile);
     expect(Object.values(state.autoRefresh.retries as Record<string, { intent: unknown }>)[0]!.intent).not.toBeNull();
     world.clock.advance(5 * MIN);
     await world.run();

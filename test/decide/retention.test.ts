@@ -1,10 +1,10 @@
 // Delivered keys are what keeps a failure from a second alert, and they cannot all be kept through an outage of
 // hundreds of thousands of failures: only the keys of rows no later read can meet again are let go.
-import { readFileSync, writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { MAX_REPORTED_KEPT, pruneReported, readAgainFromMs } from '../../lib/decide/retention';
 import { KEY_TTL_MS } from '../../lib/events/keys';
 import { emptyState, type MonitorState } from '../../lib/state/schema';
+import { readState, writeState } from '../helpers/state-files';
 import { startWorld } from '../helpers/world';
 
 const MIN = 60_000;
@@ -103,14 +103,14 @@ describe('through the handler', () => {
     await world.run();
     world.clock.advance(5 * MIN);
     await world.run();
-    const state = JSON.parse(readFileSync(world.stateFile, 'utf8')) as MonitorState;
+    const state = readState(world.stateFile) as MonitorState;
     for (let i = 0; i < MAX_REPORTED_KEPT + 1000; i++) state.reported[`failed:8${i}/outage`] = world.clock.now() - 40 * HOUR + KEY_TTL_MS;
-    writeFileSync(world.stateFile, JSON.stringify(state));
+    writeState(world.stateFile, state);
     for (let i = 0; i < 4; i++) {
       world.clock.advance(5 * MIN);
       await world.run();
     }
-    const after = JSON.parse(readFileSync(world.stateFile, 'utf8')) as MonitorState;
+    const after = readState(world.stateFile) as MonitorState;
     expect(Object.keys(after.reported).length).toBeLessThan(1000);
     expect(after.reportedFloorMs).not.toBeNull();
     expect(world.listed()).toEqual([failed]);

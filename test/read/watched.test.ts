@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { MAX_WATCH_WINDOWS, watchWindows } from '../../lib/read/watched';
+import { readState } from '../helpers/state-files';
 import { shown, startWorld } from '../helpers/world';
 
 const MIN = 60_000;
@@ -71,7 +72,7 @@ describe('watched rows cost what they change (through the handler, on the VOD si
     await tick(); // reads the 10,000 new rows: all watched
     await tick(); // reads them again in its overlap (the 5 minutes before its frontier), as every run does
     const state = () =>
-      JSON.parse(require('node:fs').readFileSync(world.stateFile, 'utf8')) as {
+      readState(world.stateFile) as {
         watching: Record<string, { stuckAtMs: number | null }>;
         reported: Record<string, number>;
       };

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readState } from '../helpers/state-files';
 import { FC_CREDENTIALS, shown, startWorld } from '../helpers/world';
 
 const MIN = 60_000;
@@ -331,7 +332,7 @@ describe('fault matrix: the process killed (SIGKILL)', () => {
     };
     expect(await child.exited).toBe(-1);
     expect(world.ding.accepted).toHaveLength(0);
-    expect(JSON.parse(readFileSync(world.stateFile, 'utf8')).outbox).toHaveLength(1);
+    expect(readState(world.stateFile).outbox).toHaveLength(1);
     world.ding.onRequest = null;
     world.clock.advance(MIN);
     await world.run();

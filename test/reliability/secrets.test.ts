@@ -1,5 +1,6 @@
 import { encodings } from '../../lib/redact';
 import { signRpc } from '../../sim/vod/signature';
+import { stateText } from '../helpers/state-files';
 import { FC_CREDENTIALS, startWorld } from '../helpers/world';
 
 describe('secrets never leak', () => {
@@ -74,7 +75,7 @@ describe('secrets never leak', () => {
         world.clock.advance(5 * 60_000);
       }
       expect(world.vod.stats.byCode.SignatureDoesNotMatch).toBeGreaterThan(0);
-      out.push(world.sink.text(), require('node:fs').readFileSync(world.stateFile, 'utf8'), ...world.ding.accepted.map((m) => JSON.stringify(m.body)));
+      out.push(world.sink.text(), stateText(world.stateFile), ...world.ding.accepted.map((m) => JSON.stringify(m.body)));
       const all = out.join('\n');
       expect(all).toContain('SignatureDoesNotMatch');
       expect(all).not.toMatch(/string to sign/i);

@@ -1,5 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { stateText } from '../helpers/state-files';
 import { startWorld } from '../helpers/world';
 
 // "Secrets stay out of the file": a literal webhook where a ${NAME} reference belongs is refused with a message
@@ -40,7 +41,7 @@ it('a receiver written with its webhook inline (the wrong shape) is refused with
   world.fail('http://video.example.com/x.mp4');
   world.ding.down = true; // the robot is down for a run: the notice waits in the state's outbox
   await world.run(undefined, undefined, 10);
-  const state = readFileSync(world.stateFile, 'utf8');
+  const state = stateText(world.stateFile);
   world.ding.down = false;
   world.clock.advance(5 * MIN);
   await world.run();

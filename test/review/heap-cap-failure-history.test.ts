@@ -5,11 +5,11 @@
 // go past MAX_REPORTED_KEPT, and the heap may use 150 MB of the 256: a state as large as the monitor lets it be,
 // and more, loads and runs under the deployed flags.
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { rssLimitMb } from '../../bench/deployed';
 import { MAX_FAILED_PATHS, MAX_WATCHED } from '../../lib/decide/ledger';
 import { MAX_REPORTED_KEPT } from '../../lib/decide/retention';
 import { rowKey } from '../../lib/identity';
+import { readState, writeState } from '../helpers/state-files';
 import { startWorld } from '../helpers/world';
 import { campaignWatching, runChild } from './big-state';
 
@@ -26,7 +26,7 @@ it(`a run with ${MAX_WATCHED} rows watched and ${FAILURES} failures of the last 
   await world.run();
   const now = world.clock.now();
   const watching = campaignWatching(world, now);
-  const state = JSON.parse(readFileSync(world.stateFile, 'utf8'));
+  const state: Record<string, unknown> & { reported: Record<string, number> } = readState(world.stateFile);
   // FAILURES failures spread over the last 3 days, each reported once; the newest remembered per URL.
   const failedPaths: Record<string, unknown> = {};
   const reported: Record<string, number> = { ...state.reported };
@@ -44,12 +44,12 @@ it(`a run with ${MAX_WATCHED} rows watched and ${FAILURES} failures of the last 
   state.failedPaths = failedPaths;
   state.reported = reported;
   state.frontierMs = Math.floor((now - 5 * MIN) / 1000) * 1000;
-  writeFileSync(world.stateFile, JSON.stringify(state));
+  writeState(world.stateFile, state);
   const { report, error, peakRss, died } = await runChild(world, 120);
   expect({ died, error }).toEqual({ died: undefined, error: undefined });
   expect(report?.status).toBeDefined();
   expect(Math.round(peakRss / 1024 / 1024)).toBeLessThan(rssLimitMb());
   // The run let go the keys no later read can meet: the next one loads a state bounded by MAX_REPORTED_KEPT.
-  const after = JSON.parse(readFileSync(world.stateFile, 'utf8')) as { reported: Record<string, number> };
+  const after = readState(world.stateFile) as { reported: Record<string, number> };
   expect(Object.keys(after.reported).length).toBeLessThanOrEqual(MAX_REPORTED_KEPT);
 }, 300_000);

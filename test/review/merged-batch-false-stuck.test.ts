@@ -1,5 +1,7 @@
 // Review: a merged batch of 2,000 URLs that stays Refreshing past the overlap and then completes is reported as
 // "stuck" URL by URL, though no URL was unfinished for more than STUCK_AFTER_MINUTES.
+
+import { readState } from '../helpers/state-files';
 import { startWorld } from '../helpers/world';
 
 const MIN = 60_000;
@@ -24,7 +26,7 @@ it('a 2,000-URL batch that completes after 16 minutes is not reported stuck (and
     reports.push(await world.run());
   }
   const stuck = world.listed('stuck');
-  const state = JSON.parse(require('node:fs').readFileSync(world.stateFile, 'utf8')) as { watching: Record<string, unknown> };
+  const state = readState(world.stateFile) as { watching: Record<string, unknown> };
   // Every URL completed at minute 16: none may be said to be stuck for more than 30 minutes.
   expect({ stuckListed: stuck.length, stuckAlerts: reports.reduce((a, r) => a + (r.stuck as number), 0) }).toEqual({ stuckListed: 0, stuckAlerts: 0 });
   expect(Object.keys(state.watching)).toHaveLength(0);

@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_ROBOT } from '../../sim/dingtalk/server';
+import { readState } from '../helpers/state-files';
 import { startWorld } from '../helpers/world';
 
 const MIN = 60_000;
@@ -50,7 +51,7 @@ it('a URL reported as recovered is not reminded as still failing, and is no long
     world.clock.advance(5 * MIN);
     await world.run();
   }
-  const state = JSON.parse(require('node:fs').readFileSync(world.stateFile, 'utf8')) as { failedPaths: Record<string, unknown> };
+  const state = readState(world.stateFile) as { failedPaths: Record<string, unknown> };
   const stillFailing = world.texts().filter((t) => t.includes('Still failing'));
   expect({ reminders: stillFailing.length, unresolved: Object.keys(state.failedPaths) }).toEqual({ reminders: 0, unresolved: [] });
 }, 120_000);

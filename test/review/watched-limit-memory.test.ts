@@ -1,9 +1,9 @@
 // Review: the watched set is the state's largest part. A run of the built handler with MAX_WATCHED rows watched (a
 // campaign of merged 2,000-URL ids still Refreshing), under the NODE_OPTIONS s.yaml deploys, must stay under 75% of
 // the monitor's memorySize in s.yaml: Function Compute stops a run that goes past it.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { rssLimitMb } from '../../bench/deployed';
 import { MAX_WATCHED } from '../../lib/decide/ledger';
+import { readState, writeState } from '../helpers/state-files';
 import { startWorld } from '../helpers/world';
 import { campaignWatching, runChild } from './big-state';
 
@@ -20,10 +20,10 @@ it(`a run with MAX_WATCHED (${MAX_WATCHED}) watched rows stays under ${rssLimitM
   const now = world.clock.now();
   const watching = campaignWatching(world, now);
   expect(Object.keys(watching)).toHaveLength(MAX_WATCHED);
-  const state = JSON.parse(readFileSync(world.stateFile, 'utf8'));
+  const state: Record<string, unknown> & { reported: Record<string, number> } = readState(world.stateFile);
   state.watching = watching;
   state.frontierMs = Math.floor((now - 5 * MIN) / 1000) * 1000;
-  writeFileSync(world.stateFile, JSON.stringify(state));
+  writeState(world.stateFile, state);
   const { report, error, peakRss } = await runChild(world, 120);
   expect(error).toBeUndefined();
   expect(report?.status).toBeDefined();

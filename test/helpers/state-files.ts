@@ -1,0 +1,24 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { ledgerFile } from '../../lib/state/file-store';
+import type { MonitorState } from '../../lib/state/schema';
+
+/** The state a monitor saved, whole: its head and its ledger part (lib/state/file-store.ts) in one object. */
+export function readState(stateFile: string): MonitorState {
+  const head = JSON.parse(readFileSync(stateFile, 'utf8')) as Record<string, unknown>;
+  const part = head.ledgerFile && existsSync(ledgerFile(stateFile)) ? JSON.parse(readFileSync(ledgerFile(stateFile), 'utf8')) : {};
+  const { ledgerFile: _flag, ...rest } = { ...head, ...part };
+  return rest as unknown as MonitorState;
+}
+
+/** Writes a whole state in one file, as a test sets one up (the store reads it, and splits it on its next save). */
+export function writeState(stateFile: string, state: unknown): void {
+  writeFileSync(stateFile, JSON.stringify(state));
+}
+
+/** The text of both state files, for tests that look for a secret in everything the monitor keeps. */
+export function stateText(stateFile: string): string {
+  return [stateFile, ledgerFile(stateFile)]
+    .filter((f) => existsSync(f))
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
+}
