@@ -46,12 +46,19 @@ export function withDotenv(shell: Env, dir: string, read: (file: string) => stri
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EISDIR') return { env: shell, file: null, added: [] };
     throw err;
   }
+  const added = Object.keys(parse(text)).filter((n) => !Object.hasOwn(shell, n));
+  // `s` loads this file twice when it runs beside s.yaml (at start-up from its working folder, then beside s.yaml),
+  // and the second load expands what the first wrote: `\$5` ends up as "" there. Loading twice gives the same value.
+  return { env: load(load(shell, text), text), file, added };
+}
+
+/** One dotenv load: the file's names the environment lacks, and every name of the file expanded (dotenv-expand 10). */
+function load(env: Env, text: string): Env {
   const parsed: Record<string, string> = { ...parse(text) };
   for (const name of Object.keys(parsed)) {
-    const own = Object.hasOwn(shell, name) ? (shell[name] ?? '') : parsed[name]!;
-    parsed[name] = interpolate(own, shell, parsed).replace(/\\\$/g, '$');
+    const own = Object.hasOwn(env, name) ? (env[name] ?? '') : parsed[name]!;
+    parsed[name] = interpolate(own, env, parsed).replace(/\\\$/g, '$');
   }
-  const added = Object.keys(parsed).filter((n) => !Object.hasOwn(shell, n));
-  // As dotenv-expand writes back: a name the shell has keeps the shell's value, expanded like the file's.
-  return { env: { ...shell, ...parsed }, file, added };
+  // As dotenv-expand writes back: a name the environment has keeps its value, expanded like the file's.
+  return { ...env, ...parsed };
 }
