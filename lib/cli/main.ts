@@ -27,7 +27,7 @@ type Action<O> = (s: Session, o: O) => Promise<ExitCode>;
 function program(open: (o: CommonOptions) => Session, done: (code: ExitCode) => void): Command {
   const root = new Command('vod-refresh-monitor')
     .description(
-      'Watch VOD CDN refresh and preload tasks; alert on-call when one fails.\nReads the same environment variables as the function (README, "Configuration").',
+      'Watch VOD CDN refresh and preload tasks; alert on-call when one fails.\nReads the same environment variables as the function (README, "Configuration"), and .env in this folder as `s` does (the shell wins).',
     )
     .version(version, '-V, --version', 'print the version')
     .addHelpText('after', EXIT_HELP);

@@ -87,6 +87,7 @@ describe('setup', () => {
     writeFileSync(path.join(dir, '.env'), '# mine\nDINGTALK_WEBHOOK=https://oapi.dingtalk.com/robot/send?access_token=keep-me\nFC_ACCOUNT_ID=1\n');
     const r = await setup(dir, ADMIN, ['--yes']);
     expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' });
+    expect(r.out).toContain('Next: run `npx s deploy`.');
     const a = ram.account(ACCOUNT);
     expect(a.roles.get('vod-refresh-monitor')?.arn).toBe(`acs:ram::${ACCOUNT}:role/vod-refresh-monitor`);
     expect(JSON.parse(a.policies.get('vod-refresh-monitor')!.versions[0]!.document)).toEqual(

@@ -120,7 +120,8 @@ export async function setupCommand(s: Session, o: SetupOptions): Promise<ExitCod
   s.print.out('');
   const arn = await apply(s, apis, d, plan);
   writeEnv(s, values(arn));
-  s.print.out('\nNext: put the alert channel in .env (DINGTALK_WEBHOOK, DINGTALK_SECRET, DINGTALK_KEYWORDS), then run `npx s deploy`.');
+  const channel = s.env.DINGTALK_WEBHOOK || s.env.WECOM_WEBHOOK || s.env.ALERT_WEBHOOK_URL;
+  s.print.out(`\nNext: ${channel ? '' : 'put the alert channel in .env (DINGTALK_WEBHOOK, DINGTALK_SECRET, DINGTALK_KEYWORDS), then '}run \`npx s deploy\`.`);
   return EXIT.ok;
 }
 
