@@ -10,6 +10,7 @@ import { deployedNodeOptions, monitorMemoryMb } from '../../bench/deployed';
 import * as bundle from '../../functions';
 import { loadAlertConfig, loadConfig, VARIABLES, variableDocs } from '../../lib/config';
 import { loadAlerting } from '../../lib/policy/load';
+import { quietSHome } from './s-home';
 
 const ROOT = path.resolve(__dirname, '../..');
 const S_CLI = path.join(ROOT, 'node_modules', '.bin', 's');
@@ -86,7 +87,7 @@ function preview(vars: Record<string, string>, dotenv?: string): Preview {
   const file = path.join(dir, 'rendered.json');
   const r = spawnSync(S_CLI, ['preview', '-t', template, '-o', 'json', '--output-file', file, '--silent'], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '', HOME: home, ...vars },
+    env: { PATH: process.env.PATH ?? '', ...quietSHome(home), ...vars },
     encoding: 'utf8',
     timeout: 50_000,
   });

@@ -1,11 +1,12 @@
 // The CLI reads `.env` as Serverless Devs 3 does: the same file, the same parsing and expansion, the shell winning.
 // Checked against the real `s preview` (node_modules/.bin/s, offline) on one `.env`, and by a table of the rules.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { withDotenv } from '../../lib/cli/dotenv';
 import { main } from '../../lib/cli/main';
+import { quietSHome } from '../deploy/s-home';
 
 const S_CLI = path.resolve(__dirname, '../../node_modules/.bin/s');
 const dirs: string[] = [];
@@ -40,7 +41,6 @@ describe('.env', () => {
   it('gives the CLI what `s preview` renders from the same file and shell', () => {
     const dir = scratch();
     const home = path.join(dir, 'home');
-    mkdirSync(home);
     writeFileSync(path.join(dir, '.env'), DOTENV);
     const vars = NAMES.map((n) => `        ${n}: \${env('${n}', 'unset')}`).join('\n');
     writeFileSync(
@@ -50,7 +50,7 @@ describe('.env', () => {
     const out = path.join(dir, 'out.json');
     const r = spawnSync(S_CLI, ['preview', '-t', path.join(dir, 's.yaml'), '-o', 'json', '--output-file', out, '--silent'], {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '', HOME: home, ...SHELL },
+      env: { PATH: process.env.PATH ?? '', ...quietSHome(home), ...SHELL },
       encoding: 'utf8',
       timeout: 50_000,
     });
