@@ -15,7 +15,7 @@ const line = (stream: NodeJS.WriteStream) => (text: string) => {
   if (!closed) stream.write(`${text}\n`);
 };
 
-main(process.argv.slice(2), { stdout: line(process.stdout), stderr: line(process.stderr), env: process.env, now: Date.now }).then(
+main(process.argv.slice(2), { stdout: line(process.stdout), stderr: line(process.stderr), env: process.env, now: Date.now, cwd: process.cwd() }).then(
   (code) => {
     process.exitCode = code;
     // Keep-alive sockets of the API clients must not hold the process open once the answer is printed.

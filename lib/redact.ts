@@ -67,6 +67,17 @@ export function urlSecrets(urls: Iterable<string | undefined>): string[] {
   return out;
 }
 
+/** ALERTING_SECRETS' values (each, and its URL's token), or the whole text when it is not the JSON object it should be. */
+function alertingSecretValues(raw: string | undefined): string[] {
+  if (!raw?.trim()) return [];
+  try {
+    const values = Object.values(JSON.parse(raw) as Record<string, unknown>).filter((v): v is string => typeof v === 'string');
+    return [raw, ...values, ...urlSecrets(values)];
+  } catch {
+    return [raw];
+  }
+}
+
 /** The secrets an environment carries: AccessKey secret, STS token, DingTalk signing secret, every webhook and its token. */
 export function envSecrets(env: Record<string, string | undefined>): string[] {
   return [
@@ -74,5 +85,6 @@ export function envSecrets(env: Record<string, string | undefined>): string[] {
     env.ALIBABA_CLOUD_SECURITY_TOKEN,
     env.DINGTALK_SECRET,
     ...urlSecrets([env.DINGTALK_WEBHOOK, env.WECOM_WEBHOOK, env.ALERT_WEBHOOK_URL]),
+    ...alertingSecretValues(env.ALERTING_SECRETS),
   ].filter((x): x is string => typeof x === 'string');
 }

@@ -6,9 +6,11 @@ import { doctorCommand } from './commands/doctor';
 import { invokeCommand } from './commands/invoke';
 import { localCommand } from './commands/local';
 import { runCommand } from './commands/run';
+import { setupCommand } from './commands/setup';
 import { statusCommand } from './commands/status';
 import { tasksCommand } from './commands/tasks';
 import { testAlertCommand } from './commands/test-alert';
+import { withDotenv } from './dotenv';
 import { EXIT, type ExitCode, explain, Printer } from './printer';
 import { type CliIo, type CommonOptions, openSession, type Session } from './session';
 
@@ -25,7 +27,7 @@ type Action<O> = (s: Session, o: O) => Promise<ExitCode>;
 function program(open: (o: CommonOptions) => Session, done: (code: ExitCode) => void): Command {
   const root = new Command('vod-refresh-monitor')
     .description(
-      'Watch VOD CDN refresh and preload tasks; alert on-call when one fails.\nReads the same environment variables as the function (README, "Configuration").',
+      'Watch VOD CDN refresh and preload tasks; alert on-call when one fails.\nReads the same environment variables as the function (README, "Configuration"), and .env in this folder as `s` does (the shell wins).',
     )
     .version(version, '-V, --version', 'print the version')
     .addHelpText('after', EXIT_HELP);
@@ -58,6 +60,11 @@ function program(open: (o: CommonOptions) => Session, done: (code: ExitCode) => 
     '--no-send',
     'send no check message to the robot',
   );
+  add('setup', 'create the RAM role, its policies and the private state bucket the deploy needs, and write them into .env', setupCommand)
+    .option('--yes', 'make the changes (without it: print the plan, change nothing)')
+    .option('--role <name>', 'the RAM role of the functions (default vod-refresh-monitor)')
+    .option('--bucket <name>', 'the state bucket (default STATE_BUCKET, else vod-refresh-monitor-<account id>)')
+    .option('--auto-refresh', 'also attach deploy/ram-policy-auto-refresh.json (implied by AUTO_REFRESH=on)');
   add('status', 'how the DEPLOYED monitor is doing, from the Function Compute 3.0 API', statusCommand)
     .option('--function <name>', FUNCTION_HELP)
     .option('--json', 'print JSON');
@@ -81,7 +88,9 @@ function wire(root: Command, io: CliIo): void {
 }
 
 /** Runs the CLI; resolves to the exit code (0 ok, 1 problem, 2 usage or configuration, 3 remote service). */
-export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
+export async function main(argv: string[], given: CliIo): Promise<ExitCode> {
+  // `.env` beside s.yaml reaches every command as it reaches `s` (the shell wins); with no cwd the environment is all there is.
+  const io: CliIo = given.cwd ? { ...given, env: withDotenv(given.env, given.cwd).env } : given;
   let code: ExitCode = EXIT.ok;
   // The command's own session prints its error: its redactor may have learnt more secrets (a deployed environment).
   let session: Session | undefined;

@@ -26,6 +26,8 @@ export interface CliIo extends Writers {
   readonly now: () => number;
   /** The monitor handler for `run` (the bundled one by default). */
   readonly handlerFactory?: HandlerFactory;
+  /** The folder whose `.env` the CLI reads as `s` does, and `setup` writes; none in tests that give their whole environment. */
+  readonly cwd?: string;
   /** Resolves when `local` should stop (SIGINT or SIGTERM by default). */
   readonly stopSignal?: () => Promise<void>;
 }

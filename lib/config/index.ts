@@ -3,7 +3,7 @@ import { DEFAULT_FAILURE_HINT } from '../notify/hints';
 import { DEFAULT_VOD_ENDPOINT } from '../vod/client';
 import { KNOWN_DESCRIPTIONS } from '../vod/descriptions';
 import { OBJECT_TYPES, type ObjectType } from '../vod/types';
-import { decimal, docOf, httpUrl, int, list, listOf, oneOf, text, type VarDoc, variable } from './vars';
+import { decimal, docOf, httpUrl, int, list, listOf, oneOf, secretMap, text, type VarDoc, variable } from './vars';
 
 /** Minutes between runs that the timer can keep evenly (they divide the hour), from 1 to 15. */
 export const CADENCES = [1, 2, 3, 4, 5, 6, 10, 12, 15] as const;
@@ -114,6 +114,10 @@ export const schema = v.object({
     4096,
     'a YAML file of receivers, routes, reminders, mutes and a digest (see "Routing, reminders, mutes and the daily digest"); read every run, so one on the OSS mount changes without a redeploy',
   ),
+  ALERTING_SECRETS: secretMap({
+    default: '',
+    accepts: "a JSON object of NAME: value for the alerting file's ${NAME}s, so they reach the function without a line each in s.yaml",
+  }),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
 });
 
@@ -238,6 +242,8 @@ function build(e: v.InferOutput<typeof schema>) {
     logLevel: e.LOG_LEVEL,
     /** The alerting file, or null for the single robot of DINGTALK_* (or WECOM_WEBHOOK, ALERT_WEBHOOK_URL). */
     alertingConfig: e.ALERTING_CONFIG || null,
+    /** Values for the alerting file's `${NAME}`s, used when the environment has no variable of that name. */
+    alertingSecrets: e.ALERTING_SECRETS,
     /** Things worth a log line that do not stop the run. */
     warnings: e.VOD_MAX_PAGES !== null ? ['VOD_MAX_PAGES is no longer used: a run reads what its time allows, and the next one continues'] : [],
   };

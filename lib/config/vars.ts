@@ -108,4 +108,26 @@ export const httpUrl = (doc: VarDoc, what: string, check?: (u: URL, refuse: Refu
 export const text = (dflt: string, max: number, accepts = `text, at most ${max} characters`) =>
   variable({ default: dflt, accepts }, (value) => value?.trim().slice(0, max) || dflt);
 
+/**
+ * A JSON object of NAME: text, for secrets that must reach the function without a line each in s.yaml. Refusals name
+ * what is wrong, never the value (it holds webhooks and signing secrets).
+ */
+export const secretMap = (doc: VarDoc) =>
+  variable(doc, (value, refuse): Readonly<Record<string, string>> => {
+    if (empty(value)) return {};
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return refuse('is not JSON; use a JSON object of NAME: "value", e.g. {"TEAM_A_WEBHOOK":"https://..."} (in .env, in single quotes)');
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return refuse('must be a JSON object of NAME: "value"');
+    const entries = Object.entries(parsed as Record<string, unknown>);
+    const badName = entries.find(([k]) => !/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(k));
+    if (badName) return refuse(`has a name that is not one (${JSON.stringify(badName[0].slice(0, 40))}); use letters, digits and _`);
+    const notText = entries.find(([, v]) => typeof v !== 'string');
+    if (notText) return refuse(`${notText[0]}: must be text (a JSON string)`);
+    return Object.freeze(Object.fromEntries(entries)) as Record<string, string>;
+  });
+
 export { list };

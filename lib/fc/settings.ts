@@ -43,7 +43,7 @@ export function fcSettings(env: Record<string, string | undefined>): FcSettings 
     const account = (env.FC_ACCOUNT_ID ?? '').trim();
     if (!account)
       problems.push(
-        'FC_ACCOUNT_ID: is required for status and invoke; use your Alibaba Cloud account ID (digits, shown in the console under your avatar), or set FC_ENDPOINT',
+        'FC_ACCOUNT_ID: is required for status and invoke; `npx vod-refresh-monitor setup` writes it into .env (or set your account ID, digits, shown in the console under your avatar; or FC_ENDPOINT)',
       );
     else if (!/^\d{5,20}$/.test(account)) problems.push('FC_ACCOUNT_ID: is not an account ID; use the digits of your Alibaba Cloud account ID');
     else if (problems.length === 0) return { endpoint: `${account}.${region}.fc.aliyuncs.com`, protocol: 'https', region };

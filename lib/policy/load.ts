@@ -113,8 +113,9 @@ type Env = Record<string, string | undefined>;
 function resolveReceivers(f: AlertingFile, config: Config, env: Env, where: string, problems: string[]): Map<string, Receiver> {
   const secret = (ref: string | undefined, field: string): string | null => {
     if (ref === undefined) return null;
-    const value = env[ENV_REF.exec(ref)![1]!];
-    if (!value) problems.push(`${where}: ${field}: ${ref} is not set in the environment`);
+    const name = ENV_REF.exec(ref)![1]!;
+    const value = env[name] || config.alertingSecrets[name];
+    if (!value) problems.push(`${where}: ${field}: ${ref} is not set in the environment (nor in ALERTING_SECRETS)`);
     return value || null;
   };
   /** A URL checked as its environment variable is (the problem names the `${NAME}`, never the value). */

@@ -10,10 +10,12 @@ const BIN = path.join(ROOT, 'bin/vod-refresh-monitor.js');
 const CLI = path.join(ROOT, 'build/cli.js');
 const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
 const bare = { PATH: process.env.PATH };
+// The CLI reads .env from its working folder: run it where none is, so a developer's .env cannot change a result.
+const cwd = __dirname;
 
 /** Runs the built CLI in a child process; resolves with its exit code and output. */
 async function spawnCli(args: string[], env: Record<string, string | undefined>): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn('node', [CLI, ...args], { env: { ...bare, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('node', [CLI, ...args], { cwd, env: { ...bare, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -23,24 +25,27 @@ async function spawnCli(args: string[], env: Record<string, string | undefined>)
 }
 
 describe('the built CLI', () => {
-  it.each(['run', 'tasks', 'test-alert', 'doctor', 'status', 'invoke', 'local'])('%s --help names the command, --verbose and the exit codes', (cmd) => {
-    const r = spawnSync('node', [BIN, cmd, '--help'], { encoding: 'utf8', env: bare });
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain(`Usage: vod-refresh-monitor ${cmd}`);
-    expect(r.stdout).toContain('--verbose');
-    expect(r.stdout).toContain('Exit codes: 0 ok; 1 a problem was found');
-  });
+  it.each(['run', 'tasks', 'test-alert', 'doctor', 'setup', 'status', 'invoke', 'local'])(
+    '%s --help names the command, --verbose and the exit codes',
+    (cmd) => {
+      const r = spawnSync('node', [BIN, cmd, '--help'], { cwd, encoding: 'utf8', env: bare });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain(`Usage: vod-refresh-monitor ${cmd}`);
+      expect(r.stdout).toContain('--verbose');
+      expect(r.stdout).toContain('Exit codes: 0 ok; 1 a problem was found');
+    },
+  );
 
   it('--version prints the package version', () => {
-    const r = spawnSync('node', [BIN, '--version'], { encoding: 'utf8', env: bare });
+    const r = spawnSync('node', [BIN, '--version'], { cwd, encoding: 'utf8', env: bare });
     expect([r.status, r.stdout.trim()]).toEqual([0, version]);
   });
 
   it('exits 2 with the command list when given nothing, and 2 naming the variable on bad configuration', () => {
-    const none = spawnSync('node', [BIN], { encoding: 'utf8', env: bare });
+    const none = spawnSync('node', [BIN], { cwd, encoding: 'utf8', env: bare });
     expect(none.status).toBe(2);
     expect(none.stderr).toContain('Commands:');
-    const bad = spawnSync('node', [BIN, 'run'], { encoding: 'utf8', env: bare });
+    const bad = spawnSync('node', [BIN, 'run'], { cwd, encoding: 'utf8', env: bare });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('DINGTALK_WEBHOOK: is required when ALERT_CHANNEL is dingtalk');
   });
@@ -63,7 +68,7 @@ describe('the built CLI against the local services', () => {
         creationMs: now - 3600_000 + i * 100,
       })),
     );
-    const child: ChildProcess = spawn('node', [CLI, 'tasks', '--since', '2h'], { env: { ...bare, ...w.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child: ChildProcess = spawn('node', [CLI, 'tasks', '--since', '2h'], { cwd, env: { ...bare, ...w.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
     child.stdout!.once('data', () => child.stdout!.destroy());

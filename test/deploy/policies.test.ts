@@ -73,18 +73,17 @@ const DEPLOY_USER: Array<[string, string]> = [
   ['fc:GetFunction', WATCHDOG_ARN],
   ['fc:InvokeFunction', MONITOR_ARN],
   ['fc:GetTempBucketToken', '*'],
-  ['ram:PassRole', 'YOUR_FC_ROLE_ARN'],
+  ['ram:PassRole', 'acs:ram::1234567890123456:role/vod-refresh-monitor'],
   ['log:CreateProject', 'acs:log:cn-shanghai:1234567890123456:project/serverless-cn-shanghai-abc'],
   ['log:CreateLogStore', 'acs:log:cn-shanghai:1234567890123456:project/serverless-cn-shanghai-abc/logstore/default-logs'],
   ['log:GetLogStoreLogs', 'acs:log:cn-shanghai:1234567890123456:project/serverless-cn-shanghai-abc/logstore/default-logs'],
-  ['oss:GetBucketInfo', 'acs:oss:*:*:YOUR_STATE_BUCKET'],
 ];
 
 describe('deploy/*.json', () => {
   const files = readdirSync(DEPLOY).filter((f) => f.endsWith('.json'));
 
-  it('holds the four policies', () => {
-    expect(files.sort()).toEqual(['deploy-user-policy.json', 'ram-policy-auto-refresh.json', 'ram-policy.json', 'trust-policy.json']);
+  it('holds the five policies', () => {
+    expect(files.sort()).toEqual(['deploy-user-policy.json', 'ram-policy-auto-refresh.json', 'ram-policy.json', 'setup-user-policy.json', 'trust-policy.json']);
   });
 
   it.each(files)('%s is a RAM policy document', (file) => {
@@ -131,6 +130,15 @@ describe('deploy/*.json', () => {
 
   it.each(DEPLOY_USER)('deploy-user-policy.json lets the deploying user %s on %s', (action, resource) => {
     expect(allows(load('deploy-user-policy.json'), action, resource)).toBe(true);
+  });
+
+  it('setup-user-policy.json stays on the role, its two policies and the state bucket', () => {
+    const policy = load('setup-user-policy.json');
+    expect(allows(policy, 'ram:CreateRole', 'acs:ram:*:1234567890123456:role/someone-elses')).toBe(false);
+    expect(allows(policy, 'ram:CreatePolicyVersion', 'acs:ram:*:1234567890123456:policy/AdministratorAccess')).toBe(false);
+    expect(allows(policy, 'ram:AttachPolicyToUser', 'acs:ram:*:1234567890123456:user/me')).toBe(false);
+    expect(allows(policy, 'oss:PutBucket', 'acs:oss:*:1234567890123456:another-bucket')).toBe(false);
+    expect(allows(policy, 'oss:DeleteBucket', 'acs:oss:*:1234567890123456:vod-refresh-monitor-1234567890123456')).toBe(false);
   });
 
   it('deploy-user-policy.json stays on these two functions and this role', () => {

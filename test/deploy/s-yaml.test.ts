@@ -2,14 +2,16 @@
 // in a clean environment (PATH, a temporary HOME and the variables under test, nothing else), then checked against
 // the fc3 schema and against what the function reads.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { deployedNodeOptions, monitorMemoryMb } from '../../bench/deployed';
 import * as bundle from '../../functions';
 import { loadAlertConfig, loadConfig, VARIABLES, variableDocs } from '../../lib/config';
+import { loadAlerting } from '../../lib/policy/load';
 import { classifyEvent } from '../../lib/watchdog/event';
+import { quietSHome } from './s-home';
 
 const ROOT = path.resolve(__dirname, '../..');
 const S_CLI = path.join(ROOT, 'node_modules', '.bin', 's');
@@ -20,6 +22,12 @@ const SCHEMA = path.resolve(__dirname, '../../../shared/reference/fc3-s-yaml.sch
 const MONITOR = 'vod-refresh-monitor';
 const WATCHDOG = 'vod-refresh-monitor-watchdog';
 const STATE_FILE = '/mnt/vod-refresh-monitor/state.json';
+
+/**
+ * The key `s` deploys with, as step 1 gives it: here as Serverless Devs' environment access (AccessKeyID,
+ * AccessKeySecret, AccountID, all three), which needs no network, where `s config add` asks STS for the AccountID.
+ */
+const ACCESS = { AccessKeyID: 'LTAI5tPreviewOnly01', AccessKeySecret: 'preview-only-secret', AccountID: '1234567890123456' } as const;
 
 /** The only variables `s deploy` needs from the shell. */
 const REQUIRED = {
@@ -69,17 +77,18 @@ afterAll(() => {
  * Runs `s preview -o json --output-file <file>` on a copy of s.yaml in a fresh folder (so a developer's `.env` beside
  * the real s.yaml, which `s` loads, cannot leak in), with only PATH, a temporary HOME and `vars` in the environment.
  */
-function preview(vars: Record<string, string>): Preview {
+function preview(vars: Record<string, string>, dotenv?: string): Preview {
   const dir = mkdtempSync(path.join(tmpdir(), 'vrm-s-preview-'));
   scratch.push(dir);
   const home = path.join(dir, 'home');
   mkdirSync(home);
   const template = path.join(dir, 's.yaml');
   copyFileSync(path.join(ROOT, 's.yaml'), template);
+  if (dotenv !== undefined) writeFileSync(path.join(dir, '.env'), dotenv);
   const file = path.join(dir, 'rendered.json');
   const r = spawnSync(S_CLI, ['preview', '-t', template, '-o', 'json', '--output-file', file, '--silent'], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '', HOME: home, ...vars },
+    env: { PATH: process.env.PATH ?? '', ...quietSHome(home), ...vars },
     encoding: 'utf8',
     timeout: 50_000,
   });
@@ -192,12 +201,13 @@ describe('s.yaml rendered by `s preview` with only the required variables', () =
     expect(loadConfig(envOf(base.doc, MONITOR) as Record<string, string>).warnings).toEqual([]);
   });
 
-  it("sends the monitor's failed runs to the watchdog", () => {
-    const monitor = propsOf(base.doc, MONITOR);
-    const watchdog = propsOf(base.doc, WATCHDOG);
+  it("sends the monitor's failed runs to the watchdog, named by the full ARN with the access's account", () => {
+    const r = preview({ ...REQUIRED, ...ACCESS });
+    const monitor = propsOf(r.doc, MONITOR);
+    const watchdog = propsOf(r.doc, WATCHDOG);
     expect(watchdog.functionName).toBe(WATCHDOG);
     const destination = monitor.asyncInvokeConfig?.destinationConfig?.onFailure?.destination;
-    expect(destination).toBe(`acs:fc:cn-shanghai::functions/${watchdog.functionName}`);
+    expect(destination).toBe(`acs:fc:cn-shanghai:${ACCESS.AccountID}:functions/${watchdog.functionName}`);
     expect(monitor.asyncInvokeConfig).toMatchObject({ maxAsyncRetryAttempts: 1, maxAsyncEventAgeInSeconds: 240 });
   });
 
@@ -270,11 +280,38 @@ describe('s.yaml with variables exported', () => {
     expect(() => loadAlertConfig(envOf(r.doc, WATCHDOG) as Record<string, string>)).toThrow('DINGTALK_WEBHOOK: is required');
   });
 
-  it('writes FC_ACCOUNT_ID into the destination ARN', () => {
-    const r = preview({ ...REQUIRED, FC_ACCOUNT_ID: '1234567890123456' });
+  it('writes FC_ACCOUNT_ID (setup puts it in .env) into the destination ARN, before the access', () => {
+    const r = preview({ ...REQUIRED, ...ACCESS }, 'FC_ACCOUNT_ID=5555555555555555\n');
     expect(propsOf(r.doc, MONITOR).asyncInvokeConfig?.destinationConfig?.onFailure?.destination).toBe(
-      `acs:fc:cn-shanghai:1234567890123456:functions/${WATCHDOG}`,
+      `acs:fc:cn-shanghai:5555555555555555:functions/${WATCHDOG}`,
     );
+  });
+
+  it("takes FC_ROLE_ARN and STATE_BUCKET from the .env setup writes, and gives the alerting file's secrets to both functions as ALERTING_SECRETS", async () => {
+    const secrets = {
+      VIDEO_TEAM_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=video',
+      VIDEO_TEAM_SECRET: 'SECvideo-team-secret-0001',
+      CN_TEAM_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=cn',
+      OPS_WECOM_WEBHOOK: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=ops',
+    };
+    const dotenv = [
+      `FC_ROLE_ARN=${REQUIRED.FC_ROLE_ARN}`,
+      'STATE_BUCKET=from-dotenv',
+      `DINGTALK_WEBHOOK=${REQUIRED.DINGTALK_WEBHOOK}`,
+      `ALERTING_SECRETS='${JSON.stringify(secrets)}'`,
+    ].join('\n');
+    const r = preview({ ...ACCESS }, dotenv);
+    expect({ status: r.status, output: r.output }).toEqual({ status: 0, output: expect.any(String) });
+    expect(propsOf(r.doc, MONITOR).ossMountConfig?.mountPoints[0]?.bucketName).toBe('from-dotenv');
+    for (const name of [MONITOR, WATCHDOG]) {
+      const env = envOf(r.doc, name) as Record<string, string>;
+      // The example file names four ${NAME}s that s.yaml does not list: they resolve through ALERTING_SECRETS.
+      const plan = await loadAlerting(path.join(ROOT, 'deploy/alerting.example.yaml'), loadConfig(env), env);
+      expect([...plan.receivers.values()].map((x) => x.alert.url).sort()).toEqual(
+        [secrets.VIDEO_TEAM_WEBHOOK, secrets.CN_TEAM_WEBHOOK, secrets.OPS_WECOM_WEBHOOK].sort(),
+      );
+      expect([...plan.receivers.values()].map((x) => x.alert.secret)).toContain(secrets.VIDEO_TEAM_SECRET);
+    }
   });
 
   it('passes any optional variable through to both functions, as the same string', () => {

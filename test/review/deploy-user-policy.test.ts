@@ -28,5 +28,5 @@ it('lets the deploying user run the checks of README step 11 (doctor, tasks)', (
 });
 
 it('lets the deploying user upload the alerting file README step 9 puts in the bucket', () => {
-  expect(allows('oss:PutObject', 'acs:oss:*:*:YOUR_STATE_BUCKET/vod-refresh-monitor/alerting.yaml')).toBe(true);
+  expect(allows('oss:PutObject', 'acs:oss:*:*:vod-refresh-monitor-1234567890123456/vod-refresh-monitor/alerting.yaml')).toBe(true);
 });
