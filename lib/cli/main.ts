@@ -112,11 +112,13 @@ function program(open: (o: CommonOptions) => Session, done: (code: ExitCode) => 
     .option('--function <name>', FUNCTION_HELP)
     .option('--json', 'print the report as JSON');
   addWaitCommands(add);
-  add('local', 'run a local VOD API, DingTalk robot and Function Compute API, and print the variables to reach them', localCommand).option(
-    '--rows <n>',
-    'rows of history to seed',
-    '300',
-  );
+  add(
+    'local',
+    'run a local VOD API, DingTalk robot and Function Compute API (as s.yaml deploys it), print the variables to reach them, and make URLs fail, hang or recover on a key',
+    localCommand,
+  )
+    .option('--rows <n>', 'rows of history to seed', '300')
+    .option('--alerting', 'write and use a sample alerting file: two robots, a route by domain, a mute (docs/cli.md)');
   return root;
 }
 
