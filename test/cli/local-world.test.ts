@@ -24,9 +24,6 @@ async function start(alerting = false, env: Record<string, string> = {}) {
   clock.advance(5 * MIN);
   logs.length = 0;
 }
-afterEach(async () => {
-  await world.close();
-});
 
 /** The next timer run, after `ms`; its report, and the robot receipts it caused. */
 async function runAfter(ms = MIN): Promise<{ report: RunReport; robots: string[] }> {
@@ -37,6 +34,10 @@ async function runAfter(ms = MIN): Promise<{ report: RunReport; robots: string[]
 }
 
 describe('local on demand', () => {
+  afterEach(async () => {
+    await world.close();
+  });
+
   it('f fails a URL now: the next run alerts it', async () => {
     await start();
     expect(world.actions.fail()).toMatch(

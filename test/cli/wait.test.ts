@@ -1,5 +1,6 @@
 // `wait`, `refresh --wait` and `preload --wait` against the VOD simulator, on a virtual clock: the CLI's sleep moves
 // the clock that the simulator's rows evolve on, so a 30-minute wait takes milliseconds and no test waits on real time.
+import { rmSync } from 'node:fs';
 import { type CliIo, EXIT, main } from '../../lib/cli/main';
 import { FC_CREDENTIALS } from '../helpers/world';
 import { type CliWorld, closedPort, startCliWorld } from './world';
@@ -11,6 +12,8 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await w.close();
+  // The shared world leaves its state folder behind; this file removes the ones it made.
+  rmSync(w.world.dir, { recursive: true, force: true });
 });
 
 type Env = Record<string, string | undefined>;
