@@ -168,7 +168,18 @@ describe('wait', () => {
       else looks.push([t]);
     }
     expect(Math.max(...looks.map((l) => l.length))).toBeLessThanOrEqual(5);
+
     expect(looks.at(-1)).toHaveLength(3);
+  });
+
+  it('asks at most 2 times a second though VOD_REQUESTS_PER_SECOND allows 100: the deployed monitor keeps its share', async () => {
+    // One call in flight at a time, so that the clock the simulator stamps arrivals with is the one the pacer slept on.
+    const { taskId } = mergedBatch(100, () => ({ afterMs: 0, Status: 'Complete' }));
+    const times = describeTimes();
+    const r = await cli(['wait', '--task-id', taskId], { env: { VOD_CONCURRENCY: '1' } });
+    expect(r.code).toBe(EXIT.ok);
+    expect(times).toHaveLength(3);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(500);
   });
 
   it('waits for a URL alone by its newest task: an older failure of the same URL does not count', async () => {
