@@ -21,7 +21,7 @@ const terminal = process.stderr.isTTY
       terminal: {
         write: (text: string) => void (closed || process.stderr.write(text)),
         get columns() {
-          return process.stderr.columns ?? 80;
+          return process.stderr.columns || 80;
         },
       },
     }
