@@ -96,6 +96,28 @@ describe('local on demand', () => {
     expect(after.robots).toEqual([expect.stringMatching(/^robot ops received: /)]);
   });
 
+  it('runs every timer of s.yaml, and takes the monitor by its handler when the watchdog has a timer too', async () => {
+    const watchdogTimer = [
+      '      triggers:',
+      '        - triggerName: watchdog-timer',
+      '          triggerType: timer',
+      '          triggerConfig:',
+      '            cronExpression: CRON_TZ=Asia/Shanghai 0 */10 * * * *',
+      '            enable: true',
+      "            payload: '{}'",
+    ].join('\n');
+    // The watchdog is listed first in s.yaml: a timer of its own must not make it the monitor.
+    const sYaml = S_YAML.replace(/(\n {6}asyncInvokeConfig:\n {8}maxAsyncRetryAttempts: 0\n)/, `$1${watchdogTimer}\n`);
+    expect(sYaml).toContain('watchdog-timer');
+    clock = movableClock();
+    world = await startLocal({ bundlePath: path.join(ROOT, 'dist/index.js'), sYaml, rows: 10, env: {}, log: () => undefined, now: clock.now });
+    expect(world.monitor.functionName).toBe('vod-refresh-monitor');
+    expect(world.timers.map((t) => [t.functionName, t.timer.triggerName, t.timer.cronExpression])).toEqual([
+      ['vod-refresh-monitor-watchdog', 'watchdog-timer', 'CRON_TZ=Asia/Shanghai 0 */10 * * * *'],
+      ['vod-refresh-monitor', 'monitor-timer', 'CRON_TZ=Asia/Shanghai 0 */5 * * * *'],
+    ]);
+  });
+
   it('deploys the monitor with the memory, timeout and timer of s.yaml, MONITOR_EVERY_MINUTES followed', async () => {
     await start(false, { MONITOR_EVERY_MINUTES: '1' });
     expect(world.monitor).toMatchObject({ memorySize: 256, timeout: 120, timer: { cronExpression: 'CRON_TZ=Asia/Shanghai 0 */1 * * * *', enable: true } });

@@ -33,7 +33,8 @@ const quote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
 
 /** One line about a timer run: its outcome and what it told. */
 function ranLine(result: unknown): string {
-  if (!isRunReport(result)) return `it failed: ${(result as Error)?.message ?? String(result)}`;
+  if (result instanceof Error) return `it failed: ${result.message}`;
+  if (!isRunReport(result)) return `done: ${JSON.stringify(result ?? null).slice(0, 160)}`;
   const r = result;
   return `${r.status}, ${r.failures.new} new failure(s), ${r.stuck} stuck, ${r.recovered} recovered, ${r.alerts.messagesSent} message(s) sent`;
 }
@@ -51,6 +52,12 @@ function banner(world: LocalWorld, first: unknown, nowMs: number, keys: boolean)
     m.timer.enable
       ? `# Its timer ${m.timer.triggerName} fires on the marks of ${m.timer.cronExpression} (next: ${localTime(nextCronMark(m.timer.cronExpression, nowMs))}); MONITOR_EVERY_MINUTES=1 npm run local fires it every minute.`
       : `# Its timer ${m.timer.triggerName} is disabled in s.yaml (enable: false): press t to run it.`,
+    ...world.timers
+      .filter((t) => t.functionName !== m.functionName)
+      .map(
+        (t) =>
+          `# Function ${t.functionName} has its own timer ${t.timer.triggerName}${t.timer.enable ? `, on the marks of ${t.timer.cronExpression}` : ' (disabled in s.yaml)'}.`,
+      ),
     `# Its state (what \`status\` reads, through the function): ${world.deployedStateFile}. STATE_FILE above is this machine's, for \`run\` and \`doctor\`.`,
     `# A URL is told stuck after ${world.stuckAfterMinutes} min here (STUCK_AFTER_MINUTES).`,
   ];
@@ -110,9 +117,21 @@ export async function localCommand(s: Session, o: LocalCommandOptions): Promise<
     const action = keyAction(key);
     if (action) d.act(action);
   });
-  const stopTimer = world.monitor.timer.enable ? startTimer(world.monitor.timer.cronExpression, s.now, (mark) => d.run(mark)) : () => undefined;
+  // Each timer of s.yaml on its own marks; the monitor's runs queue behind each other (and behind `t`).
+  const stopTimers = world.timers
+    .filter((t) => t.timer.enable)
+    .map((t) =>
+      startTimer(t.timer.cronExpression, s.now, (mark) =>
+        t.functionName === world.monitor.functionName
+          ? d.run(mark)
+          : t.fire(mark).then(
+              (r) => s.print.err(`local: ${t.functionName} timer ${localTime(mark)}: ${ranLine(r)}`),
+              (err: unknown) => s.print.err(`local: ${t.functionName} timer ${localTime(mark)}: ${ranLine(err)}`),
+            ),
+      ),
+    );
   await Promise.race([(s.io.stopSignal ?? untilSignal)(), quitKey]);
-  stopTimer();
+  for (const stop of stopTimers) stop();
   stopKeys?.();
   await d.idle();
   await world.close();

@@ -31,6 +31,8 @@ export interface LocalWorld {
   readonly stuckAfterMinutes: number;
   /** Make a URL fail, hang, recover, or a merged batch with failures, now. */
   readonly actions: DemoActions;
+  /** Every timer trigger of s.yaml (the monitor's, the watchdog's …), each able to fire its function at a mark. */
+  readonly timers: ReadonlyArray<{ readonly functionName: string; readonly timer: DeployedTimer; fire(markMs: number): Promise<unknown> }>;
   /**
    * One run of the "deployed" monitor: the timer's event at its mark `markMs`, or, without one, a run by hand (no
    * triggerTime, as an invocation from the console: never taken for a timer event already handled).
@@ -141,7 +143,8 @@ function deployedEnv(o: LocalOptions, vod: VodSim, ding: DingTalkSim, robots: Si
 export async function startLocal(options: LocalOptions): Promise<LocalWorld> {
   const now = options.now ?? Date.now;
   const deployed = readSYaml(options.sYaml, { ...options.env, FC_ACCOUNT_ID: ACCOUNT_ID });
-  const monitorSpec = deployed.find((d) => d.timers.length > 0);
+  // The monitor is the function of the bundle's `handler` export that has a timer (the watchdog may have one too).
+  const monitorSpec = deployed.find((d) => d.timers.length > 0 && d.handler.endsWith('.handler')) ?? deployed.find((d) => d.timers.length > 0);
   if (!monitorSpec) throw new Error('s.yaml: no function has a timer trigger');
   const bundle = require(options.bundlePath) as Bundle;
   const account = { accessKeyId: `LTAI5tLocal${hex(5)}`, accessKeySecret: hex(15) };
@@ -156,6 +159,18 @@ export async function startLocal(options: LocalOptions): Promise<LocalWorld> {
   ding.beforeReply = async (m) =>
     options.log(`robot ${options.alerting ? `${names.get(m.accessToken)} ` : ''}received: ${m.body.markdown?.title ?? m.body.msgtype}`);
   const monitor = { ...monitorSpec, timer: monitorSpec.timers[0]! };
+  /** An invocation as Function Compute makes it: the timer event (triggerTime only for a timer's mark) and a context. */
+  const invoke = (d: DeployedFunction, timer: DeployedTimer, markMs?: number) =>
+    fc.functions.get(d.functionName)!.invoke!(
+      Buffer.from(JSON.stringify({ ...(markMs === undefined ? {} : { triggerTime: iso(markMs) }), triggerName: timer.triggerName, payload: timer.payload })),
+      {
+        requestId: `local-${markMs ?? now()}`,
+        credentials: account,
+        function: { name: d.functionName, handler: d.handler, memory: d.memorySize, timeout: d.timeout },
+        region: 'cn-shanghai',
+        accountId: ACCOUNT_ID,
+      },
+    );
   const stuckAfterMinutes = Number(env.STUCK_AFTER_MINUTES);
   return {
     exports: [
@@ -173,23 +188,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalWorld> {
     alertingFile: env.ALERTING_CONFIG ?? null,
     stuckAfterMinutes,
     actions: demoActions(vod, DOMAINS, now, stuckAfterMinutes),
-    tick: (markMs) =>
-      fc.functions.get(monitor.functionName)!.invoke!(
-        Buffer.from(
-          JSON.stringify({
-            ...(markMs === undefined ? {} : { triggerTime: iso(markMs) }),
-            triggerName: monitor.timer.triggerName,
-            payload: monitor.timer.payload,
-          }),
-        ),
-        {
-          requestId: `local-${markMs ?? now()}`,
-          credentials: account,
-          function: { name: monitor.functionName, handler: monitor.handler, memory: monitor.memorySize, timeout: monitor.timeout },
-          region: 'cn-shanghai',
-          accountId: ACCOUNT_ID,
-        },
-      ),
+    timers: deployed.flatMap((d) => d.timers.map((timer) => ({ functionName: d.functionName, timer, fire: (markMs: number) => invoke(d, timer, markMs) }))),
+    tick: (markMs) => invoke(monitor, monitor.timer, markMs),
     async close() {
       await Promise.all([fc.close(), ding.close(), vod.close()]);
       rmSync(dir, { recursive: true, force: true });
