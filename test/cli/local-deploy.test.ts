@@ -61,9 +61,9 @@ describe("s.yaml, as local's Function Compute reads it", () => {
   });
 
   it('gives the monitor the memory, timeout and cron s.yaml says', () => {
-    const monitor = readSYaml(S_YAML, {}).find((f) => f.timers.length)!;
+    const monitor = readSYaml(S_YAML, {}).find((f) => f.handler === 'index.handler')!;
     expect([monitor.memorySize, monitor.timeout, monitor.timers[0]!.cronExpression]).toEqual([256, 120, 'CRON_TZ=Asia/Shanghai 0 */5 * * * *']);
-    expect(readSYaml(S_YAML, { MONITOR_EVERY_MINUTES: '' }).find((f) => f.timers.length)!.timers[0]!.cronExpression).toContain('*/5');
+    expect(readSYaml(S_YAML, { MONITOR_EVERY_MINUTES: '' }).find((f) => f.handler === 'index.handler')!.timers[0]!.cronExpression).toContain('*/5');
   });
 
   it.each<[string, string, RegExp]>([

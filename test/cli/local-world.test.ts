@@ -106,8 +106,10 @@ describe('local on demand', () => {
       '            enable: true',
       "            payload: '{}'",
     ].join('\n');
-    // The watchdog is listed first in s.yaml: a timer of its own must not make it the monitor.
-    const sYaml = S_YAML.replace(/(\n {6}asyncInvokeConfig:\n {8}maxAsyncRetryAttempts: 0\n)/, `$1${watchdogTimer}\n`);
+    // The watchdog is listed first in s.yaml: a timer of its own must not make it the monitor (added when s.yaml has none).
+    const sYaml = S_YAML.includes('watchdog-timer')
+      ? S_YAML
+      : S_YAML.replace(/(\n {6}asyncInvokeConfig:\n {8}maxAsyncRetryAttempts: 0\n)/, `$1${watchdogTimer}\n`);
     expect(sYaml).toContain('watchdog-timer');
     clock = movableClock();
     world = await startLocal({ bundlePath: path.join(ROOT, 'dist/index.js'), sYaml, rows: 10, env: {}, log: () => undefined, now: clock.now });
