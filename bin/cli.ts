@@ -15,7 +15,51 @@ const line = (stream: NodeJS.WriteStream) => (text: string) => {
   if (!closed) stream.write(`${text}\n`);
 };
 
-main(process.argv.slice(2), { stdout: line(process.stdout), stderr: line(process.stderr), env: process.env, now: Date.now, cwd: process.cwd() }).then(
+/** stderr as a terminal, for `wait`'s progress line; none in a pipe. */
+const terminal = process.stderr.isTTY
+  ? {
+      terminal: {
+        write: (text: string) => void (closed || process.stderr.write(text)),
+        get columns() {
+          return process.stderr.columns || 80;
+        },
+      },
+    }
+  : {};
+
+/** Keys typed at a terminal (raw, so one key is one call; Ctrl-C arrives as \u0003), or lines from a pipe. */
+function keys(onKey: (key: string) => void): () => void {
+  const stdin = process.stdin;
+  const raw = stdin.isTTY === true;
+  if (raw) stdin.setRawMode(true);
+  const onData = (chunk: Buffer) => {
+    const text = chunk.toString('utf8');
+    for (const key of raw
+      ? [...text]
+      : text
+          .split(/\r?\n/)
+          .map((l) => l.trim())
+          .filter(Boolean))
+      onKey(key);
+  };
+  stdin.on('data', onData);
+  stdin.resume();
+  return () => {
+    stdin.off('data', onData);
+    if (raw) stdin.setRawMode(false);
+    stdin.pause();
+  };
+}
+
+main(process.argv.slice(2), {
+  stdout: line(process.stdout),
+  stderr: line(process.stderr),
+  env: process.env,
+  now: Date.now,
+  cwd: process.cwd(),
+  keys,
+  ...terminal,
+}).then(
   (code) => {
     process.exitCode = code;
     // Keep-alive sockets of the API clients must not hold the process open once the answer is printed.

@@ -5,23 +5,67 @@ import { OBJECT_TYPES, QUERY_STATUSES } from '../vod/types';
 import { doctorCommand } from './commands/doctor';
 import { invokeCommand } from './commands/invoke';
 import { localCommand } from './commands/local';
+import { preloadCommand, refreshCommand } from './commands/refresh';
 import { runCommand } from './commands/run';
 import { setupCommand } from './commands/setup';
 import { statusCommand } from './commands/status';
 import { tasksCommand } from './commands/tasks';
 import { testAlertCommand } from './commands/test-alert';
+import { waitCommand } from './commands/wait';
 import { withDotenv } from './dotenv';
 import { EXIT, type ExitCode, explain, Printer } from './printer';
 import { type CliIo, type CommonOptions, openSession, type Session } from './session';
+import { collect, repeat } from './wait/input';
 
 export { EXIT } from './printer';
 export type { CliIo } from './session';
 
 const EXIT_HELP =
   '\nExit codes: 0 ok; 1 a problem was found (alert refused, a check failed, the run was degraded, the monitor is unhealthy); 2 bad usage or configuration; 3 a remote service refused or could not be reached.';
+const WAIT_EXIT_HELP =
+  '\nExit codes: 0 ok; 1 a problem was found (a URL failed, or a task id or URL was not found: each listed with its Description); 2 bad usage or configuration; 3 the VOD API refused or could not be reached; 4 --timeout ran out before every URL ended (what is unfinished is listed).\nSee docs/cli.md for a pipeline example.';
 const FUNCTION_HELP = 'function name (default: FC_FUNCTION_NAME, else vod-refresh-monitor)';
 
 type Action<O> = (s: Session, o: O) => Promise<ExitCode>;
+type Add = <O extends CommonOptions>(name: string, description: string, action: Action<O>, exitHelp?: string) => Command;
+
+/** The options of every command that waits. */
+function waiting(c: Command): Command {
+  return c
+    .option('--url <url>', 'a URL (repeatable); URLs may also be given as arguments', repeat)
+    .option('--timeout <duration>', 'give up after this long (90s, 30m, 1h30m; at most 24h)', '30m')
+    .option('--interval <duration>', 'the longest pause between looks; the first is 10s (or this, if shorter)', '1m')
+    .option('--fail-fast', 'end at the first failed URL instead of waiting for every URL')
+    .option('--json', 'print one JSON document at the end: the outcome and every URL with its Status and Description');
+}
+
+/** `wait`, `refresh` and `preload`: the commands for deploy pipelines. */
+function addWaitCommands(add: Add): void {
+  const then = 'then wait until every URL has ended; exit as `wait` does';
+  waiting(
+    add(
+      'wait',
+      'wait for refresh or preload tasks, URL by URL, for deploy pipelines (progress on a terminal, a summary at the end)',
+      waitCommand,
+      WAIT_EXIT_HELP,
+    )
+      .argument('[urls...]', 'URLs: their newest task is followed; with --task-id, those URLs under those ids')
+      .option('--task-id <id>', 'a task id to follow, every URL of it (repeatable, or comma-separated)', collect),
+  );
+  waiting(
+    add('refresh', 'refresh URLs on the CDN (RefreshVodObjectCaches); with --wait, wait for them as `wait` does', refreshCommand, WAIT_EXIT_HELP)
+      .argument('[urls...]', 'the URLs to refresh (directories end with /)')
+      .addOption(new Option('--type <type>', 'file or directory').choices(['file', 'directory']).default('file'))
+      .option('--force', 'directories: purge every file under them, not only the changed ones')
+      .option('--wait', then),
+  );
+  waiting(
+    add('preload', 'preload URLs into the CDN (PreloadVodObjectCaches); with --wait, wait for them as `wait` does', preloadCommand, WAIT_EXIT_HELP)
+      .argument('[urls...]', 'the URLs to preload (files only)')
+      .addOption(new Option('--area <area>', "where to preload (default: the API's, domestic)").choices(['domestic', 'overseas']))
+      .option('--wait', then),
+  );
+}
 
 /** Builds the program; each action opens its session with `open` and hands its exit code to `done`. */
 function program(open: (o: CommonOptions) => Session, done: (code: ExitCode) => void): Command {
@@ -31,13 +75,16 @@ function program(open: (o: CommonOptions) => Session, done: (code: ExitCode) => 
     )
     .version(version, '-V, --version', 'print the version')
     .addHelpText('after', EXIT_HELP);
-  const add = <O extends CommonOptions>(name: string, description: string, action: Action<O>) =>
+  const add: Add = <O extends CommonOptions>(name: string, description: string, action: Action<O>, exitHelp = EXIT_HELP) =>
     root
       .command(name)
       .description(description)
       .option('--verbose', 'JSON log lines on stderr (as LOG_LEVEL=debug)')
-      .addHelpText('after', EXIT_HELP)
-      .action(async (o: O) => {
+      .addHelpText('after', exitHelp)
+      .action(async (...params: unknown[]) => {
+        // Commander hands the arguments first and the command last; options and arguments travel as one object.
+        const command = params.at(-1) as Command;
+        const o = { ...command.opts(), args: command.args } as unknown as O;
         const session = open(o);
         session.logger.debug({ event: 'cli-command', command: name, version, level: session.level }, `vod-refresh-monitor ${name}`);
         done(await action(session, o));
@@ -71,11 +118,14 @@ function program(open: (o: CommonOptions) => Session, done: (code: ExitCode) => 
   add('invoke', 'run the deployed function once with {"dryRun": true} and show its report', invokeCommand)
     .option('--function <name>', FUNCTION_HELP)
     .option('--json', 'print the report as JSON');
-  add('local', 'run a local VOD API, DingTalk robot and Function Compute API, and print the variables to reach them', localCommand).option(
-    '--rows <n>',
-    'rows of history to seed',
-    '300',
-  );
+  addWaitCommands(add);
+  add(
+    'local',
+    'run a local VOD API, DingTalk robot and Function Compute API (as s.yaml deploys it), print the variables to reach them, and make URLs fail, hang or recover on a key',
+    localCommand,
+  )
+    .option('--rows <n>', 'rows of history to seed', '300')
+    .option('--alerting', 'write and use a sample alerting file: two robots, a route by domain, a mute (docs/cli.md)');
   return root;
 }
 

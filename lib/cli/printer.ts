@@ -6,9 +6,9 @@ import { vodAdvice } from '../vod/advice';
 import { DeadlineError, VodError, VodParamError } from '../vod/errors';
 import { tableLines } from './format';
 
-/** Exit codes, as documented in the README: the same for every command. */
-export const EXIT = { ok: 0, problem: 1, usage: 2, remote: 3 } as const;
-/** One of the four documented exit codes. */
+/** Exit codes, as documented in the README: the same for every command; `timeout` only for the commands that wait. */
+export const EXIT = { ok: 0, problem: 1, usage: 2, remote: 3, timeout: 4 } as const;
+/** One of the documented exit codes. */
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** Ends a command with an exit code and a message for the person at the keyboard. */

@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
-import { type Config, loadConfig } from '../config';
+import { type Config, loadConfig, loadVodConfig } from '../config';
 import { credentialsFrom } from '../credentials';
 import { createLogger } from '../log';
 import type { RunReport } from '../monitor/types';
-import { type Logger, type Runtime, realSleep } from '../ports';
+import { type Logger, type Runtime, realSleep, type Sleep } from '../ports';
 import { envSecrets } from '../redact';
 import type { RetryPolicy } from '../retry';
 import { PopCoreVodApi } from '../vod/client';
@@ -30,6 +30,18 @@ export interface CliIo extends Writers {
   readonly cwd?: string;
   /** Resolves when `local` should stop (SIGINT or SIGTERM by default). */
   readonly stopSignal?: () => Promise<void>;
+  /** How commands that wait (`wait`, the pacer, retries) sleep; real time by default, a virtual clock's in tests. */
+  readonly sleep?: Sleep;
+  /** stderr when it is a terminal: `wait` keeps one progress line there. Absent in a pipe. */
+  readonly terminal?: Terminal;
+  /** Keys typed at `local`'s terminal, one call per key; returns a function that stops listening. None in a pipe. */
+  readonly keys?: (onKey: (key: string) => void) => () => void;
+}
+
+/** A terminal on stderr: raw text (no newline added) and its width. */
+export interface Terminal {
+  write(text: string): void;
+  readonly columns: number;
 }
 
 /** Options every command takes. */
@@ -53,10 +65,12 @@ export interface Session {
   now(): number;
   /** Validated configuration; a ConfigError (exit 2) when it cannot be used. */
   config(): Config;
+  /** Only the VOD_* settings (no alert channel needed); a ConfigError (exit 2) when they cannot be used. */
+  vodConfig(): Config['vod'];
   /** The AccessKey from the environment; a ConfigError (exit 2) when there is none. */
   credentials(): Credentials;
   /** The VOD API with this session's credentials. */
-  vodApi(config: Config): PopCoreVodApi;
+  vodApi(config: Pick<Config, 'vod'>): PopCoreVodApi;
   /** A reader of DescribeVodRefreshTasks that must be done within `budgetMs`. */
   reader(config: Config, api: PopCoreVodApi, budgetMs: number): ReturnType<typeof createReader>['reader'];
   runtime(): Runtime;
@@ -79,7 +93,7 @@ export function openSession(io: CliIo, options: CommonOptions = {}): Session {
   const fromEnv = (env.LOG_LEVEL ?? '').trim();
   const level = options.verbose ? 'debug' : LEVELS.has(fromEnv) ? fromEnv : 'silent';
   const logger = createLogger({ level, destination: stderrDestination(print), redact: print.redactor(), base: { app: 'vod-refresh-monitor-cli' } });
-  const runtime = (): Runtime => ({ logger, now: io.now, sleep: realSleep, random: Math.random });
+  const runtime = (): Runtime => ({ logger, now: io.now, sleep: io.sleep ?? realSleep, random: Math.random });
   return {
     io,
     env,
@@ -88,6 +102,7 @@ export function openSession(io: CliIo, options: CommonOptions = {}): Session {
     level,
     now: io.now,
     config: () => loadConfig(env),
+    vodConfig: () => loadVodConfig(env),
     credentials: () => credentialsFrom(undefined, env),
     vodApi: (config) =>
       new PopCoreVodApi({

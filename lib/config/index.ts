@@ -212,19 +212,23 @@ function alertOf(e: v.InferOutput<typeof alertSchema>) {
   };
 }
 
+function vodOf(e: v.InferOutput<typeof schema>) {
+  return {
+    endpoint: e.VOD_ENDPOINT ?? DEFAULT_VOD_ENDPOINT,
+    domains: e.VOD_DOMAINS,
+    objectTypes: (e.VOD_OBJECT_TYPES.length ? e.VOD_OBJECT_TYPES : [...OBJECT_TYPES]) as ObjectType[],
+    requestsPerSecond: e.VOD_REQUESTS_PER_SECOND,
+    concurrency: e.VOD_CONCURRENCY,
+    requestTimeoutMs: e.VOD_REQUEST_TIMEOUT_MS,
+    overlapMs: e.VOD_SCAN_OVERLAP_SECONDS * 1000,
+    method: e.VOD_HTTP_METHOD,
+  };
+}
+
 function build(e: v.InferOutput<typeof schema>) {
   const overlapMs = e.VOD_SCAN_OVERLAP_SECONDS * 1000;
   return {
-    vod: {
-      endpoint: e.VOD_ENDPOINT ?? DEFAULT_VOD_ENDPOINT,
-      domains: e.VOD_DOMAINS,
-      objectTypes: (e.VOD_OBJECT_TYPES.length ? e.VOD_OBJECT_TYPES : [...OBJECT_TYPES]) as ObjectType[],
-      requestsPerSecond: e.VOD_REQUESTS_PER_SECOND,
-      concurrency: e.VOD_CONCURRENCY,
-      requestTimeoutMs: e.VOD_REQUEST_TIMEOUT_MS,
-      overlapMs,
-      method: e.VOD_HTTP_METHOD,
-    },
+    vod: vodOf(e),
     /** The time between two runs (MONITOR_EVERY_MINUTES, which s.yaml's timer also reads). */
     cadenceMs: e.MONITOR_EVERY_MINUTES * 60_000,
     stuckAfterMs: e.STUCK_AFTER_MINUTES * 60_000,
@@ -252,20 +256,31 @@ function build(e: v.InferOutput<typeof schema>) {
 /** The monitor's configuration, validated once into a frozen object. */
 export type Config = Readonly<ReturnType<typeof build>>;
 
+/** Variables with one of `prefixes` that this build does not know: typos, each with its likely meaning. */
+function unknownNames(env: Record<string, string | undefined>, prefixes: RegExp): string[] {
+  return Object.keys(env)
+    .filter((name) => prefixes.test(name) && !(VARIABLES as string[]).includes(name))
+    .map((name) => {
+      const guess = closest(name);
+      return `${name}: unknown variable${guess ? `; did you mean ${guess}?` : ''} (names starting with VOD_, DINGTALK_, ALERT_, WECOM_, STUCK_, STATE_, MONITOR_ … are this function's own; give an alerting file's secrets other names, e.g. TEAM_A_WEBHOOK)`;
+    });
+}
+
+/** Only the VOD_* variables, checked as loadConfig checks them, for commands that alert nobody (`wait`, `refresh`). */
+export function loadVodConfig(env: Record<string, string | undefined>): Config['vod'] {
+  const problems = unknownNames(env, /^VOD_/);
+  const parsed = v.safeParse(schema, Object.fromEntries(VARIABLES.map((k) => [k, k.startsWith('VOD_') ? env[k] : undefined])));
+  if (!parsed.success) for (const issue of parsed.issues) problems.push(`${String(issue.path?.[0]?.key ?? '(config)')}: ${issue.message}`);
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return deepFreeze(vodOf(parsed.output));
+}
+
 /**
  * Validates the environment into a frozen Config. Every problem is reported at once, each naming its variable
  * and what it accepts; a variable with one of our prefixes that this build does not know is refused as a typo.
  */
 export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Config {
-  const problems: string[] = [];
-  for (const name of Object.keys(env)) {
-    if (PREFIXES.test(name) && !(VARIABLES as string[]).includes(name)) {
-      const guess = closest(name);
-      problems.push(
-        `${name}: unknown variable${guess ? `; did you mean ${guess}?` : ''} (names starting with VOD_, DINGTALK_, ALERT_, WECOM_, STUCK_, STATE_, MONITOR_ … are this function's own; give an alerting file's secrets other names, e.g. TEAM_A_WEBHOOK)`,
-      );
-    }
-  }
+  const problems = unknownNames(env, PREFIXES);
   const parsed = v.safeParse(schema, Object.fromEntries(VARIABLES.map((k) => [k, env[k]])));
   if (!parsed.success) for (const issue of parsed.issues) problems.push(`${String(issue.path?.[0]?.key ?? '(config)')}: ${issue.message}`);
   const missing = missingChannelUrl(env);

@@ -25,7 +25,7 @@ async function spawnCli(args: string[], env: Record<string, string | undefined>)
 }
 
 describe('the built CLI', () => {
-  it.each(['run', 'tasks', 'test-alert', 'doctor', 'setup', 'status', 'invoke', 'local'])(
+  it.each(['run', 'tasks', 'test-alert', 'doctor', 'setup', 'status', 'invoke', 'local', 'wait', 'refresh', 'preload'])(
     '%s --help names the command, --verbose and the exit codes',
     (cmd) => {
       const r = spawnSync('node', [BIN, cmd, '--help'], { cwd, encoding: 'utf8', env: bare });
@@ -76,6 +76,16 @@ describe('the built CLI against the local services', () => {
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     expect(err).not.toMatch(/EPIPE|Error|\n\s+at /);
   }, 60_000);
+
+  it('wait in a pipe prints the summary only, and exits with the outcome', async () => {
+    const done = w.world.vod.store.add({ ObjectPath: 'http://video.example.com/done.mp4', creationMs: w.world.clock.now() - 60_000 });
+    const failed = w.world.vod.store.add({ ObjectPath: 'http://video.example.com/bad.mp4', creationMs: w.world.clock.now() - 60_000, Status: 'Failed' });
+    const ok = await spawnCli(['wait', '--task-id', done.TaskId], w.env);
+    expect([ok.code, ok.out.trim().split('\n').length, ok.err]).toEqual([0, 1, '']);
+    const bad = await spawnCli(['wait', '--task-id', `${done.TaskId},${failed.TaskId}`, '--json'], w.env);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.out)).toMatchObject({ outcome: 'failed', counts: { complete: 1, failed: 1 } });
+  });
 
   it('is quiet by default; --verbose and LOG_LEVEL=debug put redacted JSON log lines on stderr', async () => {
     w.world.vod.faults.queue.push({ kind: 'throttle' });
