@@ -1,6 +1,7 @@
 import { backlogKey, failedKey, noticeKey, recoveredKey, stuckKey } from '../events/keys';
 import type { AlertEvent, TaskFacts } from '../events/schema';
 import { domainOf, rowKey } from '../identity';
+import { watchLimitNotice } from '../notify/hints';
 import type { Logger } from '../ports';
 import type { FailedPath, MonitorState, WatchedRow } from '../state/schema';
 import { failureClass } from '../vod/descriptions';
@@ -82,6 +83,7 @@ export class Ledger {
   private readonly unknownStatuses = new Set<string>();
   private dropped = 0;
   private notWatched = 0;
+  private readonly notWatchedTypes = new Set<string>();
   /** How many rows `watching` holds (counting its keys for every row would make a run quadratic). */
   private watchCount: number;
   private readonly view: RowView;
@@ -304,6 +306,7 @@ export class Ledger {
     const was = this.watching[key];
     if (!was && this.watchCount >= this.maxWatched) {
       this.notWatched++;
+      this.notWatchedTypes.add(row.objectType);
       return;
     }
     if (!was) this.watchCount++;
@@ -361,7 +364,7 @@ export class Ledger {
         kind: 'notice',
         key: noticeKey('watch-limit', { once: true }),
         code: 'WatchLimit',
-        message: `${this.notWatched} unfinished URL(s) are not watched: the monitor already watches ${this.maxWatched}. A later failure of these is not reported; list them with \`npx vod-refresh-monitor tasks --status Refreshing --type file\`.`,
+        message: watchLimitNotice(this.notWatched, this.maxWatched, this.notWatchedTypes),
       });
       this.logger.error({ event: 'watch-limit', notWatched: this.notWatched, max: this.maxWatched }, 'the watch limit was reached');
     }
