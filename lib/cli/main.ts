@@ -37,7 +37,7 @@ function program(open: (o: CommonOptions) => Session, done: (code: ExitCode) => 
       .addHelpText('after', EXIT_HELP)
       .action(async (o: O) => {
         const session = open(o);
-        session.logger.debug({ event: 'cli-command', command: name, version, level: session.level }, `vod-refresh-monitor ${name}`);
+        session.logger.debug({ event: 'cli-command', command: name, version, logLevel: session.level }, `vod-refresh-monitor ${name}`);
         done(await action(session, o));
       });
   add('run', "one monitoring pass with the function's configuration and state", runCommand)

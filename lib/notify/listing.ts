@@ -39,10 +39,14 @@ export function blockOf(heading: string, rows: readonly Row[], header: (t: TaskF
   return { heading, groups, total: rows.length, where };
 }
 
-/** Appends the lines of a block listing its first `room` rows, the others counted; returns how many it listed. */
+/**
+ * Appends the lines of a block listing its first `room` rows; returns how many it listed. What is not listed is counted
+ * once: under its task when the task is shown ("… and 3 more URLs of this task"), else on the block's last line.
+ */
 export function pushBlock(lines: string[], b: Block, room: number): number {
   lines.push(b.heading);
   let listed = 0;
+  let shown = 0;
   for (const g of b.groups) {
     const n = Math.min(g.urls.length, room - listed);
     if (n <= 0) break;
@@ -51,8 +55,9 @@ export function pushBlock(lines: string[], b: Block, room: number): number {
     if (n < g.urls.length) text += `  \n${moreOfTask(g.urls.length - n)}`;
     lines.push(text);
     listed += n;
+    shown += g.urls.length;
   }
-  if (b.total > listed) lines.push(moreOf(b, b.total - listed));
+  if (b.total > shown) lines.push(moreOf(b, b.total - shown));
   lines.push('');
   return listed;
 }
@@ -66,8 +71,8 @@ const BREAK = jsonBytes('  \n');
 /**
  * What listing one more row of the block adds to the message, in JSON bytes, for each of its rows in order: its line,
  * its task's line when it is the first of its task, and the change of the lines that count what is left out (which
- * shrink, and go once nothing is). Summed, these give the size of the message for any number of rows listed, without
- * writing it.
+ * change digits, and go once nothing is left). Summed, these give the size of the message for any number of rows
+ * listed, without writing it.
  */
 export function addCosts(b: Block, into: number[]): void {
   const more = (n: number) => (n > 0 ? jsonBytes(moreOf(b, n)) + LINE : 0);
@@ -75,10 +80,9 @@ export function addCosts(b: Block, into: number[]): void {
   let hidden = b.total;
   for (const g of b.groups) {
     const len = g.urls.length;
-    for (let m = 0; m < len; m++) {
-      const opened = m === 0 ? jsonBytes(g.head) + LINE : -taskMore(len - m);
-      into.push(opened + BREAK + jsonBytes(g.urls[m]!) + taskMore(len - m - 1) + more(hidden - 1) - more(hidden));
-      hidden--;
-    }
+    // The first row of a task shows the task: its rows leave the block's count for the task's own.
+    into.push(jsonBytes(g.head) + LINE + BREAK + jsonBytes(g.urls[0]!) + taskMore(len - 1) + more(hidden - len) - more(hidden));
+    hidden -= len;
+    for (let m = 1; m < len; m++) into.push(BREAK + jsonBytes(g.urls[m]!) + taskMore(len - m - 1) - taskMore(len - m));
   }
 }
