@@ -8,7 +8,7 @@ const PLACEHOLDER = /^(?:\.{2,}|…+|\*+|x{3,}|X{3,}|<[^<>]*>|\{[^{}]*\}|\$\{?\w
 /** Whether a value is a placeholder (see PLACEHOLDER), not a secret. */
 export const isPlaceholder = (value: string) => PLACEHOLDER.test(value);
 
-const SECRET_QUERY_KEYS = /([?&](?:Signature|SecurityToken|AccessKeyId|access_token|sign|key|timestamp)=)([^&#\s"',]*)/gi;
+const SECRET_QUERY_KEYS = /([?&](?:Signature|SecurityToken|AccessKeyId|access_token|auth_key|sign|key|timestamp)=)([^&#\s"',]*)/gi;
 
 /** Masks the values of signing and token query parameters in any URL found in `text`, but not placeholders. */
 export function redactUrl(text: string): string {

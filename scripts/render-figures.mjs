@@ -1,6 +1,8 @@
 // Times one render of N new failures in one message (the outbox of a run after an origin outage), as the monitor
 // renders it for DingTalk: `node scripts/render-figures.mjs [repo root] [sizes...]`, e.g.
 // `node scripts/render-figures.mjs . 1000 10000 50000`. The root may be another checkout, to compare two versions.
+// The failures are spread over 20 domains (RENDER_DOMAINS=5000 spreads them wider: then even the counts need several
+// messages).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -8,6 +10,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 
 const root = path.resolve(process.argv[2] ?? '.');
+const domains = Number(process.env.RENDER_DOMAINS ?? 20);
 const sizes = (process.argv.length > 3 ? process.argv.slice(3) : ['1000', '10000', '50000']).map(Number);
 const out = await build({
   stdin: {
@@ -40,15 +43,15 @@ try {
       key: `failed:${i}`,
       task: {
         taskId: String(700000000 + Math.floor(i / 200)),
-        objectPath: `http://d${i % 20}.example.com/series/s${i % 7}/episode-${i}/index.m3u8`,
+        objectPath: `http://d${i % domains}.example.com/series/s${i % 7}/episode-${i}/index.m3u8`,
         objectType: i % 5 === 0 ? 'preload' : 'file',
         status: 'Failed',
         description: descriptions[i % 3],
         creationTime: '2026-11-28T04:00:00Z',
-        domain: `d${i % 20}.example.com`,
+        domain: `d${i % domains}.example.com`,
       },
     }));
-  console.log(`root: ${root}`);
+  console.log(`root: ${root}; ${domains} domains`);
   console.log('failures  render ms  ms per 1,000  measure calls  messages  listed  bytes');
   let first = null;
   let last = null;

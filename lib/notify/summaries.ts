@@ -2,7 +2,7 @@ import type { AlertEvent, EventOf } from '../events/schema';
 import { duration, localTime } from '../time';
 import { vodAdvice } from '../vod/advice';
 import { KNOWN_DESCRIPTIONS } from '../vod/descriptions';
-import { inert, urlText } from './escape';
+import { domainText, inert, urlText } from './escape';
 import { backlogCommands } from './hints';
 
 /** Known Descriptions first, in their order; any other text after them, alphabetically. */
@@ -24,13 +24,13 @@ function backlogText(e: EventOf<'backlog'>): string {
 }
 
 function mutedText(e: EventOf<'muted-summary'>): string {
-  const by = (m: Record<string, number>) =>
+  const by = (m: Record<string, number>, show = (k: string) => inert(k, 80)) =>
     Object.entries(m)
       .sort(([, a], [, b]) => b - a)
       .slice(0, 6)
-      .map(([k, n]) => `${inert(k, 80)} ${n}`)
+      .map(([k, n]) => `${show(k)} ${n}`)
       .join(', ');
-  return `**Muted by ${inert(e.mute, 40)}** from ${localTime(e.fromMs)} to ${localTime(e.toMs)}${e.reason ? ` (${inert(e.reason, 120)})` : ''}: ${e.count} alert(s) held back, now over (${by(e.byKind)}; ${by(e.byDescription) || 'no Description'}; ${by(e.byDomain) || 'no domain'}). List them with \`npx vod-refresh-monitor tasks --status Failed --type file --since 3d\`.`;
+  return `**Muted by ${inert(e.mute, 40)}** from ${localTime(e.fromMs)} to ${localTime(e.toMs)}${e.reason ? ` (${inert(e.reason, 120)})` : ''}: ${e.count} alert(s) held back, now over (${by(e.byKind)}; ${by(e.byDescription) || 'no Description'}; ${by(e.byDomain, domainText) || 'no domain'}). List them with \`npx vod-refresh-monitor tasks --status Failed --type file --since 3d\`.`;
 }
 
 /** The text of an event that lists no URLs (health, first-run count, blind gap, notice, mute summary, digest); null for the others. */
@@ -66,7 +66,7 @@ function digestText(e: EventOf<'digest'>): string {
     .sort(([, a], [, b]) => b - a)
     .slice(0, 15)) {
     const [domain, desc] = k.split('|');
-    lines.push(`- ${inert(domain ?? '', 100)} · ${inert(desc ?? '', 80)}: ${n}`);
+    lines.push(`- ${domainText(domain ?? '')} · ${inert(desc ?? '', 80)}: ${n}`);
   }
   if (e.account) {
     const rate = (f: number, r: number) => (r ? `${((100 * f) / r).toFixed(2)}%` : 'n/a');

@@ -16,6 +16,7 @@ describe('log lines answer questions and hold each key once', () => {
     await w.world.run();
     w.world.clock.advance(5 * 60_000);
     w.world.fail('http://video.example.com/told.mp4', 60_000, 'Origin Timeout', '700000084');
+    w.world.fail('http://video.example.com/signed.mp4?auth_key=1700000000-0-0-0123456789abcdef', 60_000, 'Origin Timeout', '700000085');
     await w.world.run();
     const lines = w.world.sink.lines;
     expect(lines.length).toBeGreaterThan(3);
@@ -24,6 +25,11 @@ describe('log lines answer questions and hold each key once', () => {
     expect(told).toEqual([
       expect.objectContaining({ level: 'info', kind: 'failed', url: 'http://video.example.com/told.mp4', requestId: 'req-2', receiver: 'default' }),
     ]);
+    // A signed URL is a secret: its signature is masked, the rest stays searchable.
+    expect(w.world.sink.records().find((r) => r.event === 'alert-delivered' && r.taskId === '700000085')).toMatchObject({
+      url: 'http://video.example.com/signed.mp4?auth_key=***',
+    });
+    expect(w.world.sink.text()).not.toContain('0123456789abcdef');
   });
 
   it("the CLI's lines with --verbose, cli-command included", async () => {
