@@ -4,6 +4,7 @@ import { type Decisions, Ledger } from '../decide/ledger';
 import { noticeKey, stateResetKey } from '../events/keys';
 import type { AlertEvent, EventOf } from '../events/schema';
 import { domainOf } from '../identity';
+import { watchLimitNotice } from '../notify/hints';
 import { accountCounts, digestDue } from '../policy/digest';
 import { remindersDue } from '../policy/remind';
 import { type ReadResult, readPlanned } from '../read';
@@ -18,7 +19,7 @@ import type { ReaderStats } from '../vod/reader';
 import type { RefreshTask } from '../vod/types';
 import type { MonitorDeps, RunOptions } from './types';
 
-/** Watched rows looked up one by one at most, per run. */
+/** Lookup calls a run makes at most for watched rows crossing the stuck threshold. */
 export const MAX_LOOKUPS = 200;
 /** Failed paths checked for a recovery at most, per run (recoveries are good news: they may wait for quieter runs). */
 export const MAX_RECOVERY_CHECKS = 3;
@@ -98,6 +99,7 @@ export async function readStage(deps: MonitorDeps, state: MonitorState): Promise
     cheapMaxPages: WHOLE_READ_MAX_PAGES,
     concurrency: config.vod.concurrency,
     maxLookups: MAX_LOOKUPS,
+    stuckAfterMs: config.stuckAfterMs,
     maxRecoveryChecks: MAX_RECOVERY_CHECKS,
   };
   const priority = remindersDue(state, deps.alerting, clock.now());
@@ -112,7 +114,7 @@ export async function readStage(deps: MonitorDeps, state: MonitorState): Promise
   return {
     plan,
     result,
-    decisions: ledger.finish(apiNowMs),
+    decisions: ledger.finish(apiNowMs, { watchLimit: watchLimitNotice }),
     apiNowMs,
     skewMs: clock.skewMs,
     pacer: pacer.stats,
@@ -153,6 +155,7 @@ export async function decideStage(
       result.outOfTime,
       windowEdge(read.apiNowMs),
       pieceRows(read.reader.pages, WHOLE_READ_MAX_PAGES * MAX_PAGE_SIZE),
+      read.reader.pages * MAX_PAGE_SIZE,
     ),
     watching: decisions.watching,
     failedPaths: decisions.failedPaths,

@@ -1,21 +1,22 @@
-import type { Ledger } from '../decide/ledger';
 import type { Logger } from '../ports';
-import type { MonitorState } from '../state/schema';
+import type { MonitorState, WatchedRow } from '../state/schema';
 import { VodError } from '../vod/errors';
 import type { VodReader } from '../vod/reader';
 import type { ObjectType } from '../vod/types';
 import { type PlannedRange, type ReadPlan, windowEdge } from './plan';
 import { type RangeOptions, type RangeOutcome, readRange } from './range';
 import { checkRecoveries } from './recovery';
-import { checkWatched, lookUpRows, type WatchedCheck } from './watched';
+import type { RowSink } from './sink';
+import { checkCrossing, listWatchedFailures, lookUpRows, type WatchedCheck, type WatchedOptions } from './watched';
 
 export interface ReadSettings {
   readonly types: readonly ObjectType[];
   /** A range of at most this many pages is read whole. */
   readonly cheapMaxPages: number;
   readonly concurrency: number;
-  /** Watched rows looked up one by one at most, per run. */
+  /** Lookup calls a run makes at most for watched rows crossing the stuck threshold. */
   readonly maxLookups: number;
+  readonly stuckAfterMs: number;
   /** Failed paths checked for a recovery at most, per run. */
   readonly maxRecoveryChecks: number;
   /** Failed paths checked first, whatever the run (a reminder is due for them: nobody is reminded of what is fixed). */
@@ -48,60 +49,38 @@ export async function readPlanned(
   reader: VodReader,
   plan: ReadPlan,
   state: MonitorState,
-  ledger: Ledger,
+  sink: RowSink,
   settings: ReadSettings,
   apiNowMs: number,
   logger: Logger,
 ): Promise<ReadResult> {
-  const ranges = new Map<PlannedRange, RangeOutcome>();
-  const outOfTime = new Map<PlannedRange, number | null>();
-  const counts = new Map<PlannedRange, number>();
-  let watched: WatchedCheck | null = null;
-  let recoveries: ReadResult['recoveries'] = null;
-  let wideGaveUp = false;
-  const read = (r: PlannedRange, extra: Partial<RangeOptions> = {}) =>
-    readRange(reader, r, rangeOptions(r, state, settings, reader, ledger, logger, counts, extra), ledger);
-  /** A request that timed out is as telling as the deadline: the range is cut for the next runs (noteOutOfTime). */
-  const noting = async (r: PlannedRange, fn: () => Promise<void>) => {
-    try {
-      await fn();
-    } catch (err) {
-      noteOutOfTime(r, err, counts, outOfTime);
-      throw err;
-    }
+  const run: RunRead = { reader, plan, state, sink, settings, logger, ranges: new Map(), outOfTime: new Map(), counts: new Map() };
+  const found: { watched: WatchedCheck | null; recoveries: ReadResult['recoveries']; wideGaveUp: boolean } = {
+    watched: null,
+    recoveries: null,
+    wideGaveUp: false,
+  };
+  const watchOpts: WatchedOptions = {
+    maxLookups: settings.maxLookups,
+    nowMs: apiNowMs,
+    stuckAfterMs: settings.stuckAfterMs,
+    concurrency: settings.concurrency,
+    catchingUp: plan.ranges.length > 1,
   };
   try {
     const [fresh, ...older] = plan.ranges;
-    let covered = false;
-    if (fresh)
-      await noting(fresh, async () => {
-        if (plan.widenTo !== null) {
-          // Tried first: one page that covers the new rows and every watched row, or nothing.
-          const wide = await read({ ...fresh, startMs: plan.widenTo }, { giveUpOverPages: 1 });
-          covered = wide.mode !== 'none';
-          if (covered) ranges.set(fresh, wide);
-          else wideGaveUp = true;
-        }
-        if (!covered) ranges.set(fresh, await read(fresh));
-      });
-    const due = (covered ? [] : plan.olderWatched).flatMap((k) => {
-      const w = state.watching[k];
-      return w ? [[k, w] as const] : [];
-    });
-    if (due.length)
-      watched = await checkWatched(reader, due, plan.ranges[0]?.startMs ?? apiNowMs, ledger, logger, {
-        maxLookups: settings.maxLookups,
-        nowMs: apiNowMs,
-        concurrency: settings.concurrency,
-        catchingUp: older.length > 0,
-      });
-    await readOlder(older, (r) => noting(r, async () => void ranges.set(r, await read(r))));
+    const due = plan.olderWatched.flatMap((k) => (state.watching[k] ? [[k, state.watching[k]] as const] : []));
+    const failedListings = fresh ? await readFresh(run, fresh, due, watchOpts, found) : 0;
+    // Rows crossing the stuck threshold, then the ranges earlier runs left, which get the pacer's slots to themselves
+    // and so settle whole pieces.
+    if (due.length) found.watched = { failedListings, ...(await checkCrossing(reader, due, sink, logger, watchOpts)) };
+    await readOlder(older, (r) => noting(run, r, async () => void run.ranges.set(r, await readOne(run, r))));
     // Recoveries are good news: a busy run (its new rows read by Status filter) checks one path, a quiet one a few.
-    const busy = fresh !== undefined && ranges.get(fresh)?.mode === 'filtered';
+    const busy = fresh !== undefined && run.ranges.get(fresh)?.mode === 'filtered';
     if (!plan.firstRun)
-      recoveries = await checkRecoveries(
+      found.recoveries = await checkRecoveries(
         reader,
-        ledger,
+        sink,
         plan.frontierMs,
         windowEdge(apiNowMs),
         busy ? 1 : settings.maxRecoveryChecks,
@@ -115,35 +94,82 @@ export async function readPlanned(
       { event: status === 'down' ? 'read-failed' : 'read-stopped', err: err.toJSON(), pagesRead: reader.stats.pages },
       status === 'down' ? `cannot read refresh tasks: ${err.code}` : `the read stopped early (${err.code}); the next run continues`,
     );
-    return { status, ranges, outOfTime, watched, recoveries, error: err, wideGaveUp };
+    return { status, ranges: run.ranges, outOfTime: run.outOfTime, ...found, error: err };
   }
-  const settled = plan.ranges.every((r) => ranges.get(r)?.settled);
-  return { status: settled ? 'complete' : 'partial', ranges, outOfTime, watched, recoveries, error: null, wideGaveUp };
+  const settled = plan.ranges.every((r) => run.ranges.get(r)?.settled);
+  return { status: settled ? 'complete' : 'partial', ranges: run.ranges, outOfTime: run.outOfTime, ...found, error: null };
+}
+
+/** One run's reading: what it reads with, and what it established so far. */
+interface RunRead {
+  readonly reader: VodReader;
+  readonly plan: ReadPlan;
+  readonly state: MonitorState;
+  readonly sink: RowSink;
+  readonly settings: ReadSettings;
+  readonly logger: Logger;
+  readonly ranges: Map<PlannedRange, RangeOutcome>;
+  /** Ranges the run ran out of time on, with their row count when page 1 said it: cut for the next runs. */
+  readonly outOfTime: Map<PlannedRange, number | null>;
+  /** Each range's row count, from its page 1. */
+  readonly counts: Map<PlannedRange, number>;
+}
+
+const readOne = (run: RunRead, r: PlannedRange, extra: Partial<RangeOptions> = {}) => readRange(run.reader, r, rangeOptions(r, run, extra), run.sink);
+
+/** A request that timed out is as telling as the deadline: the range is cut for the next runs (noteOutOfTime). */
+async function noting(run: RunRead, r: PlannedRange, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    noteOutOfTime(r, err, run.counts, run.outOfTime);
+    throw err;
+  }
+}
+
+/**
+ * The new range: first, when few rows are expected, one widened page that covers the watched rows too; else the
+ * range as planned, with the failures of the watched rows before it listed in the same round trips. Returns the
+ * calls those listings made.
+ */
+async function readFresh(
+  run: RunRead,
+  fresh: PlannedRange,
+  due: ReadonlyArray<readonly [string, WatchedRow]>,
+  opts: WatchedOptions,
+  found: { wideGaveUp: boolean },
+): Promise<number> {
+  let covered = false;
+  await noting(run, fresh, async () => {
+    if (run.plan.widenTo === null) return;
+    const wide = await readOne(run, { ...fresh, startMs: run.plan.widenTo }, { giveUpOverPages: 1 });
+    covered = wide.mode !== 'none';
+    if (covered) run.ranges.set(fresh, wide);
+    else found.wideGaveUp = true;
+  });
+  if (covered) return 0;
+  const listing = due.length ? listWatchedFailures(run.reader, due, fresh.startMs, run.sink, opts) : Promise.resolve(0);
+  const reading = noting(run, fresh, async () => void run.ranges.set(fresh, await readOne(run, fresh)));
+  const [a, b] = await Promise.allSettled([reading, listing]);
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+  return b.value;
 }
 
 /** How one planned range is read: the watched rows it holds, lookups for them, its page-1 count noted. */
-function rangeOptions(
-  r: PlannedRange,
-  state: MonitorState,
-  settings: ReadSettings,
-  reader: VodReader,
-  ledger: Ledger,
-  logger: Logger,
-  counts: Map<PlannedRange, number>,
-  extra: Partial<RangeOptions>,
-): RangeOptions {
-  const knownPending = Object.entries(state.watching).filter(
+function rangeOptions(r: PlannedRange, run: RunRead, extra: Partial<RangeOptions>): RangeOptions {
+  const knownPending = Object.entries(run.state.watching).filter(
     ([, w]) => w.createdAtMs >= r.startMs && w.createdAtMs <= r.endMs && w.task.status !== 'Refreshing',
   );
   return {
-    types: settings.types,
+    types: run.settings.types,
     listSinceMs: r.listSinceMs ?? -Infinity,
-    cheapMaxPages: settings.cheapMaxPages,
-    huntBatch: settings.concurrency,
+    cheapMaxPages: run.settings.cheapMaxPages,
+    huntBatch: run.settings.concurrency,
     followApiClock: r.isNew,
     knownPending,
-    confirm: (rows) => lookUpRows(reader, rows, ledger, logger, settings.concurrency),
-    onCount: (total) => counts.set(r, total),
+    confirm: (rows) => lookUpRows(run.reader, rows, run.sink, run.logger, run.settings.concurrency),
+    onCount: (total) => run.counts.set(r, total),
     ...extra,
   };
 }

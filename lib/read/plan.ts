@@ -10,6 +10,8 @@ export interface Range {
 
 /** A range to settle. */
 export interface PlannedRange extends Range {
+  /** Runs that ran out of time on this range while it was kept whole. */
+  readonly cutShort?: number;
   /** Failures in the range created before this are counted, not listed (a first run reads one range, listing its lookback). */
   readonly listSinceMs?: number;
   /** The range of new rows since the last run (the others are left from earlier runs). */
@@ -110,7 +112,9 @@ const MAX_PIECES = 32;
  * The ranges left for later runs: the planned ones this run did not settle, merged where they overlap, oldest first.
  * One the run ran out of time on is cut so that each later attempt has less to do: into pieces of about
  * `rowsPerPiece` rows (a size read whole in two round trips) when page 1 gave its count, else in two; never below a
- * minute.
+ * minute. One that holds no more rows than this run read (`runRows`) is kept whole the first time: the run may only
+ * have started it late, and a later run reads it in one go (cutting it would only add a page 1 to read); if a run
+ * runs out of time on it again, it is cut.
  */
 export function remainingRanges(
   planned: readonly PlannedRange[],
@@ -118,23 +122,28 @@ export function remainingRanges(
   outOfTime: ReadonlyMap<PlannedRange, number | null>,
   edgeMs: number,
   rowsPerPiece = 500,
+  runRows = 0,
 ): MonitorState['pendingRanges'] {
-  const left: Array<{ startMs: number; endMs: number }> = [];
+  const left: MonitorState['pendingRanges'] = [];
   for (const r of planned) {
     if (settled.has(r) || r.endMs <= edgeMs) continue;
     const startMs = Math.max(edgeMs, r.startMs);
+    const rows = outOfTime.get(r) ?? null;
     if (!outOfTime.has(r)) {
-      left.push({ startMs, endMs: r.endMs });
+      left.push({ startMs, endMs: r.endMs, cutShort: r.cutShort ?? 0 });
       continue;
     }
-    const rows = outOfTime.get(r) ?? null;
+    if (rows !== null && rows <= runRows && (r.cutShort ?? 0) === 0) {
+      left.push({ startMs, endMs: r.endMs, cutShort: 1 });
+      continue;
+    }
     const wanted = rows === null ? 2 : Math.min(MAX_PIECES, Math.max(2, Math.ceil(rows / rowsPerPiece)));
     const n = Math.max(1, Math.min(wanted, Math.floor((r.endMs - startMs) / 60_000)));
     const step = (r.endMs - startMs) / n;
     for (let i = 0; i < n; i++) {
       const from = i === 0 ? startMs : second(startMs + i * step) + 1000;
       const to = i === n - 1 ? r.endMs : second(startMs + (i + 1) * step);
-      if (to > from) left.push({ startMs: from, endMs: to });
+      if (to > from) left.push({ startMs: from, endMs: to, cutShort: 0 });
     }
   }
   left.sort((a, b) => a.startMs - b.startMs);
@@ -143,7 +152,8 @@ export function remainingRanges(
   const merged: typeof left = [];
   for (const r of left) {
     const last = merged.at(-1);
-    if (last && r.startMs <= last.endMs) merged[merged.length - 1] = { ...last, endMs: Math.max(last.endMs, r.endMs) };
+    if (last && r.startMs <= last.endMs)
+      merged[merged.length - 1] = { ...last, endMs: Math.max(last.endMs, r.endMs), cutShort: Math.max(last.cutShort, r.cutShort) };
     else merged.push(r);
   }
   return merged;

@@ -1,10 +1,10 @@
-import type { Ledger } from '../decide/ledger';
 import { rowKey } from '../identity';
 import type { WatchedRow } from '../state/schema';
 import { MAX_PAGE_SIZE } from '../vod/params';
 import type { ListQuery, VodReader } from '../vod/reader';
 import { isTerminal, OBJECT_TYPES, type ObjectType, type RefreshTask, type TaskPage } from '../vod/types';
 import type { Range } from './plan';
+import type { RowSink } from './sink';
 
 export interface RangeOptions {
   /** The configured types: only these are listed and watched. */
@@ -56,7 +56,7 @@ const isPending = (t: RefreshTask) => !isTerminal(t.status) && t.status !== 'Ref
  * zero, pages of all rows are read until that many Pending rows are found. Throws what stopped the reading (the
  * rows read so far are already decided).
  */
-export async function readRange(reader: VodReader, planned: Range, opts: RangeOptions, ledger: Ledger): Promise<RangeOutcome> {
+export async function readRange(reader: VodReader, planned: Range, opts: RangeOptions, sink: RowSink): Promise<RangeOutcome> {
   let range = planned;
   /** The window page 1 was read with: the other pages of a whole read must use the same one. */
   let queried = planned;
@@ -74,19 +74,19 @@ export async function readRange(reader: VodReader, planned: Range, opts: RangeOp
     return { settled: false, mode: 'none', range, rows: 0, total: first.totalCount, pendingExpected: 0, pendingFound: 0 };
   if (pages(first.totalCount) <= opts.cheapMaxPages) {
     // The history these rows show is counted once the range is settled: one cut short is read again, not twice counted.
-    const history = ledger.backlogScope();
-    ledger.observe(first.tasks, history);
-    const r = await reader.list(window(queried), (rows) => ledger.observe(rows, history), first);
-    ledger.commitBacklog(history);
-    ledger.coverRecoveries(range.startMs, range.endMs);
+    const history = sink.historyScope();
+    sink.observe(first.tasks, history);
+    const r = await reader.list(window(queried), (rows) => sink.observe(rows, history), first);
+    sink.commitHistory(history);
+    sink.coverRecoveries(range.startMs, range.endMs);
     return { settled: true, mode: 'whole', range, rows: r.seen, total: first.totalCount, pendingExpected: 0, pendingFound: 0 };
   }
   // By filter, the history is counted by TotalCount: the rows of all-row pages do not count it again.
-  ledger.observe(first.tasks, null);
-  return readFiltered(reader, range, first, opts, ledger);
+  sink.observe(first.tasks, null);
+  return readFiltered(reader, range, first, opts, sink);
 }
 
-async function readFiltered(reader: VodReader, range: Range, first: TaskPage, opts: RangeOptions, ledger: Ledger): Promise<RangeOutcome> {
+async function readFiltered(reader: VodReader, range: Range, first: TaskPage, opts: RangeOptions, sink: RowSink): Promise<RangeOutcome> {
   const q = window(range);
   const mismatchesBefore = reader.stats.discrepancies.length;
   const allTypes = opts.types.length === OBJECT_TYPES.length;
@@ -102,34 +102,34 @@ async function readFiltered(reader: VodReader, range: Range, first: TaskPage, op
     opts.types.map((t) =>
       reader.list({ ...q, objectType: t, status: 'Refreshing' }, (rows) => {
         for (const r of rows) refreshing.add(rowKey(r.taskId, r.objectPath));
-        ledger.observe(rows);
+        sink.observe(rows);
       }),
     ),
   );
   const failed = new Set<string>();
-  await Promise.all(opts.types.map((t) => listRecentFailures(reader, range, t, opts.listSinceMs, ledger, failed)));
+  await Promise.all(opts.types.map((t) => listRecentFailures(reader, range, t, opts.listSinceMs, sink, failed)));
   const stillRefreshing = [...refreshing].filter((k) => !failed.has(k)).length;
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   // Rows listed are counted as seen, never by a TotalCount that may lie.
   const pending = Math.max(0, sum(totals) - sum(complete) - sum(counted) - failed.size - stillRefreshing);
   // A count the listings contradicted makes the subtraction untrustworthy: every page is searched instead.
   const lied = reader.stats.discrepancies.length > mismatchesBefore;
-  const known = lied ? new Set<string>() : await confirmKnownPending(pending, opts, ledger);
+  const known = lied ? new Set<string>() : await confirmKnownPending(pending, opts, sink);
   const expected = lied ? Number.POSITIVE_INFINITY : pending - known.size;
   const rows = first.tasks.length + refreshing.size + failed.size;
   // The history's counts join the backlog only with the range settled: a range read again later is not counted twice.
   const commitBacklog = () => {
     opts.types.forEach((t, i) => {
-      ledger.countBacklog(t, older[i]!.count, older[i]!.startMs, older[i]!.endMs);
+      sink.countHistory(t, older[i]!.count, older[i]!.startMs, older[i]!.endMs);
     });
   };
   if (expected <= 0) {
     commitBacklog();
     return { settled: true, mode: 'filtered', range, rows, total: first.totalCount, pendingExpected: pending, pendingFound: known.size };
   }
-  const hunt = await huntPending(reader, range, expected, opts, ledger, known);
+  const hunt = await huntPending(reader, range, expected, opts, sink, known);
   commitBacklog();
-  if (hunt.exhausted) ledger.coverRecoveries(range.startMs, range.endMs);
+  if (hunt.exhausted) sink.coverRecoveries(range.startMs, range.endMs);
   return {
     settled: true,
     mode: 'filtered',
@@ -145,13 +145,13 @@ async function readFiltered(reader: VodReader, range: Range, first: TaskPage, op
  * The Pending rows the monitor already watches are looked up first (a lookup each, or one per task id): those still
  * Pending now were Pending when counted too (a row only moves on), so they need no search. Returns their keys.
  */
-async function confirmKnownPending(pending: number, opts: RangeOptions, ledger: Ledger): Promise<Set<string>> {
-  const due = (opts.knownPending ?? []).filter(([k]) => !ledger.seen(k));
+async function confirmKnownPending(pending: number, opts: RangeOptions, sink: RowSink): Promise<Set<string>> {
+  const due = (opts.knownPending ?? []).filter(([k]) => !sink.seen(k));
   // More than a page's worth of lookups costs more than reading pages: the hunt finds them instead.
   const tasks = new Set(due.map(([, w]) => w.task.taskId)).size;
   if (pending === 0 || due.length === 0 || !opts.confirm || tasks > MAX_PAGE_SIZE / 5) return new Set();
   await opts.confirm(due);
-  return new Set(due.filter(([k]) => ledger.pendingNow(k)).map(([k]) => k));
+  return new Set(due.filter(([k]) => sink.pendingNow(k)).map(([k]) => k));
 }
 
 /** The Failed rows of one type created before `listSinceMs` (a first run's history): counted, not listed. */
@@ -168,13 +168,13 @@ async function listRecentFailures(
   range: Range,
   objectType: ObjectType,
   listSinceMs: number,
-  ledger: Ledger,
+  sink: RowSink,
   keys: Set<string>,
 ): Promise<void> {
   if (listSinceMs > range.endMs) return;
   const feed = (rows: RefreshTask[]) => {
     for (const r of rows) keys.add(rowKey(r.taskId, r.objectPath));
-    ledger.observe(rows);
+    sink.observe(rows);
   };
   await reader.list({ ...window({ startMs: Math.max(range.startMs, listSinceMs), endMs: range.endMs }), objectType, status: 'Failed' }, feed);
 }
@@ -185,7 +185,7 @@ async function huntPending(
   range: Range,
   expected: number,
   opts: RangeOptions,
-  ledger: Ledger,
+  sink: RowSink,
   known: ReadonlySet<string>,
 ): Promise<{ found: number; rows: number; exhausted: boolean }> {
   const found = new Set<string>();
@@ -196,7 +196,7 @@ async function huntPending(
     );
     for (const p of batch) {
       rows += p.tasks.length;
-      ledger.observe(p.tasks, null);
+      sink.observe(p.tasks, null);
       for (const t of p.tasks) {
         const key = rowKey(t.taskId, t.objectPath);
         if (isPending(t) && (opts.types as readonly string[]).includes(t.objectType) && !known.has(key)) found.add(key);

@@ -1,6 +1,6 @@
-import type { Ledger } from '../decide/ledger';
 import type { VodReader } from '../vod/reader';
 import { OBJECT_TYPES } from '../vod/types';
+import type { RowSink } from './sink';
 
 /** A failed path is checked again at most this often (recoveries are good news: they can wait a little). */
 export const RECOVERY_RECHECK_MS = 30 * 60_000;
@@ -13,14 +13,14 @@ export const RECOVERY_RECHECK_MS = 30 * 60_000;
  */
 export async function checkRecoveries(
   reader: VodReader,
-  ledger: Ledger,
+  sink: RowSink,
   endMs: number,
   edgeMs: number,
   max: number,
   priority: readonly string[] = [],
 ): Promise<{ checked: number; waiting: number }> {
   const first = new Set(priority);
-  const failures = ledger.failures();
+  const failures = sink.failures();
   const urgent = failures.filter(([p, f]) => first.has(p) && f.checkedToMs < endMs).slice(0, 20);
   const lagging = failures
     .filter(([p, f]) => !first.has(p) && endMs - f.checkedToMs >= RECOVERY_RECHECK_MS)
@@ -30,7 +30,7 @@ export async function checkRecoveries(
     now.map(async ([path, f]) => {
       const startMs = Math.max(edgeMs, Math.floor(f.createdAtMs / 1000) * 1000);
       if (!(OBJECT_TYPES as readonly string[]).includes(f.objectType) || startMs >= endMs) {
-        ledger.recoveryChecked(path, endMs);
+        sink.recoveryChecked(path, endMs);
         return;
       }
       const page = await reader.page({
@@ -42,8 +42,8 @@ export async function checkRecoveries(
         pageNumber: 1,
         pageSize: 1,
       });
-      if (page.tasks.length) ledger.observe(page.tasks);
-      ledger.recoveryChecked(path, endMs);
+      if (page.tasks.length) sink.observe(page.tasks);
+      sink.recoveryChecked(path, endMs);
     }),
   );
   return { checked: now.length, waiting: lagging.length - now.length };

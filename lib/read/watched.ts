@@ -1,5 +1,4 @@
-import type { Ledger } from '../decide/ledger';
-import { stuckKey } from '../events/keys';
+import type { RowKey } from '../identity';
 import { rowKey } from '../identity';
 import type { Logger } from '../ports';
 import type { WatchedRow } from '../state/schema';
@@ -7,122 +6,254 @@ import { VodError } from '../vod/errors';
 import { MAX_PAGE_SIZE } from '../vod/params';
 import type { VodReader } from '../vod/reader';
 import { OBJECT_TYPES, type RefreshTask } from '../vod/types';
+import type { RowSink } from './sink';
 
-/** While the monitor catches up, a row told as stuck is looked up again at most this often. */
+/** Windows of creation time the failures of watched rows are read in, at most (nearby rows share one). */
+export const MAX_WATCH_WINDOWS = 4;
+/** While the monitor catches up, a window holding only rows told stuck is listed again at most this often. */
 export const STUCK_RECHECK_MS = 30 * 60_000;
 
+/** What checking the watched rows cost and found. */
 export interface WatchedCheck {
-  /** Rows looked up one by one. */
+  /** Calls spent on Failed listings over the watched rows' windows. */
+  readonly failedListings: number;
+  /** Rows that crossed the stuck threshold this run, decided by a lookup. */
+  readonly crossing: number;
+  /** Lookup calls made (one per merged task id page, or one per row). */
   readonly lookups: number;
-  /** Rows whose lookup the API refused even by ObjectPath: they stay watched and are tried again. */
+  /** Rows whose lookup the API refused even by ObjectPath: decided on what was last known of them. */
   readonly unreadable: number;
-  /** Rows left for a later run (Pending rows beyond this run's share, oldest-checked first). */
+  /** Crossing rows left for a later run (beyond this run's share of lookups). */
   readonly deferred: number;
 }
 
 export interface WatchedOptions {
-  /** Rows looked up one by one at most. */
-  readonly maxLookups: number;
+  /** Now, on the API's clock. */
   readonly nowMs: number;
+  /** Earlier runs left ranges to read: windows of rows already told stuck wait their turn (STUCK_RECHECK_MS). */
+  readonly catchingUp: boolean;
+  readonly stuckAfterMs: number;
+  /** Lookup calls a run makes at most for rows crossing the stuck threshold. */
+  readonly maxLookups: number;
   /** Task ids looked up at once. */
   readonly concurrency: number;
-  /** Earlier runs left ranges to read: rows already told stuck wait their turn (STUCK_RECHECK_MS). */
-  readonly catchingUp: boolean;
+}
+
+type Entry = readonly [RowKey, WatchedRow];
+const second = (ms: number) => Math.floor(ms / 1000) * 1000;
+
+/**
+ * The windows of creation time that hold the given instants: instants closer than the gaps kept are joined, and
+ * the largest gaps are kept, so at most `max` windows cover them all. Whole seconds, each window at least one
+ * second wide. Pure.
+ */
+export function watchWindows(instants: readonly number[], max = MAX_WATCH_WINDOWS): Array<{ startMs: number; endMs: number }> {
+  if (instants.length === 0) return [];
+  const sorted = [...new Set(instants.map(second))].sort((a, b) => a - b);
+  const gaps = sorted.slice(1).map((t, i) => ({ at: i, size: t - sorted[i]! }));
+  const cuts = new Set(
+    gaps
+      .sort((a, b) => b.size - a.size || a.at - b.at)
+      .slice(0, max - 1)
+      .filter((g) => g.size > 2000)
+      .map((g) => g.at),
+  );
+  const windows: Array<{ startMs: number; endMs: number }> = [];
+  let start = sorted[0]!;
+  for (let i = 0; i < sorted.length; i++) {
+    if (i === sorted.length - 1 || cuts.has(i)) {
+      windows.push({ startMs: start - 1000, endMs: sorted[i]! + 1000 });
+      start = sorted[i + 1]!;
+    }
+  }
+  return windows;
 }
 
 /**
- * Checks watched rows created before the new range. Refreshing rows of a type are re-listed with one Status filter
- * over their span; the ones no longer Refreshing, and the Pending ones (Pending is not a filter), are looked up, the
- * least recently checked first, at most `maxLookups` a run. While the monitor catches up, a row already told stuck
- * is looked up at most every STUCK_RECHECK_MS: its end is news, but less than the failures of the unread ranges.
+ * The failures of watched rows created before the new range, at the cost of their change: Status=Failed listings
+ * over the few windows of creation time that hold them (cost: the failures there, not the rows watched); a
+ * completion needs no call at all. Only watched rows are decided: the others there were decided when their range
+ * was read (and their keys may have been let go since: lib/decide/retention.ts). Returns the calls made.
  */
-export async function checkWatched(
-  reader: VodReader,
-  rows: ReadonlyArray<readonly [string, WatchedRow]>,
-  beforeMs: number,
-  ledger: Ledger,
-  logger: Logger,
-  { maxLookups, nowMs, concurrency, catchingUp }: WatchedOptions,
-): Promise<WatchedCheck> {
-  const due = rows.filter(([k]) => !ledger.seen(k));
-  const candidates: Array<readonly [string, WatchedRow]> = due.filter(
-    ([, w]) => w.task.status !== 'Refreshing' || !(OBJECT_TYPES as readonly string[]).includes(w.task.objectType),
-  );
+export async function listWatchedFailures(reader: VodReader, rows: readonly Entry[], beforeMs: number, sink: RowSink, opts: WatchedOptions): Promise<number> {
+  let calls = 0;
+  const feed = (found: RefreshTask[]) => sink.observe(found.filter((r) => sink.watches(rowKey(r.taskId, r.objectPath))));
+  const lists: Array<Promise<void>> = [];
   for (const type of OBJECT_TYPES) {
-    const refreshing = due.filter(([, w]) => w.task.status === 'Refreshing' && w.task.objectType === type);
-    if (refreshing.length === 0) continue;
-    const startMs = Math.floor((Math.min(...refreshing.map(([, w]) => w.createdAtMs)) - 1000) / 1000) * 1000;
-    const endMs = Math.max(startMs + 1000, Math.floor(beforeMs / 1000) * 1000);
-    await reader.list({ startTime: new Date(startMs), endTime: new Date(endMs), objectType: type, status: 'Refreshing' }, (found) => ledger.observe(found));
-    candidates.push(...refreshing.filter(([k]) => !ledger.seen(k)));
+    const ofType = rows.filter(([, w]) => w.task.objectType === type);
+    for (const win of watchWindows(ofType.map(([, w]) => w.createdAtMs))) {
+      const endMs = Math.min(win.endMs, second(beforeMs));
+      const inside = ofType.filter(([, w]) => w.createdAtMs >= win.startMs && w.createdAtMs <= win.endMs);
+      if (endMs <= win.startMs || !worthListing(inside, opts)) continue;
+      const q = { startTime: new Date(win.startMs), endTime: new Date(endMs), objectType: type, status: 'Failed' };
+      lists.push(
+        reader.list(q, feed).then((r) => {
+          calls += r.pages;
+          sink.checked(inside.map(([k]) => k));
+        }),
+      );
+    }
   }
-  candidates.sort(([, a], [, b]) => a.checkedAtMs - b.checkedAtMs);
-  const worth = catchingUp ? candidates.filter(([k, w]) => !ledger.told(stuckKey(k)) || nowMs - w.checkedAtMs >= STUCK_RECHECK_MS) : candidates;
-  const now = worth.slice(0, maxLookups);
-  const done = await lookUpRows(reader, now, ledger, logger, concurrency);
-  return { ...done, deferred: candidates.length - now.length };
+  await settleAll(lists);
+  return calls;
+}
+
+/**
+ * Watched rows that crossed the stuck threshold unseen are read once (one lookup per merged task id serves all its
+ * rows, one page of a window serves rows of many ids created together): still unfinished, they are stuck; ended,
+ * they are decided as such. A row already told stuck is not read again: its later failure shows in the listings.
+ */
+export async function checkCrossing(reader: VodReader, rows: readonly Entry[], sink: RowSink, logger: Logger, opts: WatchedOptions) {
+  const known = OBJECT_TYPES as readonly string[];
+  // Rows of a type the Status filter does not know are only read when they cross the threshold.
+  const crossing = rows.filter(
+    ([k, w]) => !sink.seen(k) && w.stuckAtMs === null && (opts.nowMs - w.createdAtMs > opts.stuckAfterMs || !known.includes(w.task.objectType)),
+  );
+  const now = withinLookups(crossing, opts.maxLookups);
+  const done = await decideCrossing(reader, now, sink, logger, opts);
+  return { crossing: now.length, ...done, deferred: crossing.length - now.length };
+}
+
+/** Waits for every promise; throws the first failure once all have ended. */
+async function settleAll(ps: ReadonlyArray<Promise<unknown>>): Promise<void> {
+  const failed = (await Promise.allSettled(ps)).find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+}
+
+/**
+ * Rows crossing the stuck threshold, decided by reading them: rows of several task ids created in the same few
+ * seconds are read together, a page of their window for what would cost a lookup each, when that is cheaper; the
+ * rest are looked up, one lookup per merged task id.
+ */
+async function decideCrossing(reader: VodReader, rows: readonly Entry[], sink: RowSink, logger: Logger, opts: WatchedOptions) {
+  const feed = (found: RefreshTask[]) => sink.observe(found.filter((r) => sink.watches(rowKey(r.taskId, r.objectPath))));
+  let windowCalls = 0;
+  for (const win of watchWindows(rows.map(([, w]) => w.createdAtMs))) {
+    const inside = rows.filter(([k, w]) => !sink.seen(k) && w.createdAtMs >= win.startMs && w.createdAtMs <= win.endMs);
+    const lookupCost = lookupCalls(inside);
+    if (new Set(inside.map(([, w]) => w.task.taskId)).size < 2 || lookupCost < 2) continue;
+    const q = { startTime: new Date(win.startMs), endTime: new Date(win.endMs) };
+    const first = await reader.page({ ...q, pageNumber: 1, pageSize: MAX_PAGE_SIZE });
+    windowCalls++;
+    feed(first.tasks);
+    if (Math.ceil(first.totalCount / MAX_PAGE_SIZE) - 1 < lookupCost) windowCalls += (await reader.list(q, feed, first)).pages - 1;
+  }
+  const done = await lookUpRows(
+    reader,
+    rows.filter(([k]) => !sink.seen(k)),
+    sink,
+    logger,
+    opts.concurrency,
+  );
+  return { lookups: done.lookups + windowCalls, unreadable: done.unreadable };
+}
+
+/** The calls looking these rows up costs: one per row alone under its task id, one per page of a merged id. */
+function lookupCalls(rows: readonly Entry[]): number {
+  const perTask = new Map<string, number>();
+  for (const [, w] of rows) perTask.set(w.task.taskId, (perTask.get(w.task.taskId) ?? 0) + 1);
+  let calls = 0;
+  for (const n of perTask.values()) calls += n === 1 ? 1 : Math.ceil(n / MAX_PAGE_SIZE);
+  return calls;
+}
+
+/**
+ * Whether a window's failures are worth a listing now: always, but while the monitor catches up a window of rows all
+ * told stuck is listed at most every STUCK_RECHECK_MS (the unread ranges may hold many failures; these are known).
+ */
+function worthListing(inside: readonly Entry[], opts: WatchedOptions): boolean {
+  if (!opts.catchingUp || inside.some(([, w]) => w.stuckAtMs === null)) return true;
+  return inside.some(([, w]) => opts.nowMs - w.checkedAtMs >= STUCK_RECHECK_MS);
+}
+
+/** The crossing rows this run looks up: whole task ids, oldest first, within about `maxLookups` calls. */
+function withinLookups(rows: readonly Entry[], maxLookups: number): Entry[] {
+  const byTask = new Map<string, Entry[]>();
+  for (const r of [...rows].sort(([, a], [, b]) => a.createdAtMs - b.createdAtMs)) {
+    const group = byTask.get(r[1].task.taskId);
+    if (group) group.push(r);
+    else byTask.set(r[1].task.taskId, [r]);
+  }
+  const out: Entry[] = [];
+  let calls = 0;
+  for (const group of byTask.values()) {
+    const cost = group.length === 1 ? 1 : Math.ceil(group.length / MAX_PAGE_SIZE);
+    if (calls > 0 && calls + cost > maxLookups) break;
+    calls += cost;
+    out.push(...group);
+  }
+  return out;
 }
 
 /**
  * Looks watched rows up and decides them: by (TaskId, ObjectPath), or by TaskId when several rows of one id are due
  * (one lookup, paged, serves them all). A lookup the API refuses falls back to ObjectPath; a row that still cannot
- * be read stays watched, goes to the back of the queue, and never blocks the run. A row the API no longer holds is
+ * be read is decided on what was last known of it, and never blocks the run. A row the API no longer holds is
  * dropped.
  */
 export async function lookUpRows(
   reader: VodReader,
-  rows: ReadonlyArray<readonly [string, WatchedRow]>,
-  ledger: Ledger,
+  rows: readonly Entry[],
+  sink: RowSink,
   logger: Logger,
   concurrency = 1,
 ): Promise<{ lookups: number; unreadable: number }> {
-  const byTask = new Map<string, Array<readonly [string, WatchedRow]>>();
-  for (const c of rows) byTask.set(c[1].task.taskId, [...(byTask.get(c[1].task.taskId) ?? []), c]);
-  let lookups = 0;
-  let unreadable = 0;
-  const one = async ([taskId, group]: [string, Array<readonly [string, WatchedRow]>]) => {
-    // Every watched row a listing returns is decided, not only the ones asked for: one lookup of a merged id of
-    // 2,000 rows settles them all.
-    const feed = (found: RefreshTask[]) => ledger.observe(found.filter((r) => ledger.watches(rowKey(r.taskId, r.objectPath))));
-    let refused = false;
-    try {
-      lookups += await lookUp(reader, taskId, group, feed);
-    } catch (err) {
-      if (!(err instanceof VodError) || err.retryable || err.code === 'DeadlineReached') throw err;
-      logger.warn({ event: 'lookup-refused', taskId, code: err.code }, 'a TaskId lookup was refused; looking the rows up by ObjectPath');
-      for (const [k, w] of group) {
-        try {
-          const p = await reader.page({ objectPath: w.task.objectPath, pageNumber: 1, pageSize: MAX_PAGE_SIZE });
-          feed(p.tasks.filter((r) => r.taskId === taskId));
-          lookups++;
-        } catch (inner) {
-          if (!(inner instanceof VodError) || inner.retryable || inner.code === 'DeadlineReached') throw inner;
-          unreadable++;
-          refused = true;
-          ledger.checked(k);
-          logger.warn({ event: 'lookup-unreadable', rowKey: k, code: inner.code }, 'a watched row cannot be looked up; it stays watched');
-        }
-      }
-    }
-    if (!refused) for (const [k] of group) if (!ledger.seen(k)) ledger.vanished(k);
-  };
+  const byTask = new Map<string, Entry[]>();
+  for (const c of rows) {
+    const group = byTask.get(c[1].task.taskId);
+    if (group) group.push(c);
+    else byTask.set(c[1].task.taskId, [c]);
+  }
+  const counts = { lookups: 0, unreadable: 0 };
   // Up to `concurrency` task ids at once; the pacer keeps the rate.
   const queue = [...byTask];
   await Promise.all(
     Array.from({ length: Math.max(1, Math.min(concurrency, queue.length)) }, async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) await one(next);
+      for (let next = queue.shift(); next; next = queue.shift()) await lookUpTask(reader, next[0], next[1], sink, logger, counts);
     }),
   );
-  return { lookups, unreadable };
+  return counts;
+}
+
+const refusedForGood = (err: unknown): err is VodError => err instanceof VodError && !err.retryable && err.code !== 'DeadlineReached';
+
+/** One task id's due rows: looked up by id (or by path when refused), then decided; counts the calls made. */
+async function lookUpTask(
+  reader: VodReader,
+  taskId: string,
+  group: readonly Entry[],
+  sink: RowSink,
+  logger: Logger,
+  counts: { lookups: number; unreadable: number },
+): Promise<void> {
+  // Every watched row a listing returns is decided, not only the ones asked for: one lookup of a merged id of
+  // 2,000 rows settles them all.
+  const feed = (found: RefreshTask[]) => sink.observe(found.filter((r) => sink.watches(rowKey(r.taskId, r.objectPath))));
+  let refused = false;
+  try {
+    counts.lookups += await lookUp(reader, taskId, group, feed);
+  } catch (err) {
+    if (!refusedForGood(err)) throw err;
+    logger.warn({ event: 'lookup-refused', taskId, code: err.code }, 'a TaskId lookup was refused; looking the rows up by ObjectPath');
+    for (const [k, w] of group) {
+      try {
+        const p = await reader.page({ objectPath: w.task.objectPath, pageNumber: 1, pageSize: MAX_PAGE_SIZE });
+        feed(p.tasks.filter((r) => r.taskId === taskId));
+        counts.lookups++;
+      } catch (inner) {
+        if (!refusedForGood(inner)) throw inner;
+        counts.unreadable++;
+        refused = true;
+        sink.unreadable(k);
+        logger.warn({ event: 'lookup-unreadable', rowKey: k, code: inner.code }, 'a watched row cannot be looked up; it is decided on what was last known');
+      }
+    }
+  }
+  if (!refused) for (const [k] of group) if (!sink.seen(k)) sink.vanished(k);
 }
 
 /** Looks up the rows of one task id; returns the calls made. */
-async function lookUp(
-  reader: VodReader,
-  taskId: string,
-  group: ReadonlyArray<readonly [string, WatchedRow]>,
-  feed: (rows: RefreshTask[]) => void,
-): Promise<number> {
+async function lookUp(reader: VodReader, taskId: string, group: readonly Entry[], feed: (rows: RefreshTask[]) => void): Promise<number> {
   if (group.length === 1) {
     const p = await reader.page({ taskId, objectPath: group[0]![1].task.objectPath, pageNumber: 1, pageSize: MAX_PAGE_SIZE });
     feed(p.tasks);
@@ -132,10 +263,7 @@ async function lookUp(
   feed(first.tasks);
   const morePages = Math.ceil(first.totalCount / MAX_PAGE_SIZE) - 1;
   if (morePages <= 0) return 1;
-  if (morePages <= group.length) {
-    const r = await reader.list({ taskId }, feed, first);
-    return r.pages;
-  }
+  if (morePages <= group.length) return (await reader.list({ taskId }, feed, first)).pages;
   // A huge merged id with few rows due: exact lookups cost less than paging through it.
   for (const [, w] of group) feed((await reader.page({ taskId, objectPath: w.task.objectPath, pageNumber: 1, pageSize: MAX_PAGE_SIZE })).tasks);
   return 1 + group.length;

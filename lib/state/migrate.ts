@@ -59,6 +59,7 @@ export function migrateV1(v1: V1, nowMs: number): MonitorState {
       createdAtMs: w.createdAtMs,
       firstSeenMs: w.createdAtMs,
       checkedAtMs: v1.lastRun?.atMs ?? w.createdAtMs,
+      stuckAtMs: null,
     };
   }
   const outbox = v1.outbox.map((o) => ({ event: rekey(o.event), queuedAtMs: o.queuedAtMs, uncertain: 0, refusals: 0 }));

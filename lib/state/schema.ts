@@ -10,6 +10,8 @@ const watchedRow = v.object({
   firstSeenMs: v.number(),
   /** When its status was last confirmed. */
   checkedAtMs: v.number(),
+  /** When it was decided stuck (it is not looked up again: its later failure shows in the Failed listings). */
+  stuckAtMs: v.optional(v.nullable(v.number()), null),
 });
 
 /** The latest failure on an ObjectPath, kept until a later Complete row on the same path is seen. Keyed by path. */
@@ -72,9 +74,18 @@ export const stateSchema = v.object({
   /** Failures created before this (and not watched) were counted on the first run, never listed. */
   backlogBeforeMs: v.nullable(v.number()),
   /** Ranges planned but not settled yet (a run ran out of time, or could not read), oldest first; later runs read them. */
-  pendingRanges: v.array(v.object({ startMs: v.number(), endMs: v.number() })),
+  pendingRanges: v.array(
+    v.object({
+      startMs: v.number(),
+      endMs: v.number(),
+      /** Runs that ran out of time on it while it was kept whole (lib/read/plan.ts remainingRanges). */
+      cutShort: v.optional(v.number(), 0),
+    }),
+  ),
   watching: dict(watchedRow),
   failedPaths: dict(failedPath),
+  /** ObjectPath -> creation time of the Complete row that recovered it: failures before it are not followed again. */
+  recoveredPaths: v.optional(dict(v.number()), {}),
   /** Delivered alert keys and when they may be forgotten (epoch ms). */
   reported: dict(v.number()),
   /** Task ids a v1 state reported without saying which URL; failed rows of them created before `legacyBeforeMs` count as reported. */
@@ -157,6 +168,7 @@ export function emptyState(nowMs: number): MonitorState {
     pendingRanges: [],
     watching: {},
     failedPaths: {},
+    recoveredPaths: {},
     reported: {},
     legacyIds: {},
     legacyBeforeMs: null,

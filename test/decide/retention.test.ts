@@ -46,7 +46,7 @@ describe('pruneReported', () => {
         ...emptyState(NOW),
         scanned: true,
         frontierMs: NOW - frontierAgo * MIN,
-        pendingRanges: pending.map((ago) => ({ startMs: NOW - ago * MIN, endMs: NOW - ago * MIN + 10 * MIN })),
+        pendingRanges: pending.map((ago) => ({ startMs: NOW - ago * MIN, endMs: NOW - ago * MIN + 10 * MIN, cutShort: 0 })),
         reported,
         failedPaths,
       };

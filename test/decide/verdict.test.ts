@@ -111,14 +111,21 @@ describe('the ledger', () => {
     expect(d.verdicts).toMatchObject({ 'new-failure': 1, stale: 1 });
   });
 
-  it('reports a watched row stuck from what it knows when the run did not see it, once', () => {
+  it('decides stuck only on what it reads (or last knew, when the row cannot be read): closing a run decides no row', () => {
     const l = new Ledger(emptyState(NOW), { ...ctx, nowMs: NOW - 40 * MIN }, silentLogger());
     l.observe([row('Pending', 0, { createdAtMs: NOW - 41 * MIN, creationTime: formatApiTime(NOW - 41 * MIN) })]);
     const first = l.finish(NOW - 40 * MIN);
     expect(first.events).toEqual([]);
     const state = { ...emptyState(NOW), watching: first.watching };
-    const later = new Ledger(state, ctx, silentLogger()).finish(NOW);
-    expect(later.events.map((e) => e.key)).toEqual([`stuck:${K}`]);
+    // Not read this run: nothing is decided about it (read looks it up when it crosses the threshold).
+    expect(new Ledger(state, ctx, silentLogger()).finish(NOW).events).toEqual([]);
+    // Its lookup refused: decided on what was last known of it, stuck past the threshold, once.
+    const unread = new Ledger(state, ctx, silentLogger());
+    unread.unreadable(K);
+    unread.unreadable(K);
+    const d = unread.finish(NOW);
+    expect(d.events.map((e) => e.key)).toEqual([`stuck:${K}`]);
+    expect(d.watching[K]?.stuckAtMs).toBe(NOW);
   });
 
   it('counts a merged task id URL by URL (property): one failed event per failed row, whatever the order', () => {

@@ -1,6 +1,7 @@
 import { EXIT } from '../../lib/cli/main';
 import { Ledger } from '../../lib/decide/ledger';
-import type { VerdictContext } from '../../lib/decide/verdict';
+import type { LedgerContext } from '../../lib/decide/ledger/book';
+
 import type { TaskFacts } from '../../lib/events/schema';
 import { backlogCommands, CONSOLE_URL, cliTime, failureHints, listCommands, watchLimitNotice } from '../../lib/notify/hints';
 import { emptyState } from '../../lib/state/schema';
@@ -78,7 +79,7 @@ describe('the commands under an alert', () => {
   });
 
   it('says the right --type in the notice that rows are no longer watched', () => {
-    const ctx: VerdictContext = { nowMs: T0, listSinceMs: -Infinity, stuckAfterMs: 30 * MIN, legacyBeforeMs: null, wanted: () => true };
+    const ctx: LedgerContext = { nowMs: T0, listSinceMs: -Infinity, stuckAfterMs: 30 * MIN, legacyBeforeMs: null, wanted: () => true };
     const ledger = new Ledger(emptyState(T0), ctx, silentLogger(), 1);
     const refreshing = (id: string, objectType: string) => ({
       taskId: id,
@@ -91,7 +92,8 @@ describe('the commands under an alert', () => {
       description: null,
     });
     ledger.observe([refreshing('1', 'file'), refreshing('2', 'preload'), refreshing('3', 'preload')]);
-    const notice = ledger.finish().events.find((e) => e.kind === 'notice' && e.code === 'WatchLimit');
+    // The monitor hands the ledger this wording (lib/monitor/stages.ts); the ledger hands it the types it could not watch.
+    const notice = ledger.finish(T0, { watchLimit: watchLimitNotice }).events.find((e) => e.kind === 'notice' && e.code === 'WatchLimit');
     expect(notice).toMatchObject({ message: watchLimitNotice(2, 1, ['preload']) });
     expect(watchLimitNotice(2, 1, ['preload'])).toContain(`\`${CMD} --status Refreshing --type preload --since 3d\``);
     expect(watchLimitNotice(2, 1, ['preload'])).not.toContain('--type file');

@@ -70,16 +70,31 @@ describe('remainingRanges', () => {
     expect(left).toHaveLength(22);
     expect(seconds(left)).toEqual(seconds([r]));
     expect(remainingRanges([r], new Set(), new Map([[r, 10_800]]), T0 - MIN, 250)).toHaveLength(32);
-    expect(remainingRanges([r], new Set(), new Map(), T0 - MIN, 500)).toEqual([{ startMs: r.startMs, endMs: r.endMs }]);
+    expect(remainingRanges([r], new Set(), new Map(), T0 - MIN, 500)).toEqual([{ startMs: r.startMs, endMs: r.endMs, cutShort: 0 }]);
+  });
+
+  it.each([
+    // [rows in the range, rows the run read, times cut short before, pieces left]
+    [350, 650, 0, 1], // started late by a run that could have read it: kept whole, once
+    [350, 650, 1, 2], // cut short again: cut
+    [350, 200, 0, 2], // more than the run read: cut at once
+    [null, 650, 0, 2], // its size unknown: cut in two
+  ])('a range of %s rows out of time in a run that read %s rows (cut short %s times before) leaves %s piece(s)', (rows, runRows, before, pieces) => {
+    const r: PlannedRange = { startMs: T0, endMs: T0 + 20 * MIN, isNew: false, cutShort: before };
+    const left = remainingRanges([r], new Set(), new Map([[r, rows]]), T0 - MIN, 200, runRows);
+    expect(left).toHaveLength(pieces);
+    expect(seconds(left)).toEqual(seconds([r]));
+    if (pieces === 1) expect(left[0]!.cutShort).toBe(1);
+    else expect(left.every((p) => p.cutShort === 0)).toBe(true);
   });
 
   it('drops what a settled range covers and what left the 3-day window', () => {
     const a: PlannedRange = { startMs: T0, endMs: T0 + 60 * MIN, isNew: false };
     const b: PlannedRange = { startMs: T0 + 120 * MIN, endMs: T0 + 180 * MIN, isNew: false };
-    expect(remainingRanges([a, b], new Set([a]), new Map(), T0 - MIN)).toEqual([{ startMs: b.startMs, endMs: b.endMs }]);
+    expect(remainingRanges([a, b], new Set([a]), new Map(), T0 - MIN)).toEqual([{ startMs: b.startMs, endMs: b.endMs, cutShort: 0 }]);
     expect(remainingRanges([a, b], new Set(), new Map(), T0 + 30 * MIN)).toEqual([
-      { startMs: T0 + 30 * MIN, endMs: a.endMs },
-      { startMs: b.startMs, endMs: b.endMs },
+      { startMs: T0 + 30 * MIN, endMs: a.endMs, cutShort: 0 },
+      { startMs: b.startMs, endMs: b.endMs, cutShort: 0 },
     ]);
   });
 });

@@ -160,25 +160,20 @@ describe('fault matrix: VOD side', () => {
     expect(world.texts().join('\n')).toContain('30 earlier failures');
   });
 
-  it('a row whose TaskId the API refuses to look up stays watched, never blocks the run, and its failure is reported', async () => {
+  it('a row whose TaskId the API refuses to look up is looked up by its URL when it crosses the stuck threshold, never blocks the run, and its failure is reported', async () => {
     world = await startWorld();
-    // a busy account: after the odd row, many rows, so that it must be looked up
-    const odd = world.vod.store.add({
-      TaskId: 'Ab-17x',
-      ObjectPath: 'http://video.example.com/odd-id.mp4',
-      creationMs: world.clock.now() - 120 * MIN,
-      Status: 'Pending',
-    });
+    await world.run();
+    world.clock.advance(MIN);
+    const odd = world.vod.store.add({ TaskId: 'Ab-17x', ObjectPath: 'http://video.example.com/odd-id.mp4', creationMs: world.clock.now(), Status: 'Pending' });
+    // a busy account: after the odd row, many rows
     for (let i = 0; i < 600; i++)
-      world.vod.store.add({ ObjectPath: `http://video.example.com/busy/${i}.mp4`, creationMs: world.clock.now() - 119 * MIN + i * 11_000 });
-    await world.run();
-    world.clock.advance(5 * MIN);
-    await world.run();
-    for (let i = 0; i < 3; i++) {
+      world.vod.store.add({ ObjectPath: `http://video.example.com/busy/${i}.mp4`, creationMs: world.clock.now() + 1000 + i * 500, Status: 'Complete' });
+    for (let i = 0; i < 8; i++) {
       world.clock.advance(5 * MIN);
       expect(await world.run()).toMatchObject({ status: 'ok', read: { status: 'complete' } });
     }
     expect(world.sink.records().some((r) => r.event === 'lookup-refused')).toBe(true);
+    expect(world.listed('stuck')).toEqual([shown(odd)]);
     world.vod.store.updateRow('Ab-17x', odd.ObjectPath, { Status: 'Failed', Description: 'Origin Timeout' });
     world.clock.advance(5 * MIN);
     await world.run();
