@@ -12,6 +12,7 @@ import { envSecrets, makeRedactor, type Redactor, urlSecrets } from '../../lib/r
 import { FileStateStore } from '../../lib/state/file-store';
 import { parseTimerEvent } from '../../lib/trigger';
 import { PopCoreVodApi } from '../../lib/vod/client';
+import { withHeartbeat } from '../../lib/watchdog/heartbeat';
 import { lastFailureCause } from '../../lib/watchdog/memory';
 
 /** What tests, the CLI and the demo may replace; Function Compute uses the defaults. */
@@ -78,7 +79,7 @@ export function createHandler(overrides: HandlerOverrides = {}) {
     const timeoutMs = (typeof context.function?.timeout === 'number' && context.function.timeout > 0 ? context.function.timeout : DEFAULT_TIMEOUT_S) * 1000;
     const api = new PopCoreVodApi({ endpoint: config.vod.endpoint, credentials, timeoutMs: config.vod.requestTimeoutMs, method: config.vod.method });
     try {
-      const report = await runMonitor(
+      const report = await withHeartbeat(runMonitor, config.stateFile, { startedMs, dryRun: trigger.dryRun, now, redact })(
         {
           config,
           api,

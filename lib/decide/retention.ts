@@ -1,4 +1,5 @@
 import { failedKey, isFailedKey, KEY_TTL_MS } from '../events/keys';
+import { letGo } from '../events/told';
 import type { MonitorState } from '../state/schema';
 
 /** The widest overlap a run re-reads before its frontier (VOD_SCAN_OVERLAP_SECONDS accepts 3600 at most). */
@@ -33,14 +34,7 @@ export function pruneReported(state: MonitorState): { state: MonitorState; prune
   const floor = readAgainFromMs(state);
   if (keys.length <= MAX_REPORTED_KEPT || floor === null) return { state, pruned: 0 };
   const followed = new Set(Object.values(state.failedPaths).map((f) => failedKey(f.key)));
-  const reported = { ...state.reported };
-  let pruned = 0;
-  for (const key of keys) {
-    if (isFailedKey(key) && reported[key]! - KEY_TTL_MS < floor && !followed.has(key)) {
-      delete reported[key];
-      pruned++;
-    }
-  }
-  if (pruned === 0) return { state, pruned };
-  return { state: { ...state, reported, reportedFloorMs: Math.max(state.reportedFloorMs ?? floor, floor) }, pruned };
+  const gone = keys.filter((key) => isFailedKey(key) && state.reported[key]! - KEY_TTL_MS < floor && !followed.has(key));
+  if (gone.length === 0) return { state, pruned: 0 };
+  return { state: { ...state, reported: letGo(state.reported, gone), reportedFloorMs: Math.max(state.reportedFloorMs ?? floor, floor) }, pruned: gone.length };
 }

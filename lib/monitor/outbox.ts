@@ -1,5 +1,6 @@
 import { expiryOf, noticeKey } from '../events/keys';
 import type { AlertEvent } from '../events/schema';
+import { forgetExpired, tell } from '../events/told';
 import type { MonitorState } from '../state/schema';
 import type { Delivery } from './deliver-all';
 
@@ -33,7 +34,7 @@ export function record(
   d: Pick<Delivery, 'delivered' | 'uncertain' | 'refused' | 'recentSends'>,
   nowMs: number,
 ): { state: MonitorState; unconfirmed: string[]; dropped: string[] } {
-  const reported = { ...state.reported };
+  const told: Array<readonly [string, number]> = [];
   const unconfirmed: string[] = [];
   const dropped: string[] = [];
   const outbox: MonitorState['outbox'] = [];
@@ -46,7 +47,7 @@ export function record(
     }
     if (done) {
       const expiry = expiryOf(entry.event, nowMs);
-      if (expiry !== null) reported[key] = expiry;
+      if (expiry !== null) told.push([key, expiry]);
       continue;
     }
     if (d.refused.has(key) && entry.refusals + 1 >= MAX_REFUSALS) {
@@ -55,8 +56,8 @@ export function record(
     }
     outbox.push({ ...entry, uncertain: entry.uncertain + (d.uncertain.has(key) ? 1 : 0), refusals: entry.refusals + (d.refused.has(key) ? 1 : 0) });
   }
-  for (const [key, expires] of Object.entries(reported)) if (expires < nowMs) delete reported[key];
-  const heldKeys = Object.fromEntries(Object.entries(state.heldKeys).filter(([, expires]) => expires >= nowMs));
+  const reported = forgetExpired(tell(state.reported, told), nowMs);
+  const heldKeys = forgetExpired(state.heldKeys, nowMs);
   const next = { ...state, reported, heldKeys, outbox, recentSends: { ...state.recentSends, ...d.recentSends } };
   if (dropped.length === 0) return { state: next, unconfirmed, dropped };
   const notice: AlertEvent = {

@@ -1,5 +1,6 @@
 import { mutedSummaryKey, rowKeyExpiry } from '../events/keys';
 import type { AlertEvent } from '../events/schema';
+import { tell } from '../events/told';
 import type { MonitorState } from '../state/schema';
 import { shanghaiTime } from '../time';
 import type { AlertingPlan, Mute } from './load';
@@ -50,8 +51,7 @@ export function applyMutes(
   nowMs: number,
 ): { state: MonitorState; events: AlertEvent[] } {
   const muted = { ...state.muted };
-  const reported = { ...state.reported };
-  const heldKeys = { ...state.heldKeys };
+  const held: Array<readonly [string, number]> = [];
   const kept: AlertEvent[] = [];
   for (const e of events) {
     const mute = MUTABLE.has(e.kind) ? plan.mutes.find((m) => isActive(m, nowMs) && matches(m.match, facetsOf(e))) : undefined;
@@ -62,7 +62,7 @@ export function applyMutes(
     const receiver = routeOf(e, plan);
     const slot = `${mute.name}|${receiver}`;
     muted[slot] = hold(muted[slot], e, mute, receiver, nowMs);
-    if ('task' in e) reported[e.key] = heldKeys[e.key] = rowKeyExpiry(e.task, nowMs);
+    if ('task' in e) held.push([e.key, rowKeyExpiry(e.task, nowMs)]);
   }
   for (const [slot, held] of Object.entries(muted)) {
     const name = slot.includes('|') ? slot.slice(0, slot.lastIndexOf('|')) : slot;
@@ -82,5 +82,6 @@ export function applyMutes(
     });
     delete muted[slot];
   }
-  return { state: { ...state, muted, reported, heldKeys }, events: kept };
+  if (held.length === 0) return { state: { ...state, muted }, events: kept };
+  return { state: { ...state, muted, reported: tell(state.reported, held), heldKeys: { ...state.heldKeys, ...Object.fromEntries(held) } }, events: kept };
 }

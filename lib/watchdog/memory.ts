@@ -1,22 +1,52 @@
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import * as v from 'valibot';
+
+/** The kinds of failed runs the failure handler tells apart, each with its own fix (failure.ts `failureAdvice`). */
+export const FAILURE_KINDS = ['config', 'timeout', 'memory', 'error', 'throttled', 'platform', 'unknown'] as const;
+
+const causeSchema = v.object({
+  kind: v.picklist(FAILURE_KINDS),
+  /** Already redacted and bounded. */
+  text: v.string(),
+  firstAtMs: v.number(),
+  lastAtMs: v.number(),
+  count: v.number(),
+  /** When on-call was told; null when the robot could not be reached. */
+  announcedAtMs: v.nullable(v.number()),
+  requestId: v.nullable(v.string()),
+});
 
 /** One cause of failed runs, as the failure handler remembers it. */
-export interface Cause {
-  readonly kind: 'config' | 'timeout' | 'memory' | 'error';
-  readonly text: string;
-  readonly firstAtMs: number;
-  readonly lastAtMs: number;
-  readonly count: number;
-  /** When on-call was told; null when the robot could not be reached. */
-  readonly announcedAtMs: number | null;
-  readonly requestId: string | null;
-}
+export type Cause = v.InferOutput<typeof causeSchema>;
 
-/** The failure handler's memory: causes seen, by a key that ignores numbers (so one cause is told once). */
+const outageSchema = v.object({
+  /** The last good run (or when watching began, before any): the outage is known by it. */
+  sinceMs: v.number(),
+  kind: v.string(),
+  text: v.string(),
+  /** When on-call was last told of it; null while the robot could not be reached. */
+  announcedAtMs: v.nullable(v.number()),
+});
+
+/** An outage the dead man's switch has seen: no good run within the window. */
+export type OutageMemory = v.InferOutput<typeof outageSchema>;
+
+const watchSchema = v.object({
+  /** The first timer tick of this memory: with no heartbeat yet, the window is counted from here. */
+  sinceMs: v.number(),
+  outage: v.nullable(outageSchema),
+});
+
+/**
+ * The watchdog's memory: causes of failed runs by a key that ignores numbers (so one cause is told once), and what
+ * the timer saw. Kept beside the state, never in it: the watchdog never writes the monitor's files.
+ */
 export interface Memory {
-  causes: Record<string, Cause>;
+  readonly causes: Readonly<Record<string, Cause>>;
+  readonly watch: v.InferOutput<typeof watchSchema> | null;
 }
 
 /** Where the memory lives: beside the state (the OSS mount), so it survives instances. */
@@ -24,25 +54,41 @@ export function memoryFile(stateFile: string): string {
   return path.join(path.dirname(stateFile), 'watchdog.json');
 }
 
-const fallback = () => path.join(tmpdir(), 'vod-refresh-monitor-watchdog.json');
+/** The instance's own copy when the state folder cannot be written: named after the state, so two monitors never share one. */
+const fallback = (stateFile: string) =>
+  path.join(tmpdir(), `vod-refresh-monitor-watchdog-${createHash('sha1').update(path.resolve(stateFile)).digest('hex').slice(0, 12)}.json`);
+
+/** A memory from a file: each cause kept on its own when valid, so one odd entry (an older build's) costs only itself. */
+function memoryOf(raw: unknown): Memory | null {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return null;
+  const r = raw as { causes?: unknown; watch?: unknown };
+  if (!r.causes || typeof r.causes !== 'object') return null;
+  const causes: Record<string, Cause> = {};
+  for (const [key, c] of Object.entries(r.causes)) {
+    const parsed = v.safeParse(causeSchema, c);
+    if (parsed.success) causes[key] = parsed.output;
+  }
+  const watch = v.safeParse(watchSchema, r.watch);
+  return { causes, watch: watch.success ? watch.output : null };
+}
 
 /** Reads the memory beside the state, or in /tmp when that cannot be read. Never throws. */
 export async function loadMemory(stateFile: string): Promise<Memory> {
-  for (const file of [memoryFile(stateFile), fallback()]) {
+  for (const file of [memoryFile(stateFile), fallback(stateFile)]) {
     try {
-      const raw = JSON.parse(await fs.readFile(file, 'utf8')) as Memory;
-      if (raw && typeof raw.causes === 'object' && raw.causes !== null) return raw;
+      const memory = memoryOf(JSON.parse(await fs.readFile(file, 'utf8')));
+      if (memory) return memory;
     } catch {
       // missing or unreadable: try the next place, else start empty
     }
   }
-  return { causes: {} };
+  return { causes: {}, watch: null };
 }
 
 /** Writes the memory beside the state; falls back to /tmp (per instance) when the state folder cannot be written. */
 export async function saveMemory(stateFile: string, memory: Memory): Promise<string> {
   const body = JSON.stringify(memory);
-  for (const file of [memoryFile(stateFile), fallback()]) {
+  for (const file of [memoryFile(stateFile), fallback(stateFile)]) {
     try {
       await fs.mkdir(path.dirname(file), { recursive: true });
       const tmp = `${file}.${process.pid}.tmp`;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EXIT } from '../../lib/cli/main';
@@ -36,9 +36,11 @@ describe('status: the deployed monitor, from the Function Compute API', () => {
       'GET /2023-03-30/functions/vod-refresh-monitor-watchdog',
       'GET /2023-03-30/functions/vod-refresh-monitor/async-invoke-config',
       'GET /2023-03-30/functions/vod-refresh-monitor/triggers',
+      'POST /2023-03-30/functions/vod-refresh-monitor-watchdog/invocations',
       'POST /2023-03-30/functions/vod-refresh-monitor/invocations',
     ]);
-    const event = JSON.parse(w.fc.requests.find((q) => q.method === 'POST')!.body!) as Record<string, unknown>;
+    const invoked = w.fc.requests.find((q) => q.method === 'POST' && q.path.endsWith('/vod-refresh-monitor/invocations'))!;
+    const event = JSON.parse(invoked.body!) as Record<string, unknown>;
     expect(event).not.toHaveProperty('triggerTime');
     expect(JSON.parse(event.payload as string)).toEqual({ status: true, dryRun: true });
     expect(readFileSync(w.world.stateFile, 'utf8')).toBe(file);
@@ -91,5 +93,49 @@ describe('status: the deployed monitor, from the Function Compute API', () => {
     expect(json).toMatchObject({ function: { name: 'vod-refresh-monitor', state: 'Active' }, exitCode: 0, state: { kind: 'summary' } });
     expect(r.out).not.toContain('environment');
     expect(r.out).not.toContain('SECdeployed-only-secret');
+  });
+
+  it('shows what the heartbeat shows, as the watchdog sees it: last good run, last run, and no outage', async () => {
+    await w.world.run();
+    w.world.clock.advance(3 * MIN);
+    const r = await w.cli(['status']);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).toContain('the heartbeat, as the watchdog vod-refresh-monitor-watchdog sees it');
+    expect(r.out).toMatch(/ok {4}last good run .* UTC\+8 \(3 min ago\) \(one that read the API and could deliver\)/);
+    expect(r.out).toMatch(/ok {4}last run .* UTC\+8 \(3 min ago\): ok/);
+    expect(r.out).toContain('ok    the watchdog raises nothing: it would after 15 min without a good run (runs every 5 min)');
+  });
+
+  it('shows the outage the watchdog raises, its cause and its fix, and fails', async () => {
+    await w.world.run();
+    w.world.clock.advance(5 * MIN);
+    const since = w.world.clock.now();
+    for (let i = 0; i < 4; i++) {
+      w.world.clock.advance(5 * MIN);
+      // A live run elsewhere keeps the lock: never past its expiry when a run looks.
+      writeFileSync(
+        `${w.world.stateFile}.lock`,
+        JSON.stringify({ token: 't', host: 'fc-host-b', pid: 7, acquiredAtMs: since, expiresAtMs: w.world.clock.now() + 60_000 }),
+      );
+      await w.world.run();
+    }
+    const r = await w.cli(['status']);
+    expect(r.code).toBe(EXIT.problem);
+    expect(r.out).toMatch(/WARN {2}last run .*: skipped, not a good run: another run holds the state lock/);
+    expect(r.out).toMatch(
+      /FAIL {2}the watchdog is raising an outage, after 15 min without a good run \(runs every 5 min\): every run since .* was skipped by the state lock/,
+    );
+    expect(r.out).toContain('not told yet: its next tick tells on-call');
+    expect(r.out).toMatch(/fix: if no monitor run is alive on fc-host-b, delete .*state\.json\.lock/);
+    expect(w.world.ding.accepted.filter((m) => /No good monitor run/.test(m.body.markdown?.text ?? ''))).toHaveLength(0);
+  });
+
+  it('says so when the deployed watchdog predates the heartbeat', async () => {
+    w.fc.functions.get('vod-refresh-monitor-watchdog')!.invoke = async () => {
+      throw new Error('ValiError: Invalid key: Expected "requestContext"');
+    };
+    await w.world.run();
+    const r = await w.cli(['status']);
+    expect(r.out).toMatch(/WARN {2}the watchdog could not say what the heartbeat shows: the watchdog failed .*deploy the current build/);
   });
 });

@@ -49,6 +49,10 @@ const FUNCTION_ROLE: Array<[string, string]> = [
   ['oss:PutObject', STATE_OBJECT],
   ['oss:DeleteObject', STATE_OBJECT],
   ['oss:PutObject', 'acs:oss:*:*:YOUR_STATE_BUCKET/vod-refresh-monitor/watchdog.json'],
+  // The heartbeat the monitor writes beside the state, and what the watchdog reads (lib/watchdog/heartbeat.ts, sight.ts).
+  ['oss:PutObject', 'acs:oss:*:*:YOUR_STATE_BUCKET/vod-refresh-monitor/state.json.heartbeat.json'],
+  ['oss:GetObject', 'acs:oss:*:*:YOUR_STATE_BUCKET/vod-refresh-monitor/state.json.heartbeat.json'],
+  ['oss:GetObject', 'acs:oss:*:*:YOUR_STATE_BUCKET/vod-refresh-monitor/state.json.lock'],
   ['oss:ListObjects', 'acs:oss:*:*:YOUR_STATE_BUCKET'],
   ['log:PostLogStoreLogs', 'acs:log:cn-shanghai:1234567890123456:project/serverless-cn-shanghai-abc/logstore/default-logs'],
 ];
@@ -59,6 +63,11 @@ const DEPLOY_USER: Array<[string, string]> = [
   ['fc:UpdateFunction', WATCHDOG_ARN],
   ['fc:DeleteFunction', MONITOR_ARN],
   ['fc:CreateTrigger', `${MONITOR_ARN}/triggers/monitor-timer`],
+  // The watchdog's own timer (the dead man's switch), and `status` asking the watchdog what the heartbeat shows.
+  ['fc:CreateTrigger', `${WATCHDOG_ARN}/triggers/watchdog-timer`],
+  ['fc:UpdateTrigger', `${WATCHDOG_ARN}/triggers/watchdog-timer`],
+  ['fc:ListTriggers', WATCHDOG_ARN],
+  ['fc:InvokeFunction', WATCHDOG_ARN],
   ['fc:PutFunctionAsyncInvokeConfig', MONITOR_ARN],
   ['fc:PutConcurrencyConfig', MONITOR_ARN],
   ['fc:GetFunction', WATCHDOG_ARN],

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { deployedNodeOptions, monitorMemoryMb } from '../../bench/deployed';
 import * as bundle from '../../functions';
 import { loadAlertConfig, loadConfig, VARIABLES, variableDocs } from '../../lib/config';
+import { classifyEvent } from '../../lib/watchdog/event';
 
 const ROOT = path.resolve(__dirname, '../..');
 const S_CLI = path.join(ROOT, 'node_modules', '.bin', 's');
@@ -39,7 +40,7 @@ interface Props {
   asyncInvokeConfig?: { maxAsyncRetryAttempts?: number; maxAsyncEventAgeInSeconds?: number; destinationConfig?: { onFailure?: { destination?: string } } };
   concurrencyConfig?: { reservedConcurrency?: number };
   ossMountConfig?: { mountPoints: Array<{ bucketName: string; mountDir: string }> };
-  triggers?: Array<{ triggerType: string; triggerConfig: { cronExpression: string } }>;
+  triggers?: Array<{ triggerName?: string; triggerType: string; triggerConfig: { cronExpression: string; enable?: boolean; payload?: string } }>;
 }
 interface Rendered {
   resources: Record<string, { component: string; props: Props }>;
@@ -236,7 +237,16 @@ describe('s.yaml rendered by `s preview` with only the required variables', () =
     expect(monitor.triggers).toEqual([
       expect.objectContaining({ triggerType: 'timer', triggerConfig: expect.objectContaining({ cronExpression: 'CRON_TZ=Asia/Shanghai 0 */5 * * * *' }) }),
     ]);
-    expect(watchdog.triggers ?? []).toEqual([]);
+    // The dead man's switch: its own timer, every 10 minutes, whose event the watchdog takes for a tick.
+    expect(watchdog.triggers).toEqual([
+      expect.objectContaining({
+        triggerName: 'watchdog-timer',
+        triggerType: 'timer',
+        triggerConfig: expect.objectContaining({ cronExpression: 'CRON_TZ=Asia/Shanghai 0 */10 * * * *', enable: true }),
+      }),
+    ]);
+    const tick = { triggerTime: '2026-01-05T02:00:00Z', triggerName: 'watchdog-timer', payload: watchdog.triggers![0]!.triggerConfig.payload };
+    expect(classifyEvent(Buffer.from(JSON.stringify(tick)))).toEqual({ kind: 'timer', status: false, problems: [] });
     expect(watchdog.asyncInvokeConfig).toMatchObject({ maxAsyncRetryAttempts: 0 });
     expect(watchdog.asyncInvokeConfig?.destinationConfig).toBeUndefined();
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { urlText } from '../../lib/notify/escape';
@@ -125,6 +125,7 @@ export async function startWorld(options: { env?: Record<string, string | undefi
     async close() {
       await vod.close();
       await ding.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -6,6 +6,7 @@ import { shortDuration } from '../format';
 import { EXIT, type ExitCode, type Printer } from '../printer';
 import type { CommonOptions, Session } from '../session';
 import { type Deployed, gather } from '../status/gather';
+import { heartbeatFindings } from '../status/heartbeat';
 import { type Finding, functionFindings, stateFindings } from '../status/judge';
 
 /** Options of `status`. */
@@ -44,6 +45,7 @@ function jsonOf(d: Deployed, findings: Finding[], code: ExitCode) {
     watchdog: strip(d.watchdog),
     asyncInvokeConfig: d.asyncConfig,
     state: d.state,
+    heartbeat: d.heartbeat,
     blindAfterMinutes: d.blindAfterMs / 60_000,
     findings,
     exitCode: code,
@@ -52,7 +54,8 @@ function jsonOf(d: Deployed, findings: Finding[], code: ExitCode) {
 
 /**
  * How the DEPLOYED monitor is doing, from the Function Compute API: the function and its timers, the failure handler,
- * where failed runs go, and the state as the function itself reads it (a synchronous, read-only invocation).
+ * where failed runs go, the state as the function itself reads it, and the heartbeat as the watchdog sees it (two
+ * synchronous, read-only invocations).
  */
 export async function statusCommand(s: Session, o: StatusOptions): Promise<ExitCode> {
   const name = functionNameOf(o.function, s.env);
@@ -60,9 +63,11 @@ export async function statusCommand(s: Session, o: StatusOptions): Promise<ExitC
   const d = await gather(fcRemote(settings, s.credentials()), name, s.print, s.env);
   const fnFindings = functionFindings(d);
   const stFindings = stateFindings(d, s.now());
-  const code = [...fnFindings, ...stFindings].some((f) => f.outcome === 'fail') ? EXIT.problem : EXIT.ok;
+  const hbFindings = heartbeatFindings(d, s.now());
+  const all = [...fnFindings, ...stFindings, ...hbFindings];
+  const code = all.some((f) => f.outcome === 'fail') ? EXIT.problem : EXIT.ok;
   if (o.json) {
-    s.print.json(jsonOf(d, [...fnFindings, ...stFindings], code));
+    s.print.json(jsonOf(d, all, code));
     return code;
   }
   const list = new Checklist(s.print);
@@ -71,6 +76,10 @@ export async function statusCommand(s: Session, o: StatusOptions): Promise<ExitC
   if (d.state) {
     list.section(`state as the deployed function sees it${d.state.kind === 'summary' ? ` (${d.state.summary.location})` : ''}`);
     for (const f of stFindings) list.add(f.outcome, f.text, f.fix);
+  }
+  if (hbFindings.length) {
+    list.section(`the heartbeat, as the watchdog ${d.watchdogName} sees it`);
+    for (const f of hbFindings) list.add(f.outcome, f.text, f.fix);
   }
   printRuns(s.print, d);
   return code;

@@ -8,7 +8,7 @@ import { type Book, emit, type LedgerContext } from './book';
 import { addRow, type History } from './history';
 
 /** The alert-facing facts of a row. */
-export function factsOf(task: RefreshTask): TaskFacts {
+function factsOf(task: RefreshTask): TaskFacts {
   return {
     taskId: task.taskId,
     objectPath: task.objectPath,
@@ -84,9 +84,6 @@ function recover(book: Book, { row, createdAtMs }: Seen): void {
   delete book.failedPaths[row.objectPath];
   book.recovered[row.objectPath] = Math.max(book.recovered[row.objectPath] ?? 0, createdAtMs);
 }
-
-/** Whether a watched row was told stuck (or decided so this run). */
-export const toldStuck = (book: Book, key: RowKey) => book.told(stuckKey(key));
 
 /** Follows the newest failure of a URL for a recovery; one already recovered (an earlier outage) is not followed again. */
 function followFailure(book: Book, { row, key, createdAtMs }: Seen): void {

@@ -8,7 +8,6 @@ import { type Book, type LedgerContext, openBook } from './book';
 import { type CloseWords, closeBook, type Decisions, PLAIN_WORDS } from './close';
 import { addHistory, emptyHistory, type History } from './history';
 
-export { factsOf } from './apply';
 export { type LedgerContext, MAX_FAILED_PATHS, MAX_WATCHED } from './book';
 export type { CloseWords, Decisions } from './close';
 
