@@ -48,9 +48,8 @@ export const isHostName = (text: string) => text.length <= 253 && HOST.test(text
 /**
  * Whether a URL can be written as it is: http(s), a plain host, and a path and query of characters that no markdown
  * (DingTalk's, WeCom's, CommonMark's) reads as syntax. Excluded: `[ ] < > * \` # @ | \ " ' $ { } ^`, spaces and
- * control characters (links, HTML, emphasis, code, headings, mentions, tables, line breaks); a second underscore at
- * a word's edge or a second tilde (a pair could make emphasis or strike-through; CommonMark never reads an underscore
- * inside a word as emphasis); an HTML entity
+ * control characters (links, HTML, emphasis, code, headings, mentions, tables, line breaks); an underscore or a
+ * tilde that could close emphasis or strike-through (CommonMark and GFM rules: `name_.mp4`, `a~b`); an HTML entity
  * (`&amp;` would show as `&`); a second `://` (a client may link a URL hidden in the query). Such a URL links only to
  * its own host, and a client that links it links it whole.
  */
@@ -59,9 +58,11 @@ export function isPlainUrl(url: string): boolean {
   const m = /^https?:\/\/([^/?#]+)([/?][A-Za-z0-9\-._~%/?=&+,;:!()]*)?$/.exec(url);
   if (!m || !isHostName(m[1]!)) return false;
   const rest = m[2] ?? '';
-  // One underscore or tilde that could open or close cannot do both: emphasis and strike-through need a pair.
-  if (rest.includes('://') || (rest.match(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g) ?? []).length > 1) return false;
-  if (rest.indexOf('~') !== rest.lastIndexOf('~')) return false;
+  if (rest.includes('://')) return false;
+  // Emphasis and strike-through need a closing `_` or `~`, and may pair one URL's opener with the next URL's closer in
+  // the same paragraph: only those that cannot close are kept, an underscore inside a word (my_video) or starting one
+  // (/_next/), a tilde starting one (/~user/).
+  if (/_(?![A-Za-z0-9])|[A-Za-z0-9]~|~(?![A-Za-z0-9])/.test(rest)) return false;
   return !/&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i.test(rest);
 }
 

@@ -126,6 +126,9 @@ describe('URLs in messages', () => {
     ['a WeCom mention', 'http://x.example/<@manager01>'],
     ['backticks and emphasis', 'http://x.example/`a`/**b**/_c_/~~d~~'],
     ['an HTML entity', 'http://x.example/a?x=1&amp;y=2'],
+    ['an underscore that could close emphasis', 'http://x.example/name_.mp4'],
+    ['an underscore that could close emphasis opened by the URL above it', 'http://x.example/a/b_'],
+    ['a tilde inside a word (GFM strikes through between two)', 'http://x.example/a~b.mp4'],
     ['a newline and a heading', 'http://x.example/a\n# fine\n> quoted'],
   ])('shows a path with %s as inert text', (_name, path) => {
     expect(isPlainUrl(path)).toBe(false);
@@ -139,7 +142,7 @@ describe('URLs in messages', () => {
     'http://video.example.com/series/s01/e017/index.m3u8',
     'https://media.example.net:8443/v1/my_video-final.2.mp4?auth=1&t=abc_def',
     'http://video.example.com/%E8%A7%86%E9%A2%91/a%20b.mp4',
-    'http://video.example.com/_thumbs/cover.jpg',
+    'http://video.example.com/_next/static/_thumbs/cover.jpg?_t=1',
     'http://video.example.com/copy(2).mp4',
     'http://video.example.com/~user/a.mp4',
   ])('writes %s as it is', (url) => {
