@@ -1,8 +1,18 @@
-const SECRET_QUERY_KEYS = /([?&](?:Signature|SecurityToken|AccessKeyId|access_token|sign|key|timestamp)=)[^&#\s"',]*/gi;
+/**
+ * A value that stands for a secret without being one: the README's `access_token=...`, `key=...`, `******`,
+ * `<token>`, `YOUR_TOKEN`, `${TOKEN}`. It is never learnt as a secret, and never masked: an error message that
+ * quotes the form to use must still show it.
+ */
+const PLACEHOLDER = /^(?:\.{2,}|…+|\*+|x{3,}|X{3,}|<[^<>]*>|\{[^{}]*\}|\$\{?\w+\}?|YOUR_\w*|your[-_]\w+)$/;
 
-/** Masks the values of signing and token query parameters in any URL found in `text`. */
+/** Whether a value is a placeholder (see PLACEHOLDER), not a secret. */
+export const isPlaceholder = (value: string) => PLACEHOLDER.test(value);
+
+const SECRET_QUERY_KEYS = /([?&](?:Signature|SecurityToken|AccessKeyId|access_token|auth_key|sign|key|timestamp)=)([^&#\s"',]*)/gi;
+
+/** Masks the values of signing and token query parameters in any URL found in `text`, but not placeholders. */
 export function redactUrl(text: string): string {
-  return text.replace(SECRET_QUERY_KEYS, '$1***');
+  return text.replace(SECRET_QUERY_KEYS, (all, key: string, value: string) => (value === '' || isPlaceholder(value) ? all : `${key}***`));
 }
 
 const rfc3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
@@ -23,21 +33,42 @@ export function encodings(secret: string): string[] {
   ];
 }
 
+/** Shorter values are no secrets: a password of three characters protects nothing, and masking it would mangle text. */
+const MIN_SECRET_CHARS = 4;
+
+/**
+ * From this length a value is masked wherever it appears. A shorter one (a test token of `0000`) is masked only where
+ * it stands as a whole word: inside a longer run of letters and digits it is most likely something else — errcode
+ * 300001 holds `0000` — and masking it there would turn error codes into nonsense. Real secrets (AccessKey secrets,
+ * STS tokens, robot tokens and signing secrets) are far longer.
+ */
+const ANYWHERE_CHARS = 8;
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** A redactor, which can learn secrets found later (the alerting file's receivers). */
 export type Redactor = ((text: string) => string) & { add(secrets: Iterable<string | undefined | null>): void };
 
-/** Returns a redactor that replaces every encoding of the given secrets, and secret-bearing query values. */
+/**
+ * Returns a redactor that replaces every encoding of the given secrets, and secret-bearing query values; a text that
+ * holds none of them comes out unchanged (placeholders and error codes included).
+ */
 export function makeRedactor(secrets: Iterable<string | undefined | null>): Redactor {
-  let variants: string[] = [];
+  let long: string[] = [];
+  let short: RegExp | null = null;
+  let shortVariants: string[] = [];
   const add = (more: Iterable<string | undefined | null>) => {
-    const list = [...more].filter((s): s is string => typeof s === 'string' && s.length >= 4);
-    variants = [...new Set([...variants, ...list.flatMap(encodings)])].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
+    const list = [...more].filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_CHARS && !isPlaceholder(s));
+    const all = [...new Set([...long, ...shortVariants, ...list.flatMap(encodings)])].filter((v) => v.length >= MIN_SECRET_CHARS);
+    long = all.filter((v) => v.length >= ANYWHERE_CHARS).sort((a, b) => b.length - a.length);
+    shortVariants = all.filter((v) => v.length < ANYWHERE_CHARS).sort((a, b) => b.length - a.length);
+    short = shortVariants.length ? new RegExp(`(?<![A-Za-z0-9])(?:${shortVariants.map(escapeRegExp).join('|')})(?![A-Za-z0-9])`, 'g') : null;
   };
   add(secrets);
   const redact = (text: string) => {
     let out = redactUrl(text);
-    for (const s of variants) if (out.includes(s)) out = out.split(s).join('***');
-    return out;
+    for (const s of long) if (out.includes(s)) out = out.split(s).join('***');
+    return short ? out.replace(short, '***') : out;
   };
   return Object.assign(redact, { add });
 }
@@ -47,7 +78,8 @@ export const ROBOT_PATHS: ReadonlySet<string> = new Set(['/robot/send', '/cgi-bi
 
 /**
  * Each URL that may hold a secret, and the token-like query values in it (`access_token`, `key`, `sign`), for a
- * redactor. A robot's bare URL (no query) is not learnt: it is the very form an error message tells the user to use.
+ * redactor. A robot's URL whose token is missing or a placeholder is not learnt: it is the very form an error message
+ * tells the user to use (`https://oapi.dingtalk.com/robot/send?access_token=...`).
  */
 export function urlSecrets(urls: Iterable<string | undefined>): string[] {
   const out: string[] = [];
@@ -55,11 +87,10 @@ export function urlSecrets(urls: Iterable<string | undefined>): string[] {
     if (!raw) continue;
     try {
       const u = new URL(raw);
-      if (!(ROBOT_PATHS.has(u.pathname) && u.search === '')) out.push(raw);
-      for (const k of ['access_token', 'key', 'sign']) {
-        const v = u.searchParams.get(k);
-        if (v) out.push(v);
-      }
+      const values = ['access_token', 'key', 'sign'].map((k) => u.searchParams.get(k)).filter((v): v is string => Boolean(v) && !isPlaceholder(v!));
+      const bare = [...u.searchParams.values()].every((v) => v === '' || isPlaceholder(v));
+      if (!(ROBOT_PATHS.has(u.pathname) && bare)) out.push(raw);
+      out.push(...values);
     } catch {
       out.push(raw);
     }

@@ -86,7 +86,7 @@ function program(open: (o: CommonOptions) => Session, done: (code: ExitCode) => 
         const command = params.at(-1) as Command;
         const o = { ...command.opts(), args: command.args } as unknown as O;
         const session = open(o);
-        session.logger.debug({ event: 'cli-command', command: name, version, level: session.level }, `vod-refresh-monitor ${name}`);
+        session.logger.debug({ event: 'cli-command', command: name, version, logLevel: session.level }, `vod-refresh-monitor ${name}`);
         done(await action(session, o));
       });
   add('run', "one monitoring pass with the function's configuration and state", runCommand)

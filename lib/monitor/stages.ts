@@ -4,6 +4,7 @@ import { type Decisions, Ledger } from '../decide/ledger';
 import { noticeKey, stateResetKey } from '../events/keys';
 import type { AlertEvent, EventOf } from '../events/schema';
 import { domainOf } from '../identity';
+import { watchLimitNotice } from '../notify/hints';
 import { accountCounts, digestDue } from '../policy/digest';
 import { remindersDue } from '../policy/remind';
 import { type ReadResult, readPlanned } from '../read';
@@ -114,7 +115,7 @@ export async function readStage(deps: MonitorDeps, state: MonitorState): Promise
   return {
     plan,
     result,
-    decisions: ledger.finish(apiNowMs),
+    decisions: ledger.finish(apiNowMs, { watchLimit: watchLimitNotice }),
     apiNowMs,
     skewMs: clock.skewMs,
     pacer: pacer.stats,

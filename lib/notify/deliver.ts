@@ -37,6 +37,7 @@ export interface DeliveryResult {
 }
 
 type Item = { message: RenderedMessage; events: AlertEvent[]; short: boolean };
+type Tally = { delivered: Set<string>; shortened: Set<string>; uncertain: Set<string>; refused: Map<string, string>; sent: number };
 type Failure = Extract<SendResult, { ok: false }>;
 
 class SendFailure extends Error {
@@ -54,7 +55,7 @@ class SendFailure extends Error {
  */
 export async function deliver(entries: readonly OutboxEntry[], recentSends: readonly number[], deps: DeliveryDeps): Promise<DeliveryResult> {
   const { notifier, logger } = deps;
-  const out = { delivered: new Set<string>(), shortened: new Set<string>(), uncertain: new Set<string>(), refused: new Map<string, string>(), sent: 0 };
+  const out: Tally = { delivered: new Set(), shortened: new Set(), uncertain: new Set(), refused: new Map(), sent: 0 };
   let recent = recentSends.filter((t) => deps.now() - t < 60_000);
   const repeats = new Set(entries.filter((e) => e.uncertain > 0).map((e) => e.event.key));
   const render = (events: AlertEvent[]): Item[] => {
@@ -78,22 +79,7 @@ export async function deliver(entries: readonly OutboxEntry[], recentSends: read
     if (deps.deadlineMs - deps.now() < MIN_SEND_MS) return stop('deadline', 'the run is out of time to send; the rest wait for the next run');
     const result = await send(item.message, deps, () => recent.push(deps.now()));
     if (result.ok) {
-      out.sent++;
-      for (const k of item.message.keys) {
-        out.delivered.add(k);
-        if (item.short) out.shortened.add(k);
-      }
-      logger.info(
-        {
-          event: 'alert-sent',
-          channel: notifier.channel,
-          title: item.message.title,
-          alerts: item.message.keys.length,
-          unlisted: item.message.unlisted,
-          short: item.short,
-        },
-        'alert delivered',
-      );
+      recordSent(item, out, deps);
       continue;
     }
     if (result.kind === 'timeout') {
@@ -101,24 +87,75 @@ export async function deliver(entries: readonly OutboxEntry[], recentSends: read
       return stop('timeout', `${result.reason}; not sent again in this run`);
     }
     if (result.kind !== 'content') return stop(result.code, `alert not delivered: ${result.reason}`, 'error');
-    if (item.events.length > 1) {
-      const half = Math.ceil(item.events.length / 2);
-      logger.warn(
-        { event: 'alert-split', channel: notifier.channel, code: result.code, alerts: item.events.length },
-        'the robot refused a message for its content; sending it in halves to find the alert it refuses',
-      );
-      queue.unshift(...render(item.events.slice(0, half)), ...render(item.events.slice(half)));
-    } else if (!item.short) {
-      queue.unshift({ message: renderMinimal(item.events[0]!, deps.renderOptions, result.code), events: item.events, short: true });
-    } else {
-      out.refused.set(item.message.keys[0]!, result.code);
-      logger.error(
-        { event: 'alert-refused', channel: notifier.channel, code: result.code, key: item.message.keys[0] },
-        'the robot refused an alert even in short form',
-      );
-    }
+    queue.unshift(...afterRefusal(item, result.code, out, deps, render));
   }
   return { ...out, recentSends: recent, stoppedBy: null };
+}
+
+/** Records a message the robot confirmed: its keys delivered, one log line per alert and one for the message. */
+function recordSent(item: Item, out: Tally, deps: DeliveryDeps): void {
+  const { logger, notifier } = deps;
+  out.sent++;
+  for (const k of item.message.keys) {
+    out.delivered.add(k);
+    if (item.short) out.shortened.add(k);
+  }
+  for (const e of item.events) logger.info(deliveredFields(e, notifier.channel, item.short), `${e.kind} alert delivered`);
+  logger.info(
+    {
+      event: 'alert-sent',
+      channel: notifier.channel,
+      title: item.message.title,
+      alerts: item.message.keys.length,
+      unlisted: item.message.unlisted,
+      short: item.short,
+    },
+    'alert delivered',
+  );
+}
+
+/**
+ * What to send after the robot refused a message for its content: its halves, or the lone alert in short form; an
+ * alert refused even in short form is counted as refused, and nothing is sent again for it.
+ */
+function afterRefusal(item: Item, code: string, out: Tally, deps: DeliveryDeps, render: (events: AlertEvent[]) => Item[]): Item[] {
+  const { logger, notifier } = deps;
+  if (item.events.length > 1) {
+    const half = Math.ceil(item.events.length / 2);
+    logger.warn(
+      { event: 'alert-split', channel: notifier.channel, code, alerts: item.events.length },
+      'the robot refused a message for its content; sending it in halves to find the alert it refuses',
+    );
+    return [...render(item.events.slice(0, half)), ...render(item.events.slice(half))];
+  }
+  if (!item.short) return [{ message: renderMinimal(item.events[0]!, deps.renderOptions, code), events: item.events, short: true }];
+  out.refused.set(item.message.keys[0]!, code);
+  logger.error({ event: 'alert-refused', channel: notifier.channel, code, key: item.message.keys[0] }, 'the robot refused an alert even in short form');
+  return [];
+}
+
+/**
+ * The log fields of one delivered alert, so that the logs answer "was on-call told about task 700000084, and when?":
+ * its key and kind, and for a row its task id, URL, type, domain and Description (a URL is no secret; the webhook is,
+ * and the redactor still masks a signed query). The receiver and the run's request id come from the logger's
+ * bindings, never repeated here: a JSON line holds each key once.
+ */
+export function deliveredFields(e: AlertEvent, channel: string, short: boolean): Record<string, unknown> {
+  const fields: Record<string, unknown> = { event: 'alert-delivered', channel, key: e.key, kind: e.kind };
+  if ('task' in e) {
+    Object.assign(fields, {
+      taskId: e.task.taskId,
+      url: e.task.objectPath,
+      objectType: e.task.objectType,
+      domain: e.task.domain,
+      description: e.task.description,
+    });
+  }
+  if (e.kind === 'resubmitted') fields.newTaskId = e.newTaskId;
+  if (e.kind === 'recovered') fields.failedTaskId = e.failedTaskId;
+  if (e.kind === 'notice' || e.kind === 'health-down' || e.kind === 'health-up') fields.code = e.code;
+  if (short) fields.short = true;
+  return fields;
 }
 
 /** One message, retried while the robot is busy or failing, within the deadline. */

@@ -1,6 +1,9 @@
 /** Longest piece of API text shown in an alert. */
 export const MAX_SHOWN_CHARS = 300;
 
+/** Longest URL written verbatim; a longer one is shown shortened (and cannot be copied whole). */
+export const MAX_URL_CHARS = 1000;
+
 const REPLACEMENTS: Record<string, string> = {
   '[': '［',
   ']': '］',
@@ -18,7 +21,7 @@ const REPLACEMENTS: Record<string, string> = {
 /**
  * Makes untrusted API text (ObjectPath, Description...) inert in markdown: no links, emphasis, headings, HTML,
  * line breaks or mentions, whether or not the client renders backslash escapes. Look-alike characters keep it
- * readable; `://` is broken so that no client turns it into a link.
+ * readable; `://` is broken so that no client turns it into a link, and so is a `www.` starting a word.
  */
 export function inert(text: string, max = MAX_SHOWN_CHARS): string {
   let out = '';
@@ -31,7 +34,47 @@ export function inert(text: string, max = MAX_SHOWN_CHARS): string {
   out = out.replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '＿');
   out = out
     .replace(/:\/\//g, '∶//')
+    .replace(/(?<![\p{L}\p{N}.-])(www)\./giu, '$1․')
     .replace(/\s{2,}/g, ' ')
     .trim();
   return out.length > max ? `${out.slice(0, max - 1)}…` : out;
+}
+
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?::\d{1,5})?$/;
+
+/** Whether a text is a host name (labels of letters, digits and inner dashes), with an optional port. */
+export const isHostName = (text: string) => text.length <= 253 && HOST.test(text);
+
+/**
+ * Whether a URL can be written as it is: http(s), a plain host, and a path and query of characters that no markdown
+ * (DingTalk's, WeCom's, CommonMark's) reads as syntax. Excluded: `[ ] < > * \` # @ | \ " ' $ { } ^`, spaces and
+ * control characters (links, HTML, emphasis, code, headings, mentions, tables, line breaks); an underscore or a
+ * tilde that could close emphasis or strike-through (CommonMark and GFM rules: `name_.mp4`, `a~b`); an HTML entity
+ * (`&amp;` would show as `&`); a second `://` (a client may link a URL hidden in the query). Such a URL links only to
+ * its own host, and a client that links it links it whole.
+ */
+export function isPlainUrl(url: string): boolean {
+  if (url.length > MAX_URL_CHARS) return false;
+  const m = /^https?:\/\/([^/?#]+)([/?][A-Za-z0-9\-._~%/?=&+,;:!()]*)?$/.exec(url);
+  if (!m || !isHostName(m[1]!)) return false;
+  const rest = m[2] ?? '';
+  if (rest.includes('://')) return false;
+  // Emphasis and strike-through need a closing `_` or `~`, and may pair one URL's opener with the next URL's closer in
+  // the same paragraph: only those that cannot close are kept, an underscore inside a word (my_video) or starting one
+  // (/_next/), a tilde starting one (/~user/).
+  if (/_(?![A-Za-z0-9])|[A-Za-z0-9]~|~(?![A-Za-z0-9])/.test(rest)) return false;
+  return !/&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i.test(rest);
+}
+
+/**
+ * An ObjectPath as a message shows it: verbatim when it is a plain URL (so it can be copied, pasted into the console
+ * or `tasks`, and followed to its own host), otherwise inert text that links and rings nowhere.
+ */
+export function urlText(url: string): string {
+  return isPlainUrl(url) ? url : inert(url) || '(no path)';
+}
+
+/** A domain as a message shows it: verbatim when it is a host name, otherwise inert. */
+export function domainText(domain: string): string {
+  return isHostName(domain) ? domain : inert(domain, 100);
 }

@@ -151,7 +151,7 @@ describe('the built handler over successive timer runs', () => {
     );
     const r = await world.run();
     expect(r.state).toEqual({ migratedFrom: 1 });
-    expect(world.listed()).toEqual(['700100004 http∶//media.example.net/v1/c.m3u8']);
+    expect(world.listed()).toEqual(['700100004 http://media.example.net/v1/c.m3u8']);
     world.clock.advance(5 * MIN);
     await world.run();
     expect(world.ding.accepted).toHaveLength(1);

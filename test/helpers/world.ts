@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { inert } from '../../lib/notify/escape';
+import { urlText } from '../../lib/notify/escape';
 import { DEFAULT_ROBOT, startDingTalkSim } from '../../sim/dingtalk/server';
 import { DEFAULT_ACCOUNT, type DomainState, startVodSim } from '../../sim/vod/server';
 import { logSink } from './sink';
@@ -24,7 +24,7 @@ export function movableClock(startMs = Date.now()) {
 type Handler = (event: unknown, context: unknown) => Promise<Record<string, unknown>>;
 
 /** How a row appears in a message: its task id and its URL as rendered. */
-export const shown = (row: { TaskId: string; ObjectPath: string }) => `${row.TaskId} ${inert(row.ObjectPath)}`;
+export const shown = (row: { TaskId: string; ObjectPath: string }) => `${row.TaskId} ${urlText(row.ObjectPath)}`;
 
 /**
  * The rows listed in a section of the messages, with repeats: `failed` (sections "<Description>: N failed"),

@@ -5,6 +5,8 @@ import { type DeliveryDeps, deliver, MIN_SEND_MS } from '../../lib/notify/delive
 import type { RenderOptions } from '../../lib/notify/render';
 import { emptyState, type OutboxEntry } from '../../lib/state/schema';
 import { fakeClock, RecordingNotifier, silentLogger } from '../helpers/fakes';
+import { duplicateKeys } from '../helpers/json-keys';
+import { logSink } from '../helpers/sink';
 
 const opts: RenderOptions = {
   monitorName: 'VOD refresh',
@@ -112,6 +114,43 @@ describe('deliver', () => {
     const r = await deliver([entry(failed(1))], [], w.deps);
     expect(w.notifier.calls).toEqual([]);
     expect(r.stoppedBy?.code).toBe('deadline');
+  });
+
+  it('logs one line per delivered alert with its task id, URL and kind, also for those sent in short form', async () => {
+    const w = setup();
+    const sink = logSink();
+    const recovered: AlertEvent = {
+      kind: 'recovered',
+      key: 'recovered:5',
+      task: { ...(failed(5) as Extract<AlertEvent, { kind: 'failed' }>).task, status: 'Complete' },
+      failedTaskId: '4',
+      failedDescription: 'Origin Timeout',
+    };
+    const notice: AlertEvent = { kind: 'notice', key: 'notice:x', code: 'WatchLimit', message: 'm' };
+    const events = [failed(700000084, 'http://v.example.com/POISON.mp4'), failed(2), recovered, notice];
+    w.notifier.script.push(...Array.from({ length: 10 }, () => refusing('POISON')));
+    const r = await deliver(
+      events.map((e) => entry(e)),
+      [],
+      { ...w.deps, logger: sink.logger.child({ requestId: 'req-9', receiver: 'oncall' }) },
+    );
+    expect(r.delivered.size).toBe(4);
+    const told = sink.records().filter((l) => l.event === 'alert-delivered');
+    expect(told.map((l) => l.key).sort()).toEqual(events.map((e) => e.key).sort());
+    expect(told.find((l) => l.key === 'failed:700000084')).toMatchObject({
+      level: 'info',
+      requestId: 'req-9',
+      receiver: 'oncall',
+      kind: 'failed',
+      taskId: '700000084',
+      url: 'http://v.example.com/POISON.mp4',
+      objectType: 'file',
+      domain: 'v.example.com',
+      short: true,
+    });
+    expect(told.find((l) => l.key === 'recovered:5')).toMatchObject({ kind: 'recovered', taskId: '5', failedTaskId: '4' });
+    expect(told.find((l) => l.key === 'notice:x')).toMatchObject({ kind: 'notice', code: 'WatchLimit' });
+    for (const line of sink.lines) expect(duplicateKeys(line)).toEqual([]);
   });
 
   it('respects the client-side rate limit', async () => {

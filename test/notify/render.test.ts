@@ -52,7 +52,7 @@ describe('renderMessages', () => {
     const events = [0, 1, 2].map((i) => failed(i, { taskId: '7001', objectPath: `http://video.example.com/batch/${i}.mp4` }));
     const [m] = render(events);
     expect(m!.text).toContain('- TaskId 7001 · file · 2026-11-28 12:00:00 UTC+8 · 3 URLs');
-    for (const i of [0, 1, 2]) expect(m!.text).toContain(`  http∶//video.example.com/batch/${i}.mp4`);
+    for (const i of [0, 1, 2]) expect(m!.text.split('\n').map((l) => l.trimEnd())).toContain(`  http://video.example.com/batch/${i}.mp4`);
     expect(m!.title).toBe('VOD refresh: 3 failed');
   });
 
@@ -66,7 +66,7 @@ describe('renderMessages', () => {
     expect(bodyBytes(m)).toBeLessThanOrEqual(20_000);
     expect(m.text).toContain('#### Origin Timeout: 2000 failed');
     expect(m.text).toContain('· 2000 URLs');
-    const listed = m.text.split('\n').filter((l) => l.startsWith('  http∶//')).length;
+    const listed = m.text.split('\n').filter((l) => l.startsWith('  http://')).length;
     const more = Number(/… and (\d+) more URLs of this task/.exec(m.text)?.[1]);
     expect(listed + more).toBe(2000);
     expect(m.unlisted).toBe(more);

@@ -126,6 +126,7 @@ function watch(book: Book, ctx: LedgerContext, logger: Logger, { row, key, creat
   const was = book.watching[key];
   if (!was && book.watchCount >= book.maxWatched) {
     book.notWatched++;
+    book.notWatchedTypes.add(row.objectType);
     return;
   }
   if (!was) book.watchCount++;

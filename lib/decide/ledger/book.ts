@@ -58,6 +58,8 @@ export interface Book {
   dropped: number;
   /** Unfinished rows not watched for the watch cap. */
   notWatched: number;
+  /** Their object types, for the command that lists them. */
+  readonly notWatchedTypes: Set<string>;
 }
 
 /** A book opened on the state: copies of what a run may change (the values are shared, never changed in place). */
@@ -81,6 +83,7 @@ export function openBook(state: MonitorState, maxWatched = MAX_WATCHED): Book {
     unknownStatuses: new Set(),
     dropped: 0,
     notWatched: 0,
+    notWatchedTypes: new Set(),
   };
 }
 

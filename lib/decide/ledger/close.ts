@@ -20,8 +20,8 @@ export interface Decisions {
 
 /** Text of the notices the ledger raises; the monitor passes the alert wording's (lib/notify/hints.ts). */
 export interface CloseWords {
-  /** The notice that `n` unfinished URLs are not watched, the watch cap `max` being reached. */
-  watchLimit(n: number, max: number): string;
+  /** The notice that `n` unfinished URLs (of these object types) are not watched, the watch cap `max` being reached. */
+  watchLimit(n: number, max: number, objectTypes: ReadonlySet<string>): string;
 }
 
 /** The wording used when none is given. */
@@ -94,7 +94,7 @@ function summaries(book: Book, nowMs: number, logger: Logger, words: CloseWords)
   }
   const limitKey = noticeKey('watch-limit', { once: true });
   if (book.notWatched > 0 && !book.told(limitKey)) {
-    emit(book, { kind: 'notice', key: limitKey, code: 'WatchLimit', message: words.watchLimit(book.notWatched, book.maxWatched) });
+    emit(book, { kind: 'notice', key: limitKey, code: 'WatchLimit', message: words.watchLimit(book.notWatched, book.maxWatched, book.notWatchedTypes) });
     logger.error({ event: 'watch-limit', notWatched: book.notWatched, max: book.maxWatched }, 'the watch limit was reached');
   }
 }
