@@ -17,11 +17,18 @@ export const RETURN_MARGIN_MS = 2000;
 export const SAVE_RESERVE_MS = 1500;
 
 /**
- * The run's deadlines. Reading stops first, leaving room to save the outbox, deliver (two alert timeouts, within
- * 15-40% of the run) and save again, all before the function's own timeout.
+ * The share of the cadence a run may use: it has ended before the next tick even when it started late (a cold start,
+ * a timer that fired some seconds after its minute), so the next run starts on time and finds no lock.
  */
-export function budget(startedMs: number, timeoutMs: number, alertTimeoutMs: number): Budget {
-  const hardStopMs = startedMs + timeoutMs - RETURN_MARGIN_MS;
+export const CADENCE_SHARE = 0.75;
+
+/**
+ * The run's deadlines. Reading stops first, leaving room to save the outbox, deliver (two alert timeouts, within
+ * 15-40% of the run) and save again, all before the function's own timeout and within CADENCE_SHARE of the cadence
+ * (none for a run outside the timer's rhythm).
+ */
+export function budget(startedMs: number, timeoutMs: number, alertTimeoutMs: number, cadenceMs = Number.POSITIVE_INFINITY): Budget {
+  const hardStopMs = startedMs + Math.min(timeoutMs, cadenceMs * CADENCE_SHARE) - RETURN_MARGIN_MS;
   const usable = Math.max(0, hardStopMs - startedMs);
   const deliverUntilMs = hardStopMs - SAVE_RESERVE_MS;
   const deliverReserve = Math.min(Math.max(2 * alertTimeoutMs + 1000, usable * 0.15), usable * 0.4);

@@ -92,7 +92,7 @@ export function createHandler(overrides: HandlerOverrides = {}) {
           now,
           sleep: overrides.sleep ?? realSleep,
           random: overrides.random ?? Math.random,
-          budget: budget(startedMs, timeoutMs, config.alert.timeoutMs),
+          budget: budget(startedMs, timeoutMs, config.alert.timeoutMs, config.cadenceMs),
           lastFailureCause: () => lastFailureCause(config.stateFile),
         },
         { dryRun: trigger.dryRun, triggerTime: trigger.triggerTime },

@@ -3,10 +3,10 @@ import { DEFAULT_FAILURE_HINT } from '../notify/hints';
 import { DEFAULT_VOD_ENDPOINT } from '../vod/client';
 import { KNOWN_DESCRIPTIONS } from '../vod/descriptions';
 import { OBJECT_TYPES, type ObjectType } from '../vod/types';
+import { blindAfterMinutes, cadenceProblems, cadenceTimings, everyMinutes, firstRunLookbackMinutes, scanOverlapSeconds } from './cadence';
 import { decimal, docOf, httpUrl, int, list, listOf, oneOf, secretMap, text, type VarDoc, variable } from './vars';
 
-/** Minutes between runs that the timer can keep evenly (they divide the hour), from 1 to 15. */
-export const CADENCES = [1, 2, 3, 4, 5, 6, 10, 12, 15] as const;
+export { CADENCES, timingsOf } from './cadence';
 
 /** Start-up configuration that cannot be used; its message names each bad variable and what it accepts. */
 export class ConfigError extends Error {
@@ -38,26 +38,15 @@ export const schema = v.object({
   VOD_REQUESTS_PER_SECOND: int(5, 1, 100, '1-100; starts are spaced 5% wider than 1/rate, and halved for the rest of a run that meets Throttling'),
   VOD_CONCURRENCY: int(3, 1, 16, '1-16 requests in flight'),
   VOD_REQUEST_TIMEOUT_MS: int(5000, 200, 60_000, "200-60000; also never past the run's read deadline"),
-  VOD_SCAN_OVERLAP_SECONDS: int(300, 0, 3600, '0-3600; re-read before the frontier, for rows the API lists late'),
+  VOD_SCAN_OVERLAP_SECONDS: scanOverlapSeconds,
   VOD_HTTP_METHOD: oneOf(['GET', 'POST'] as const, 'GET'),
   VOD_MAX_PAGES: variable({ default: '(unused)', accepts: "accepted and ignored: reads are bounded by the run's time, not a page count" }, (value) =>
     value === undefined || value.trim() === '' ? null : value,
   ),
-  MONITOR_EVERY_MINUTES: variable(
-    { default: '5', accepts: `${CADENCES.join(', ')}: minutes between runs (they divide the hour); s.yaml's timer follows it` },
-    (value, refuse) => {
-      if (value === undefined || value.trim() === '') return 5;
-      const n = Number(value.trim());
-      return (CADENCES as readonly number[]).includes(n)
-        ? n
-        : refuse(
-            `${JSON.stringify(value)} is not accepted; use one of ${CADENCES.join(', ')} (minutes that divide the hour, so runs are evenly spaced; default 5)`,
-          );
-    },
-  ),
+  MONITOR_EVERY_MINUTES: everyMinutes,
   STUCK_AFTER_MINUTES: int(30, 1, 24 * 60),
-  FIRST_RUN_LOOKBACK_MINUTES: int(60, 0, 3 * 24 * 60, '0-4320; never less than the overlap'),
-  BLIND_AFTER_MINUTES: int(15, 6, 24 * 60, '6-1440; a run finding the last good run longer ago says the monitor was blind'),
+  FIRST_RUN_LOOKBACK_MINUTES: firstRunLookbackMinutes,
+  BLIND_AFTER_MINUTES: blindAfterMinutes,
   STATE_FILE: text('.state/vod-refresh-monitor.json', 4096, 'a path; on Function Compute, on the OSS mount (see Deploy)'),
   ALERT_CHANNEL: oneOf(['dingtalk', 'webhook', 'wecom'] as const, 'dingtalk'),
   DINGTALK_WEBHOOK: httpUrl(
@@ -226,14 +215,14 @@ function vodOf(e: v.InferOutput<typeof schema>) {
 }
 
 function build(e: v.InferOutput<typeof schema>) {
-  const overlapMs = e.VOD_SCAN_OVERLAP_SECONDS * 1000;
+  const { cadenceMs, overlapMs, firstRunLookbackMs, blindAfterMs } = cadenceTimings(e);
   return {
     vod: vodOf(e),
     /** The time between two runs (MONITOR_EVERY_MINUTES, which s.yaml's timer also reads). */
-    cadenceMs: e.MONITOR_EVERY_MINUTES * 60_000,
+    cadenceMs,
     stuckAfterMs: e.STUCK_AFTER_MINUTES * 60_000,
-    firstRunLookbackMs: Math.max(e.FIRST_RUN_LOOKBACK_MINUTES * 60_000, overlapMs),
-    blindAfterMs: e.BLIND_AFTER_MINUTES * 60_000,
+    firstRunLookbackMs,
+    blindAfterMs,
     stateFile: e.STATE_FILE,
     alert: alertOf(e),
     autoRefresh: {
@@ -283,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   const problems = unknownNames(env, PREFIXES);
   const parsed = v.safeParse(schema, Object.fromEntries(VARIABLES.map((k) => [k, env[k]])));
   if (!parsed.success) for (const issue of parsed.issues) problems.push(`${String(issue.path?.[0]?.key ?? '(config)')}: ${issue.message}`);
+  if (parsed.success) problems.push(...cadenceProblems(parsed.output));
   const missing = missingChannelUrl(env);
   if (missing) problems.push(missing);
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);

@@ -68,6 +68,16 @@ export const int = (dflt: number, min: number, max: number, accepts = `a whole n
     return n;
   });
 
+/** A whole number in [min, max], or null when unset: its default follows another variable (see cadence.ts). */
+export const derivedInt = (dflt: string, min: number, max: number, accepts: string) =>
+  variable({ default: dflt, accepts }, (value, refuse): number | null => {
+    if (empty(value)) return null;
+    const n = Number(value);
+    if (!/^\s*-?\d+\s*$/.test(value) || n < min || n > max)
+      return refuse(`${JSON.stringify(value)} is not accepted; use a whole number from ${min} to ${max} (default ${dflt})`);
+    return n;
+  });
+
 /** A number (decimals allowed) in [min, max]. */
 export const decimal = (dflt: number, min: number, max: number) =>
   variable({ default: String(dflt), accepts: `a number from ${min} to ${max}` }, (value, refuse) => {

@@ -45,6 +45,13 @@ describe('doctor', () => {
     expect(blocked.out).toMatch(/FAIL {2}cannot create the state folder: .* is a file, not a folder\n {8}fix: set STATE_FILE to a path this user can write/);
   });
 
+  it('shows the cadence and the windows that follow it', async () => {
+    const five = await w.cli(['doctor', '--no-send']);
+    expect(five.out).toMatch(/ok {4}valid: dingtalk alerts, .* every 5 min \(MONITOR_EVERY_MINUTES\), stuck after 30 min, blind after 15 min/);
+    const one = await w.cli(['doctor', '--no-send'], { MONITOR_EVERY_MINUTES: '1' });
+    expect(one.out).toMatch(/ok {4}valid: dingtalk alerts, .* every 1 min \(MONITOR_EVERY_MINUTES\), stuck after 30 min, blind after 3 min/);
+  });
+
   it('sends a check message labelled as a doctor check that rings nobody', async () => {
     const r = await w.cli(['doctor']);
     expect(r.code).toBe(EXIT.ok);

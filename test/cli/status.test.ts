@@ -84,6 +84,22 @@ describe('status: the deployed monitor, from the Function Compute API', () => {
     expect(r.out).toContain('the deployed build predates `status` (it answered with a dry run): deploy the current build');
   });
 
+  it('shows the deployed cadence, what it leaves each run, and warns when the timer fires at another period', async () => {
+    await w.world.run();
+    w.deploy({ MONITOR_EVERY_MINUTES: '1' });
+    const trigger = w.fc.functions.get('vod-refresh-monitor')!.triggers[0]!;
+    trigger.triggerConfig = JSON.stringify({ cronExpression: 'CRON_TZ=Asia/Shanghai 0 */1 * * * *', enable: true });
+    const agreed = await w.cli(['status']);
+    expect(agreed.out).toContain('ok    cadence: every 1 min (MONITOR_EVERY_MINUTES=1); each run ends within 45 s, and the timer fires at that period');
+    expect(agreed.out).toMatch(/last good run .* \(BLIND_AFTER_MINUTES is 3\)/);
+    trigger.triggerConfig = JSON.stringify({ cronExpression: 'CRON_TZ=Asia/Shanghai 0 */5 * * * *', enable: true });
+    const off = await w.cli(['status']);
+    expect(off.out).toMatch(
+      /WARN {2}cadence: every 1 min \(MONITOR_EVERY_MINUTES=1\); each run ends within 45 s, but timer every-5-minutes fires every 5 min: .*\n {8}fix: s deploy again/,
+    );
+    expect(JSON.parse((await w.cli(['status', '--json'])).out)).toMatchObject({ everyMinutes: 1, blindAfterMinutes: 3 });
+  });
+
   it("--json holds what was learnt, never the function's environment", async () => {
     await w.world.run();
     w.deploy({ DINGTALK_SECRET: 'SECdeployed-only-secret-0123456789' });

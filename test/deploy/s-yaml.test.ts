@@ -8,6 +8,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { deployedNodeOptions, monitorMemoryMb } from '../../bench/deployed';
 import * as bundle from '../../functions';
+import { cronEveryMinutes } from '../../lib/cli/status/cadence';
 import { loadAlertConfig, loadConfig, VARIABLES, variableDocs } from '../../lib/config';
 import { loadAlerting } from '../../lib/policy/load';
 import { classifyEvent } from '../../lib/watchdog/event';
@@ -278,6 +279,16 @@ describe('s.yaml with variables exported', () => {
     const env = envOf(r.doc, MONITOR) as Record<string, string>;
     expect(() => loadConfig(env)).toThrow('DINGTALK_WEBHOOK: is required when ALERT_CHANNEL is dingtalk');
     expect(() => loadAlertConfig(envOf(r.doc, WATCHDOG) as Record<string, string>)).toThrow('DINGTALK_WEBHOOK: is required');
+  });
+
+  it.each(['1', '15'])("carries MONITOR_EVERY_MINUTES=%s to the timer's cron and to both functions, which agree", (every) => {
+    const r = preview({ ...REQUIRED, MONITOR_EVERY_MINUTES: every });
+    const cron = propsOf(r.doc, MONITOR).triggers?.[0]?.triggerConfig.cronExpression ?? '';
+    expect(cron).toBe(`CRON_TZ=Asia/Shanghai 0 */${every} * * * *`);
+    // the period status reads from the deployed timer is the cadence the function reads from its variable
+    expect(cronEveryMinutes(cron)).toBe(Number(every));
+    expect(loadConfig(envOf(r.doc, MONITOR) as Record<string, string>).cadenceMs).toBe(Number(every) * 60_000);
+    expect(loadAlertConfig(envOf(r.doc, WATCHDOG) as Record<string, string>).cadenceMs).toBe(Number(every) * 60_000);
   });
 
   it('writes FC_ACCOUNT_ID (setup puts it in .env) into the destination ARN, before the access', () => {

@@ -47,6 +47,7 @@ function jsonOf(d: Deployed, findings: Finding[], code: ExitCode) {
     state: d.state,
     heartbeat: d.heartbeat,
     blindAfterMinutes: d.blindAfterMs / 60_000,
+    everyMinutes: d.cadenceMs / 60_000,
     findings,
     exitCode: code,
   };

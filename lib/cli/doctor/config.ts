@@ -18,7 +18,7 @@ export function checkConfig(s: Session, list: Checklist): Config | null {
   const domains = config.vod.domains.length ? config.vod.domains.join(', ') : 'all domains';
   list.add(
     'ok',
-    `valid: ${config.alert.channel} alerts, ${domains}, ${config.vod.objectTypes.join('/')} rows, stuck after ${minutes(config.stuckAfterMs)}, blind after ${minutes(config.blindAfterMs)}`,
+    `valid: ${config.alert.channel} alerts, ${domains}, ${config.vod.objectTypes.join('/')} rows, every ${minutes(config.cadenceMs)} (MONITOR_EVERY_MINUTES), stuck after ${minutes(config.stuckAfterMs)}, blind after ${minutes(config.blindAfterMs)}`,
   );
   for (const w of config.warnings) list.add('warn', w);
   return config;

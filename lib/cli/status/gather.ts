@@ -1,3 +1,4 @@
+import { timingsOf } from '../../config';
 import type { AsyncInvokeInfo, FunctionInfo, FunctionRemote, TriggerInfo } from '../../fc/remote';
 import { WATCHDOG_SUFFIX } from '../../fc/settings';
 import type { StateSummary } from '../../monitor/status';
@@ -23,20 +24,14 @@ export interface Deployed {
   readonly state: DeployedState | null;
   /** The heartbeat as the deployed watchdog sees it; null when there is no watchdog. */
   readonly heartbeat: DeployedHeartbeat | null;
-  /** BLIND_AFTER_MINUTES as deployed (else this machine's, else the default), in ms. */
+  /** BLIND_AFTER_MINUTES as deployed (this machine's when nothing is deployed), in ms. */
   readonly blindAfterMs: number;
+  /** MONITOR_EVERY_MINUTES as deployed (this machine's when nothing is deployed), in ms. */
+  readonly cadenceMs: number;
 }
 
 /** The payload that asks the function for its state. dryRun guards against builds that predate `status`: they do a dry run. */
 const STATUS_PAYLOAD = { status: true, dryRun: true } as const;
-
-function blindAfter(deployed: Readonly<Record<string, string>>, local: Record<string, string | undefined>): number {
-  for (const raw of [deployed.BLIND_AFTER_MINUTES, local.BLIND_AFTER_MINUTES]) {
-    const n = Number(raw);
-    if (raw && /^\d+$/.test(raw.trim()) && n >= 6 && n <= 1440) return n * 60_000;
-  }
-  return 15 * 60_000;
-}
 
 function isStateSummary(v: unknown): v is StateSummary {
   const s = v as Partial<StateSummary> | null;
@@ -80,11 +75,10 @@ async function heartbeatOf(remote: FunctionRemote, fn: FunctionInfo): Promise<De
 export async function gather(remote: FunctionRemote, name: string, print: Printer, localEnv: Record<string, string | undefined>): Promise<Deployed> {
   const watchdogName = `${name}${WATCHDOG_SUFFIX}`;
   const monitor = await remote.getFunction(name);
-  if (!monitor)
-    return { name, monitor, timers: [], watchdogName, watchdog: null, asyncConfig: null, state: null, heartbeat: null, blindAfterMs: blindAfter({}, localEnv) };
+  if (!monitor) return { name, monitor, timers: [], watchdogName, watchdog: null, asyncConfig: null, state: null, heartbeat: null, ...timingsOf(localEnv) };
   // The deployed environment holds the webhook and its secret: mask them in anything printed from here on.
   print.addSecrets(envSecrets(monitor.environment));
   const [timers, watchdog, asyncConfig] = await Promise.all([remote.listTriggers(name), remote.getFunction(watchdogName), remote.asyncInvokeConfig(name)]);
   const [state, heartbeat] = await Promise.all([stateOf(remote, monitor), watchdog ? heartbeatOf(remote, watchdog) : null]);
-  return { name, monitor, timers, watchdogName, watchdog, asyncConfig, state, heartbeat, blindAfterMs: blindAfter(monitor.environment, localEnv) };
+  return { name, monitor, timers, watchdogName, watchdog, asyncConfig, state, heartbeat, ...timingsOf(monitor.environment) };
 }

@@ -4,6 +4,7 @@ import { duration, localTime } from '../../time';
 import { vodAdvice } from '../../vod/advice';
 import type { Outcome } from '../checks';
 import { whenAgo } from '../format';
+import { cadenceFindings } from './cadence';
 import type { Deployed } from './gather';
 
 /** One line of `status`. */
@@ -44,6 +45,7 @@ export function functionFindings(d: Deployed): Finding[] {
             fix: 'set enable: true on the trigger in s.yaml and s deploy (or enable it in the console)',
           },
     );
+  out.push(...cadenceFindings({ cadenceMs: d.cadenceMs, timeoutSeconds: d.monitor.timeoutSeconds, timers }));
   if (d.watchdog) out.push({ outcome: 'ok', text: `failure handler ${d.watchdogName}: ${describe(d.watchdog)}` });
   else
     out.push({
