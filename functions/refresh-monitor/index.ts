@@ -2,7 +2,7 @@ import type { DestinationStream } from 'pino';
 import { budget } from '../../lib/budget';
 import { type Config, ConfigError, loadConfig } from '../../lib/config';
 import { credentialsFrom, type FcContext } from '../../lib/credentials';
-import { createLogger, serializeError } from '../../lib/log';
+import { createLogger } from '../../lib/log';
 import { type RunReport, runMonitor } from '../../lib/monitor';
 import { type StateSummary, summarizeState } from '../../lib/monitor/status';
 import { notifierFor } from '../../lib/notify/channels';
@@ -104,7 +104,7 @@ export function createHandler(overrides: HandlerOverrides = {}) {
       return report;
     } catch (err) {
       logger.error(
-        { event: 'run-failed', err: serializeError(err) },
+        { event: 'run-failed', err },
         'run failed: the next run starts again from the last saved state, so nothing read here is lost; the failure handler tells on-call',
       );
       throw new Error(redact(err instanceof Error ? err.message : String(err)));

@@ -104,10 +104,7 @@ export class VodReader {
             this.stats.throttled++;
             deps.pacer.slowDown();
           }
-          deps.logger.warn(
-            { event: 'vod-retry', attempt, delayMs, page: params.PageNumber, err: err instanceof VodError ? err.toJSON() : undefined },
-            'VOD call failed, retrying',
-          );
+          deps.logger.warn({ event: 'vod-retry', attempt, delayMs, page: params.PageNumber, err }, 'VOD call failed, retrying');
         },
       },
     );
