@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { version } from '../../package.json';
 import { envSecrets } from '../redact';
 import { OBJECT_TYPES, QUERY_STATUSES } from '../vod/types';
+import { checkCommand } from './commands/check';
 import { doctorCommand } from './commands/doctor';
 import { invokeCommand } from './commands/invoke';
 import { localCommand } from './commands/local';
@@ -112,6 +113,11 @@ function program(open: (o: CommonOptions) => Session, done: (code: ExitCode) => 
     .option('--role <name>', 'the RAM role of the functions (default vod-refresh-monitor)')
     .option('--bucket <name>', 'the state bucket (default STATE_BUCKET, else vod-refresh-monitor-<account id>)')
     .option('--auto-refresh', 'also attach deploy/ram-policy-auto-refresh.json (implied by AUTO_REFRESH=on)');
+  add(
+    'check',
+    'the deploy check s.yaml runs before `s deploy`: the configuration as the function reads it, the role, the bucket, a local alerting file; no network',
+    checkCommand,
+  ).option('--code <folder>', 'the folder s.yaml deploys (an ALERTING_CONFIG under /code/ is read from there)', 'dist');
   add('status', 'how the DEPLOYED monitor is doing, from the Function Compute 3.0 API', statusCommand)
     .option('--function <name>', FUNCTION_HELP)
     .option('--json', 'print JSON');

@@ -53,6 +53,7 @@ interface Props {
 }
 interface Rendered {
   resources: Record<string, { component: string; props: Props }>;
+  actions?: Record<string, Array<{ run?: string; path?: string }>>;
 }
 
 interface Preview {
@@ -289,6 +290,17 @@ describe('s.yaml with variables exported', () => {
     expect(cronEveryMinutes(cron)).toBe(Number(every));
     expect(loadConfig(envOf(r.doc, MONITOR) as Record<string, string>).cadenceMs).toBe(Number(every) * 60_000);
     expect(loadAlertConfig(envOf(r.doc, WATCHDOG) as Record<string, string>).cadenceMs).toBe(Number(every) * 60_000);
+  });
+
+  it.each([
+    ['dingtalk', { DINGTALK_WEBHOOK: REQUIRED.DINGTALK_WEBHOOK }],
+    ['wecom', { WECOM_WEBHOOK: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k' }],
+    ['webhook', { ALERT_WEBHOOK_URL: 'https://hooks.example.com/vod' }],
+  ])('renders for ALERT_CHANNEL=%s with only its URL, with the deploy check before any deploy', (channel, url) => {
+    const r = preview({ FC_ROLE_ARN: REQUIRED.FC_ROLE_ARN, STATE_BUCKET: REQUIRED.STATE_BUCKET, ALERT_CHANNEL: channel, ...url });
+    expect({ status: r.status, output: r.output }).toEqual({ status: 0, output: expect.any(String) });
+    expect(loadConfig(envOf(r.doc, MONITOR) as Record<string, string>).alert.channel).toBe(channel);
+    expect(r.doc?.actions?.['pre-deploy']).toEqual([{ run: 'node bin/vod-refresh-monitor.js check', path: './' }]);
   });
 
   it('writes FC_ACCOUNT_ID (setup puts it in .env) into the destination ARN, before the access', () => {
