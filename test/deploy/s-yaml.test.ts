@@ -203,6 +203,10 @@ describe('s.yaml rendered by `s preview` with only the required variables', () =
     expect(loadConfig(envOf(base.doc, MONITOR) as Record<string, string>).warnings).toEqual([]);
   });
 
+  it('runs the deploy check before `s deploy` deploys anything', () => {
+    expect(base.doc?.actions?.['pre-deploy']).toEqual([{ run: 'node bin/vod-refresh-monitor.js check', path: './' }]);
+  });
+
   it("sends the monitor's failed runs to the watchdog, named by the full ARN with the access's account", () => {
     const r = preview({ ...REQUIRED, ...ACCESS });
     const monitor = propsOf(r.doc, MONITOR);
@@ -282,26 +286,30 @@ describe('s.yaml with variables exported', () => {
     expect(() => loadAlertConfig(envOf(r.doc, WATCHDOG) as Record<string, string>)).toThrow('DINGTALK_WEBHOOK: is required');
   });
 
-  it.each(['1', '15'])("carries MONITOR_EVERY_MINUTES=%s to the timer's cron and to both functions, which agree", (every) => {
-    const r = preview({ ...REQUIRED, MONITOR_EVERY_MINUTES: every });
-    const cron = propsOf(r.doc, MONITOR).triggers?.[0]?.triggerConfig.cronExpression ?? '';
-    expect(cron).toBe(`CRON_TZ=Asia/Shanghai 0 */${every} * * * *`);
-    // the period status reads from the deployed timer is the cadence the function reads from its variable
-    expect(cronEveryMinutes(cron)).toBe(Number(every));
-    expect(loadConfig(envOf(r.doc, MONITOR) as Record<string, string>).cadenceMs).toBe(Number(every) * 60_000);
-    expect(loadAlertConfig(envOf(r.doc, WATCHDOG) as Record<string, string>).cadenceMs).toBe(Number(every) * 60_000);
-  });
-
   it.each([
-    ['dingtalk', { DINGTALK_WEBHOOK: REQUIRED.DINGTALK_WEBHOOK }],
-    ['wecom', { WECOM_WEBHOOK: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k' }],
-    ['webhook', { ALERT_WEBHOOK_URL: 'https://hooks.example.com/vod' }],
-  ])('renders for ALERT_CHANNEL=%s with only its URL, with the deploy check before any deploy', (channel, url) => {
-    const r = preview({ FC_ROLE_ARN: REQUIRED.FC_ROLE_ARN, STATE_BUCKET: REQUIRED.STATE_BUCKET, ALERT_CHANNEL: channel, ...url });
-    expect({ status: r.status, output: r.output }).toEqual({ status: 0, output: expect.any(String) });
-    expect(loadConfig(envOf(r.doc, MONITOR) as Record<string, string>).alert.channel).toBe(channel);
-    expect(r.doc?.actions?.['pre-deploy']).toEqual([{ run: 'node bin/vod-refresh-monitor.js check', path: './' }]);
-  });
+    ['wecom', '1', { WECOM_WEBHOOK: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k' }],
+    ['webhook', '15', { ALERT_WEBHOOK_URL: 'https://hooks.example.com/vod' }],
+  ])(
+    "renders for ALERT_CHANNEL=%s with only its URL, and carries MONITOR_EVERY_MINUTES=%s to the timer's cron and to both functions, which agree",
+    (channel, every, url) => {
+      const r = preview({
+        FC_ROLE_ARN: REQUIRED.FC_ROLE_ARN,
+        STATE_BUCKET: REQUIRED.STATE_BUCKET,
+        ALERT_CHANNEL: channel,
+        MONITOR_EVERY_MINUTES: every,
+        ...url,
+      });
+      expect({ status: r.status, output: r.output }).toEqual({ status: 0, output: expect.any(String) });
+      const monitor = loadConfig(envOf(r.doc, MONITOR) as Record<string, string>);
+      expect(monitor.alert.channel).toBe(channel);
+      const cron = propsOf(r.doc, MONITOR).triggers?.[0]?.triggerConfig.cronExpression ?? '';
+      expect(cron).toBe(`CRON_TZ=Asia/Shanghai 0 */${every} * * * *`);
+      // the period status reads from the deployed timer is the cadence the function reads from its variable
+      expect(cronEveryMinutes(cron)).toBe(Number(every));
+      expect(monitor.cadenceMs).toBe(Number(every) * 60_000);
+      expect(loadAlertConfig(envOf(r.doc, WATCHDOG) as Record<string, string>).cadenceMs).toBe(Number(every) * 60_000);
+    },
+  );
 
   it('writes FC_ACCOUNT_ID (setup puts it in .env) into the destination ARN, before the access', () => {
     const r = preview({ ...REQUIRED, ...ACCESS }, 'FC_ACCOUNT_ID=5555555555555555\n');
