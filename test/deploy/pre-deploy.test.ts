@@ -1,13 +1,15 @@
 // `s deploy` with the real Serverless Devs CLI, offline. s.yaml's `actions: pre-deploy` runs the project's deploy
 // check before any resource is deployed. `s` loads each resource's component before the global actions run, and
 // would download fc3 from its registry: the temporary HOME holds a stand-in fc3 in s's component cache
-// (~/.s/components/devsapp.cn/v3/fc3 with its .s.lock), which only records that a deploy reached it. The access is a
-// dummy key in ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET (s reads them when no access is configured). Nothing else is in
-// the environment, and the copy of s.yaml sits in a fresh folder, so a developer's .env cannot leak in.
+// (~/.s/components/devsapp.cn/v3/fc3 with its .s.lock), which only records that a deploy reached it, and starts no
+// update check (quietSHome). The access is a dummy key in Serverless Devs' environment access (AccessKeyID,
+// AccessKeySecret, AccountID: no STS call). Nothing else is in the environment, and the copy of s.yaml sits in a
+// fresh folder, so a developer's .env cannot leak in.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { quietSHome } from './s-home';
 
 const ROOT = path.resolve(__dirname, '../..');
 const S_CLI = path.join(ROOT, 'node_modules', '.bin', 's');
@@ -61,9 +63,10 @@ function deploy(vars: Record<string, string>) {
     cwd: p.dir,
     env: {
       PATH: process.env.PATH ?? '',
-      HOME: p.home,
-      ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI5tOfflineDummy',
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'offline-dummy-secret',
+      ...quietSHome(p.home),
+      AccessKeyID: 'LTAI5tOfflineDummy',
+      AccessKeySecret: 'offline-dummy-secret',
+      AccountID: '1234567890123456',
       ...vars,
     },
     encoding: 'utf8',

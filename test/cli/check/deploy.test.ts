@@ -174,7 +174,7 @@ describe('the deploy check and the alerting file', () => {
     expect(await failures({ ...GOOD, ALERTING_CONFIG: at })).toEqual([
       {
         outcome: 'fail',
-        text: `ALERTING_CONFIG (${at}): receivers.0.dingtalk.webhook: \${TEAM_WEBHOOK} is not set in the environment`,
+        text: `ALERTING_CONFIG (${at}): receivers.0.dingtalk.webhook: \${TEAM_WEBHOOK} is not set in the environment (nor in ALERTING_SECRETS)`,
         fix: expect.stringMatching(/^correct /),
       },
     ]);
