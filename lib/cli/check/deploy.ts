@@ -103,7 +103,7 @@ function placementChecks(env: Env): DeployFinding[] {
     out.push({
       outcome: 'fail',
       text: `FC_ACCOUNT_ID: ${JSON.stringify(account.slice(0, 40))} is not the account of FC_ROLE_ARN (${role[1]}): failed runs would be sent to a watchdog that is not there`,
-      fix: `export FC_ACCOUNT_ID=${role[1]}, or unset it (the destination's account field then stays empty)`,
+      fix: `export FC_ACCOUNT_ID=${role[1]}, or unset it (the account of the s access is then used)`,
     });
   return out;
 }
