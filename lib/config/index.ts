@@ -209,13 +209,13 @@ function vodOf(e: v.InferOutput<typeof schema>) {
     requestsPerSecond: e.VOD_REQUESTS_PER_SECOND,
     concurrency: e.VOD_CONCURRENCY,
     requestTimeoutMs: e.VOD_REQUEST_TIMEOUT_MS,
-    overlapMs: e.VOD_SCAN_OVERLAP_SECONDS * 1000,
+    overlapMs: cadenceTimings(e).overlapMs,
     method: e.VOD_HTTP_METHOD,
   };
 }
 
 function build(e: v.InferOutput<typeof schema>) {
-  const { cadenceMs, overlapMs, firstRunLookbackMs, blindAfterMs } = cadenceTimings(e);
+  const { cadenceMs, firstRunLookbackMs, blindAfterMs } = cadenceTimings(e);
   return {
     vod: vodOf(e),
     /** The time between two runs (MONITOR_EVERY_MINUTES, which s.yaml's timer also reads). */
