@@ -113,11 +113,7 @@ function program(open: (o: CommonOptions) => Session, done: (code: ExitCode) => 
     .option('--role <name>', 'the RAM role of the functions (default vod-refresh-monitor)')
     .option('--bucket <name>', 'the state bucket (default STATE_BUCKET, else vod-refresh-monitor-<account id>)')
     .option('--auto-refresh', 'also attach deploy/ram-policy-auto-refresh.json (implied by AUTO_REFRESH=on)');
-  add(
-    'check',
-    'the deploy check s.yaml runs before `s deploy`: the configuration as the function reads it, the role, the bucket, a local alerting file; no network',
-    checkCommand,
-  ).option('--code <folder>', 'the folder s.yaml deploys (an ALERTING_CONFIG under /code/ is read from there)', 'dist');
+  add('check', 'the deploy check `s deploy` runs first (no network)', checkCommand).option('--code <folder>', 'the folder s.yaml deploys', 'dist');
   add('status', 'how the DEPLOYED monitor is doing, from the Function Compute 3.0 API', statusCommand)
     .option('--function <name>', FUNCTION_HELP)
     .option('--json', 'print JSON');
