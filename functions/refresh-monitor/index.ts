@@ -10,6 +10,8 @@ import { type AlertingPlan, loadAlerting, problemSummary, singleRobot } from '..
 import { type Clock, realSleep, type Sleep, systemClock } from '../../lib/ports';
 import { envSecrets, makeRedactor, type Redactor, urlSecrets } from '../../lib/redact';
 import { FileStateStore } from '../../lib/state/file-store';
+import type { StateFs } from '../../lib/state/fs';
+import { fallbackLocation, ResilientStore } from '../../lib/state/resilient-store';
 import { parseTimerEvent } from '../../lib/trigger';
 import { PopCoreVodApi } from '../../lib/vod/client';
 import { withHeartbeat } from '../../lib/watchdog/heartbeat';
@@ -22,6 +24,9 @@ export interface HandlerOverrides {
   readonly sleep?: Sleep;
   readonly random?: () => number;
   readonly logDestination?: DestinationStream;
+  /** The file system the state lives on (tests make it fail), and where the instance's copy of the state goes. */
+  readonly fs?: StateFs;
+  readonly tmpDir?: string;
 }
 
 /**
@@ -73,7 +78,11 @@ export function createHandler(overrides: HandlerOverrides = {}) {
     for (const w of config.warnings) logger.warn({ event: 'config-warning' }, w);
     const trigger = parseTimerEvent(event);
     for (const p of trigger.problems) logger.warn({ event: 'event-ignored' }, p);
-    const store = new FileStateStore(config.stateFile);
+    const store = new ResilientStore(
+      new FileStateStore(config.stateFile, overrides.fs),
+      new FileStateStore(fallbackLocation(config.stateFile, overrides.tmpDir)),
+      now,
+    );
     if (trigger.status) return summarizeState(store, startedMs);
     const credentials = credentialsFrom(context, env);
     const timeoutMs = (typeof context.function?.timeout === 'number' && context.function.timeout > 0 ? context.function.timeout : DEFAULT_TIMEOUT_S) * 1000;
