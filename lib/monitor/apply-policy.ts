@@ -38,7 +38,7 @@ export function applyPolicyStage(
       message: `${deps.alertingProblem}. Until it is fixed every alert goes to the robot of DINGTALK_WEBHOOK (or WECOM_WEBHOOK, ALERT_WEBHOOK_URL).`,
     });
   }
-  const reminders = dueReminders(s, plan, nowMs, read.result.status !== 'down');
+  const reminders = dueReminders(s, plan, nowMs, read.result.status !== 'down', deps.config.autoRefresh.enabled);
   const all = [...events, ...reminders.events];
   const muted = applyMutes(reminders.state, all, plan, nowMs);
   // The digest counts every failure, the muted ones too: it is the day's summary, not a stream.

@@ -116,7 +116,11 @@ export const stateSchema = v.object({
   stateIo: v.optional(v.nullable(v.object({ sinceMs: v.number(), op: v.picklist(['read', 'write', 'lock']), file: v.string(), errno: v.string() })), null),
   /** The last runs, newest last, for `status`. */
   runs: v.array(runRecord),
-  /** Reminders told per failed path (the alerting file's `reminders`). */
+  /**
+   * Reminders per failed path on-call was told of (the alerting file's `reminders`): how many, and when the interval
+   * last began (API clock): the delivery of the failure's alert, the last reminder, or the last run that had an
+   * automatic re-submission of the URL in flight.
+   */
   reminders: dict(v.object({ count: v.number(), lastMs: v.number() })),
   /** Keys a mute held back (also in `reported`): told as a count, never one by one, so never reminded. Expiry as `reported`. */
   heldKeys: v.optional(dict(v.number()), {}),

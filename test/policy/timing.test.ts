@@ -82,6 +82,7 @@ describe('reminders', () => {
     frontierMs: T0,
     failedPaths: { 'http://a.example.com/1': { key: 'k1', taskId: '7', objectType: 'file', createdAtMs: T0, description: 'Origin Timeout', checkedToMs: T0 } },
     reported: { 'failed:k1': T0 + 3 * 86_400_000 },
+    reminders: { 'http://a.example.com/1': { count: 0, lastMs: T0 } },
   });
 
   it('come every interval, up to the cap, and stop when the URL recovers', () => {
