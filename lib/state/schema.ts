@@ -135,16 +135,42 @@ export const stateSchema = v.object({
       byKind: dict(v.number()),
       byDescription: dict(v.number()),
       byDomain: dict(v.number()),
+      /** The configured end of the window it holds in (the mute's `until`, or the end of its weekly window), as last seen. */
+      untilMs: v.optional(v.nullable(v.number()), null),
+      /** `<objectType>|<domain>` -> the earliest creation time of a failure it held, for the commands that list them. */
+      firstFailed: v.optional(dict(v.number()), {}),
     }),
   ),
-  /** What the next daily digest sums up, per receiver; `lastDay` is the day of the last digest sent (UTC+8). */
+  /** The alerting file the last run refused, and since when (its alerts went to the environment's robot); null: none. */
+  alertingProblem: v.optional(v.nullable(v.object({ sinceMs: v.number(), problem: v.string() })), null),
+  /**
+   * What the next daily digest sums up (lib/policy/digest.ts), API clock: its period began at `sinceMs` (the end of the
+   * last digest's period, or the first run with a digest configured; null while none is), `lastDay` is the day of the
+   * last digest sent (UTC+8). Per receiver: failures (`reported` one by one, `muted`), re-submissions and outcomes.
+   * Runs are counted once they end; `runsOk` are good runs (lib/decide/good-run.ts); `blindMs` the part of the period
+   * in `gaps` between good runs longer than BLIND_AFTER_MINUTES, `longestGap` the longest of them.
+   */
   daily: v.object({
-    sinceMs: v.number(),
+    sinceMs: v.nullable(v.number()),
     lastDay: v.nullable(v.string()),
-    receivers: dict(v.object({ failures: dict(v.number()), urls: dict(v.number()), retried: v.number(), recovered: v.number(), failedAgain: v.number() })),
+    receivers: dict(
+      v.object({
+        failures: dict(v.number()),
+        urls: dict(v.number()),
+        reported: v.optional(v.number(), 0),
+        muted: v.optional(v.number(), 0),
+        retried: v.number(),
+        recovered: v.number(),
+        failedAgain: v.number(),
+      }),
+    ),
     runs: v.number(),
     runsOk: v.number(),
     blindMs: v.number(),
+    gaps: v.optional(v.number(), 0),
+    longestGap: v.optional(v.nullable(v.object({ fromMs: v.number(), toMs: v.number() })), null),
+    /** The last good run (API clock), whichever period it was in; before any, when counting began (null: not known). */
+    lastGoodMs: v.optional(v.nullable(v.number()), null),
   }),
   /** Automatic re-submission: the URLs it handles and the quota it used today (a day runs from 00:00 UTC+8). */
   autoRefresh: v.object({
@@ -197,6 +223,7 @@ export function emptyState(nowMs: number): MonitorState {
     reminders: {},
     heldKeys: {},
     muted: {},
-    daily: { sinceMs: nowMs, lastDay: null, receivers: {}, runs: 0, runsOk: 0, blindMs: 0 },
+    alertingProblem: null,
+    daily: { sinceMs: null, lastDay: null, receivers: {}, runs: 0, runsOk: 0, blindMs: 0, gaps: 0, longestGap: null, lastGoodMs: null },
   };
 }
