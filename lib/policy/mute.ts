@@ -162,3 +162,15 @@ export function activeMutes(state: MonitorState, plan: AlertingPlan, nowMs: numb
   }
   return out;
 }
+
+/** What the state says each mute holds, as the last run saw it (no alerting file needed): for `status`. Pure. */
+export function heldMutes(state: Pick<MonitorState, 'muted'>): ActiveMute[] {
+  return Object.entries(state.muted).map(([slot, h]) => ({
+    mute: muteOf(slot),
+    receiver: h.receiver,
+    count: h.count,
+    reason: h.reason,
+    since: iso(h.fromMs),
+    until: h.untilMs === null ? null : iso(h.untilMs),
+  }));
+}
