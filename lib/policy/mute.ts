@@ -60,7 +60,8 @@ function hold(held: Held | undefined, e: AlertEvent, mute: Mute, receiver: strin
     const target = `${e.task.objectType}|${e.task.domain}`;
     const created = e.task.creationTime ? Date.parse(e.task.creationTime) : nowMs;
     const ms = Number.isNaN(created) ? nowMs : created;
-    if (!(firstFailed[target]! <= ms)) firstFailed = { ...firstFailed, [target]: ms };
+    const was = firstFailed[target];
+    if (was === undefined || ms < was) firstFailed = { ...firstFailed, [target]: ms };
   }
   return {
     ...h,
