@@ -1,7 +1,7 @@
 import { noticeKey } from '../events/keys';
 import type { AlertEvent } from '../events/schema';
 import { rowKey } from '../identity';
-import { inert } from '../notify/escape';
+import { inert, urlText } from '../notify/escape';
 import type { MonitorState, RetryEntry } from '../state/schema';
 import { quotaDay } from './plan';
 
@@ -9,7 +9,7 @@ import { quotaDay } from './plan';
 export function handOverNotice(items: ReadonlyArray<{ path: string; entry: RetryEntry; why: string }>, nowMs: number): AlertEvent {
   const shown = items
     .slice(0, 10)
-    .map((i) => `${inert(i.path, 200)} (TaskId ${inert(i.entry.task.taskId, 64)}, ${inert(i.entry.task.description ?? 'no Description', 60)}: ${i.why})`);
+    .map((i) => `${urlText(i.path)} (TaskId ${inert(i.entry.task.taskId, 64)}, ${inert(i.entry.task.description ?? 'no Description', 60)}: ${i.why})`);
   const more = items.length > shown.length ? `, and ${items.length - shown.length} more` : '';
   const first = items[0]!;
   return {
