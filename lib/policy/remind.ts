@@ -1,3 +1,4 @@
+import { checkedTo } from '../decide/coverage';
 import { failedKey, reminderKey } from '../events/keys';
 import type { AlertEvent } from '../events/schema';
 import { domainOf } from '../identity';
@@ -14,14 +15,14 @@ import type { AlertingPlan } from './load';
 export function dueReminders(state: MonitorState, plan: AlertingPlan, nowMs: number, readOk: boolean): { state: MonitorState; events: AlertEvent[] } {
   const cfg = plan.reminders;
   if (!cfg || !readOk) return { state, events: [] };
-  const checkedTo = state.frontierMs ?? Number.POSITIVE_INFINITY;
+  const frontier = state.frontierMs ?? Number.POSITIVE_INFINITY;
   const reminders: MonitorState['reminders'] = {};
   const events: AlertEvent[] = [];
   for (const [path, f] of Object.entries(state.failedPaths)) {
     const told = state.reminders[path] ?? { count: 0, lastMs: f.createdAtMs };
     reminders[path] = told;
     const key = failedKey(f.key);
-    if (state.reported[key] === undefined || state.heldKeys[key] !== undefined || f.checkedToMs < checkedTo) continue;
+    if (state.reported[key] === undefined || state.heldKeys[key] !== undefined || checkedTo(f, state.recoveryCoverage) < frontier) continue;
     if (told.count >= cfg.max || nowMs - told.lastMs < cfg.everyMs) continue;
     const count = told.count + 1;
     reminders[path] = { count, lastMs: nowMs };
