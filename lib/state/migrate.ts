@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { failedKey, recoveredKey, stuckKey, v1FailedTaskId } from '../events/keys';
 import { type AlertEvent, alertEventSchema, dict, taskFactsSchema } from '../events/schema';
 import { rowKey } from '../identity';
+import { conforms } from './conforms';
 import { StateError } from './errors';
 import { emptyState, LEDGER_ENTRIES, type MonitorState, STATE_VERSION, stateSchema } from './schema';
 
@@ -162,7 +163,7 @@ const EMPTY_LEDGER = { reported: {}, heldKeys: {}, recoveredPaths: {}, watching:
 /** Ledger fields a state of this version may lack (added later; an empty dictionary then). */
 const EMPTY_OPTIONAL = { heldKeys: {}, recoveredPaths: {} };
 
-/** A dictionary of the ledger part, checked entry by entry and each entry replaced in place by its checked copy. */
+/** A dictionary of the ledger part, each entry checked in place against its schema (lib/state/conforms.ts): no copy. */
 function checkDict(field: string, dict: unknown, entry: v.GenericSchema, pool: Map<string, string>): Record<string, unknown> {
   if (typeof dict !== 'object' || dict === null || Array.isArray(dict))
     throw new StateError('StateCorrupt', `the state file does not match version ${STATE_VERSION}: ${field}: must be an object, not an array`);
@@ -174,9 +175,9 @@ function checkDict(field: string, dict: unknown, entry: v.GenericSchema, pool: M
         throw new StateError('StateCorrupt', `the state file does not match version ${STATE_VERSION}: ${field}.${key}: must be a number`);
       continue;
     }
-    const r = v.safeParse(entry, d[key]);
-    if (!r.success) throw corrupt(STATE_VERSION, r.issues[0], `${field}.${key}`);
-    d[key] = shared(r.output as Record<string, unknown>, pool);
+    const problem = conforms(entry, d[key], `${field}.${key}`);
+    if (problem) throw new StateError('StateCorrupt', `the state file does not match version ${STATE_VERSION}: ${problem}`);
+    shared(d[key] as Record<string, unknown>, pool);
   }
   return d;
 }

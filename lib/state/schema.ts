@@ -202,8 +202,8 @@ export function emptyState(nowMs: number): MonitorState {
 
 /**
  * The ledger part of the state (lib/state/file-store.ts keeps it in a file of its own), each a dictionary of one
- * entry schema: checked entry by entry, each entry replaced in place by its checked copy, so a large state is never
- * held twice in memory while it is checked.
+ * entry schema: checked entry by entry in place (lib/state/conforms.ts), so a large state is never held twice in
+ * memory while it is checked.
  */
 export const LEDGER_ENTRIES = {
   reported: v.number(),
