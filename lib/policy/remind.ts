@@ -1,4 +1,5 @@
 import { retryInFlight } from '../autorefresh/plan';
+import { checkedTo } from '../decide/coverage';
 import { failedKey, reminderKey } from '../events/keys';
 import type { AlertEvent } from '../events/schema';
 import { domainOf } from '../identity';
@@ -54,7 +55,7 @@ export function dueReminders(
   const cfg = plan.reminders;
   const reminders: Reminders = {};
   const events: AlertEvent[] = [];
-  const checkedTo = state.frontierMs ?? Number.POSITIVE_INFINITY;
+  const frontier = state.frontierMs ?? Number.POSITIVE_INFINITY;
   for (const [path, f] of Object.entries(state.failedPaths)) {
     if (!toldOneByOne(state, f)) continue;
     // Told by a build that did not record when: the interval begins now (late rather than early).
@@ -64,7 +65,7 @@ export function dueReminders(
       reminders[path] = { ...told, lastMs: Math.max(told.lastMs, nowMs) };
       continue;
     }
-    if (!cfg || !readOk || f.checkedToMs < checkedTo || told.count >= cfg.max || !isDue(told, cfg.everyMs, nowMs)) continue;
+    if (!cfg || !readOk || checkedTo(f, state.recoveryCoverage) < frontier || told.count >= cfg.max || !isDue(told, cfg.everyMs, nowMs)) continue;
     const count = told.count + 1;
     reminders[path] = { count, lastMs: nowMs };
     events.push(reminderOf(path, f, count, cfg.max));

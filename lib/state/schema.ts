@@ -4,18 +4,18 @@ import { alertEventSchema, dict, taskFactsSchema } from '../events/schema';
 export const STATE_VERSION = 2;
 
 /** An unfinished row created before the frontier, watched until it ends. Keyed by RowKey. */
-const watchedRow = v.object({
+export const watchedRowSchema = v.object({
   task: taskFactsSchema,
   createdAtMs: v.number(),
   firstSeenMs: v.number(),
-  /** When its status was last confirmed. */
+  /** When its status was last seen to change, or its window last listed for failures while catching up. */
   checkedAtMs: v.number(),
   /** When it was decided stuck (it is not looked up again: its later failure shows in the Failed listings). */
   stuckAtMs: v.optional(v.nullable(v.number()), null),
 });
 
 /** The latest failure on an ObjectPath, kept until a later Complete row on the same path is seen. Keyed by path. */
-const failedPath = v.object({
+export const failedPathSchema = v.object({
   key: v.string(),
   taskId: v.string(),
   objectType: v.string(),
@@ -82,8 +82,10 @@ export const stateSchema = v.object({
       cutShort: v.optional(v.number(), 0),
     }),
   ),
-  watching: dict(watchedRow),
-  failedPaths: dict(failedPath),
+  watching: dict(watchedRowSchema),
+  failedPaths: dict(failedPathSchema),
+  /** Every Complete row created in this interval was read: failed URLs checked to its start are checked to its end (lib/decide/coverage.ts). */
+  recoveryCoverage: v.optional(v.nullable(v.object({ fromMs: v.number(), toMs: v.number() })), null),
   /** ObjectPath -> creation time of the Complete row that recovered it: failures before it are not followed again. */
   recoveredPaths: v.optional(dict(v.number()), {}),
   /** Delivered alert keys and when they may be forgotten (epoch ms). */
@@ -203,6 +205,7 @@ export function emptyState(nowMs: number): MonitorState {
     watching: {},
     failedPaths: {},
     recoveredPaths: {},
+    recoveryCoverage: null,
     reported: {},
     legacyIds: {},
     legacyBeforeMs: null,
@@ -227,3 +230,16 @@ export function emptyState(nowMs: number): MonitorState {
     daily: { sinceMs: null, lastDay: null, receivers: {}, runs: 0, runsOk: 0, blindMs: 0, gaps: 0, longestGap: null, lastGoodMs: null },
   };
 }
+
+/**
+ * The ledger part of the state (lib/state/file-store.ts keeps it in a file of its own), each a dictionary of one
+ * entry schema: checked entry by entry in place (lib/state/conforms.ts), so a large state is never held twice in
+ * memory while it is checked.
+ */
+export const LEDGER_ENTRIES = {
+  reported: v.number(),
+  heldKeys: v.number(),
+  recoveredPaths: v.number(),
+  watching: watchedRowSchema,
+  failedPaths: failedPathSchema,
+} as const;

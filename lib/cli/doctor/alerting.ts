@@ -83,7 +83,10 @@ export async function checkAlerting(s: Session, list: Checklist, config: Config,
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     for (const p of err.problems) list.add('usage', p);
-    list.add('note', 'until it is fixed, a run sends every alert to the robot of DINGTALK_WEBHOOK and says why; the run is degraded, and that robot is checked below');
+    list.add(
+      'note',
+      'until it is fixed, a run sends every alert to the robot of DINGTALK_WEBHOOK and says why; the run is degraded, and that robot is checked below',
+    );
     // The environment's robot takes every alert meanwhile: it is checked as if there were no file.
     return false;
   }
