@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { seededRandom } from '../../sim/random';
 import { seedHistory } from '../../sim/vod/store';
@@ -204,14 +205,21 @@ describe('the built handler over successive timer runs', () => {
   });
 
   it('a state location that cannot be written is loud: one alert that says so, and a true log', async () => {
-    world = await startWorld();
-    const blocker = path.join(world.dir, 'not-a-dir');
-    writeFileSync(blocker, 'x');
-    world.env.STATE_FILE = path.join(blocker, 'state.json');
-    const r = await world.run();
-    expect(r).toMatchObject({ status: 'failed', health: 'down' });
-    expect(world.texts()[0]).toContain('cannot use its state');
-    const line = world.sink.records().find((x) => x.event === 'state-unwritable')!;
-    expect(line.msg).toMatch(/keeps no alert/);
+    // Such a run leaves a marker in the temp dir (it tells its notice once per instance): remove the one it makes.
+    const markers = () => readdirSync(tmpdir()).filter((f) => f.startsWith('vod-refresh-monitor-announced-'));
+    const before = new Set(markers());
+    try {
+      world = await startWorld();
+      const blocker = path.join(world.dir, 'not-a-dir');
+      writeFileSync(blocker, 'x');
+      world.env.STATE_FILE = path.join(blocker, 'state.json');
+      const r = await world.run();
+      expect(r).toMatchObject({ status: 'failed', health: 'down' });
+      expect(world.texts()[0]).toContain('cannot use its state');
+      const line = world.sink.records().find((x) => x.event === 'state-unwritable')!;
+      expect(line.msg).toMatch(/keeps no alert/);
+    } finally {
+      for (const f of markers()) if (!before.has(f)) rmSync(path.join(tmpdir(), f), { force: true });
+    }
   });
 });

@@ -16,8 +16,11 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** One invocation of the bundled handler in a child process; prints its log lines, then the report or the error's stack. */
-function invoke(env: Record<string, string>, context: Record<string, unknown>): { log: Array<Record<string, unknown>>; out: string } {
+/**
+ * One invocation of the bundled handler in a child process; prints its log lines, then the report or the error's
+ * stack. Its temp dir is `tmp` (a run that cannot use its state leaves a marker there).
+ */
+function invoke(env: Record<string, string>, context: Record<string, unknown>, tmp = tmpdir()): { log: Array<Record<string, unknown>>; out: string } {
   const script = `
     const lines = [];
     const { createHandler } = require(${JSON.stringify(BUNDLE)});
@@ -28,7 +31,7 @@ function invoke(env: Record<string, string>, context: Record<string, unknown>): 
       (e) => { flush(); process.stdout.write(e.stack); },
     );`;
   const r = spawnSync(process.execPath, ['-e', script], {
-    env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: deployedNodeOptions() },
+    env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: deployedNodeOptions(), TMPDIR: tmp },
     encoding: 'utf8',
     timeout: 20_000,
   });
@@ -70,6 +73,7 @@ describe('errors read in SLS, from the bundle run with the deployed NODE_OPTIONS
     const { log, out } = invoke(
       { DINGTALK_WEBHOOK: WEBHOOK, STATE_FILE: stateFile, VOD_ENDPOINT: 'http://127.0.0.1:9', ALERT_TIMEOUT_MS: '200' },
       { requestId: 'r2', credentials: { accessKeyId: 'LTAI5tStackTest', accessKeySecret: 'stack-test-secret-0123' }, function: { timeout: 30 } },
+      dir,
     );
     expect(out).toBe('report failed');
     const errors = log.filter((l) => l.err !== undefined);
