@@ -57,33 +57,36 @@ export function parseTimerEvent(event: unknown): TimerRun {
   if (typeof e.triggerTime === 'string' && !Number.isNaN(Date.parse(e.triggerTime)) && e.triggerTime.length <= 40) triggerTime = e.triggerTime;
   else if (e.triggerTime !== undefined) problems.push('triggerTime is not a time; ignored');
   const triggerName = typeof e.triggerName === 'string' ? e.triggerName.slice(0, 128) : null;
-  let payload: unknown = e.payload;
+  return { triggerTime, triggerName, ...payloadOf(e.payload, problems), problems };
+}
+
+/** The payload's switches (`{"dryRun": true}`, `{"status": true}`); anything else is ignored and said in `problems`. */
+function payloadOf(raw: unknown, problems: string[]): { dryRun: boolean; status: boolean } {
+  let payload: unknown = raw;
   if (typeof payload === 'string') {
     if (payload.trim() === '') payload = undefined;
     else {
       const parsed = parseJson(payload);
-      if (parsed === undefined) {
-        problems.push('payload is not JSON; ignored');
-        payload = undefined;
-      } else payload = parsed;
+      if (parsed === undefined) problems.push('payload is not JSON; ignored');
+      payload = parsed;
     }
   }
   let dryRun = false;
   let status = false;
-  if (payload !== undefined && payload !== null) {
-    if (typeof payload !== 'object' || Array.isArray(payload)) problems.push('payload is not a JSON object; ignored');
-    else {
-      const p = payload as Record<string, unknown>;
-      for (const k of Object.keys(p)) if (!PAYLOAD_KEYS.has(k)) problems.push(`payload key ${JSON.stringify(k.slice(0, 40))} is not known; ignored`);
-      if (p.dryRun !== undefined) {
-        if (typeof p.dryRun === 'boolean') dryRun = p.dryRun;
-        else problems.push('payload dryRun must be true or false; ignored');
-      }
-      if (p.status !== undefined) {
-        if (typeof p.status === 'boolean') status = p.status;
-        else problems.push('payload status must be true or false; ignored');
-      }
-    }
+  if (payload === undefined || payload === null) return { dryRun, status };
+  if (typeof payload !== 'object' || Array.isArray(payload)) {
+    problems.push('payload is not a JSON object; ignored');
+    return { dryRun, status };
   }
-  return { triggerTime, triggerName, dryRun, status, problems };
+  const p = payload as Record<string, unknown>;
+  for (const k of Object.keys(p)) if (!PAYLOAD_KEYS.has(k)) problems.push(`payload key ${JSON.stringify(k.slice(0, 40))} is not known; ignored`);
+  if (p.dryRun !== undefined) {
+    if (typeof p.dryRun === 'boolean') dryRun = p.dryRun;
+    else problems.push('payload dryRun must be true or false; ignored');
+  }
+  if (p.status !== undefined) {
+    if (typeof p.status === 'boolean') status = p.status;
+    else problems.push('payload status must be true or false; ignored');
+  }
+  return { dryRun, status };
 }

@@ -3,13 +3,15 @@ import { budget } from '../../lib/budget';
 import { type Config, ConfigError, loadConfig } from '../../lib/config';
 import { credentialsFrom, type FcContext } from '../../lib/credentials';
 import { createLogger } from '../../lib/log';
-import { type RunReport, runMonitor } from '../../lib/monitor';
+import { type MonitorDeps, type RunReport, runMonitor } from '../../lib/monitor';
 import { type StateSummary, summarizeState } from '../../lib/monitor/status';
 import { notifierFor } from '../../lib/notify/channels';
 import { type AlertingPlan, loadAlerting, problemSummary, singleRobot } from '../../lib/policy/load';
 import { type Clock, realSleep, type Sleep, systemClock } from '../../lib/ports';
 import { envSecrets, makeRedactor, type Redactor, urlSecrets } from '../../lib/redact';
 import { FileStateStore } from '../../lib/state/file-store';
+import type { StateFs } from '../../lib/state/fs';
+import { fallbackLocation, ResilientStore } from '../../lib/state/resilient-store';
 import { parseTimerEvent } from '../../lib/trigger';
 import { PopCoreVodApi } from '../../lib/vod/client';
 import { withHeartbeat } from '../../lib/watchdog/heartbeat';
@@ -22,6 +24,9 @@ export interface HandlerOverrides {
   readonly sleep?: Sleep;
   readonly random?: () => number;
   readonly logDestination?: DestinationStream;
+  /** The file system the state lives on (tests make it fail), and where the instance's copy of the state goes. */
+  readonly fs?: StateFs;
+  readonly tmpDir?: string;
 }
 
 /**
@@ -49,6 +54,27 @@ async function alertingFor(
 /** Seconds assumed when the context does not say (Function Compute always does). */
 const DEFAULT_TIMEOUT_S = 60;
 
+/** The run's logger and validated configuration; a configuration refused is logged and thrown, redacted. */
+function configure(env: Record<string, string | undefined>, requestId: string | null, redact: Redactor, destination?: DestinationStream) {
+  const logger = createLogger({ redact, level: env.LOG_LEVEL || 'info', ...(destination ? { destination } : {}) }).child({ requestId });
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) logger.error({ event: 'config-invalid', problems: err.problems }, err.message);
+    // No `cause`: the original may quote a variable's value, and Function Compute logs the whole error.
+    throw new Error(redact((err as Error).message));
+  }
+  logger.level = config.logLevel;
+  for (const w of config.warnings) logger.warn({ event: 'config-warning' }, w);
+  return { logger, config };
+}
+
+/** The state where the configuration says, with this instance's copy for when it cannot be used. */
+function storeOf(config: Config, overrides: HandlerOverrides, now: Clock): ResilientStore {
+  return new ResilientStore(new FileStateStore(config.stateFile, overrides.fs), new FileStateStore(fallbackLocation(config.stateFile, overrides.tmpDir)), now);
+}
+
 /** Builds the Function Compute event handler: it parses, wires the adapters and calls runMonitor, nothing more. */
 export function createHandler(overrides: HandlerOverrides = {}) {
   return async function handler(event: unknown, context: FcContext = {}): Promise<RunReport | StateSummary> {
@@ -56,51 +82,40 @@ export function createHandler(overrides: HandlerOverrides = {}) {
     const startedMs = now();
     const env = overrides.env ?? process.env;
     const redact = makeRedactor([context.credentials?.accessKeySecret, context.credentials?.securityToken, ...envSecrets(env)]);
-    const logger = createLogger({
-      redact,
-      level: env.LOG_LEVEL || 'info',
-      ...(overrides.logDestination ? { destination: overrides.logDestination } : {}),
-    }).child({ requestId: context.requestId ?? null });
-    let config: Config;
-    try {
-      config = loadConfig(env);
-    } catch (err) {
-      if (err instanceof ConfigError) logger.error({ event: 'config-invalid', problems: err.problems }, err.message);
-      // No `cause`: the original may quote a variable's value, and Function Compute logs the whole error.
-      throw new Error(redact((err as Error).message));
-    }
-    logger.level = config.logLevel;
-    for (const w of config.warnings) logger.warn({ event: 'config-warning' }, w);
+    const { logger, config } = configure(env, context.requestId ?? null, redact, overrides.logDestination);
     const trigger = parseTimerEvent(event);
     for (const p of trigger.problems) logger.warn({ event: 'event-ignored' }, p);
-    const store = new FileStateStore(config.stateFile);
+    const store = storeOf(config, overrides, now);
     if (trigger.status) return summarizeState(store, startedMs);
-    const credentials = credentialsFrom(context, env);
     const timeoutMs = (typeof context.function?.timeout === 'number' && context.function.timeout > 0 ? context.function.timeout : DEFAULT_TIMEOUT_S) * 1000;
-    const api = new PopCoreVodApi({ endpoint: config.vod.endpoint, credentials, timeoutMs: config.vod.requestTimeoutMs, method: config.vod.method });
+    const api = new PopCoreVodApi({
+      endpoint: config.vod.endpoint,
+      credentials: credentialsFrom(context, env),
+      timeoutMs: config.vod.requestTimeoutMs,
+      method: config.vod.method,
+    });
+    const deps: MonitorDeps = {
+      config,
+      api,
+      writer: api,
+      apiCalls: () => api.counter.calls,
+      store,
+      ...(await alertingFor(config, env, logger, redact)),
+      notifierOf: (r) => notifierFor(r.alert, now),
+      logger,
+      now,
+      sleep: overrides.sleep ?? realSleep,
+      random: overrides.random ?? Math.random,
+      budget: budget(startedMs, timeoutMs, config.alert.timeoutMs, config.cadenceMs),
+      lastFailureCause: () => lastFailureCause(config.stateFile),
+    };
     try {
-      const report = await withHeartbeat(runMonitor, config.stateFile, { startedMs, dryRun: trigger.dryRun, now, redact })(
-        {
-          config,
-          api,
-          writer: api,
-          apiCalls: () => api.counter.calls,
-          store,
-          ...(await alertingFor(config, env, logger, redact)),
-          notifierOf: (r) => notifierFor(r.alert, now),
-          logger,
-          now,
-          sleep: overrides.sleep ?? realSleep,
-          random: overrides.random ?? Math.random,
-          budget: budget(startedMs, timeoutMs, config.alert.timeoutMs, config.cadenceMs),
-          lastFailureCause: () => lastFailureCause(config.stateFile),
-        },
-        { dryRun: trigger.dryRun, triggerTime: trigger.triggerTime },
-      );
-      logger.info(
-        { event: 'run-report', report: { ...report, preview: report.preview ? `${report.preview.length} message(s)` : undefined } },
-        `run ${report.status}`,
-      );
+      const report = await withHeartbeat(runMonitor, config.stateFile, { startedMs, dryRun: trigger.dryRun, now, redact })(deps, {
+        dryRun: trigger.dryRun,
+        triggerTime: trigger.triggerTime,
+      });
+      const logged = { ...report, preview: report.preview ? `${report.preview.length} message(s)` : undefined };
+      logger.info({ event: 'run-report', report: logged }, `run ${report.status}`);
       return report;
     } catch (err) {
       logger.error(

@@ -68,28 +68,8 @@ function addWaitCommands(add: Add): void {
   );
 }
 
-/** Builds the program; each action opens its session with `open` and hands its exit code to `done`. */
-function program(open: (o: CommonOptions) => Session, done: (code: ExitCode) => void): Command {
-  const root = new Command('vod-refresh-monitor')
-    .description(
-      'Watch VOD CDN refresh and preload tasks; alert on-call when one fails.\nReads the same environment variables as the function (README, "Configuration"), and .env in this folder as `s` does (the shell wins).',
-    )
-    .version(version, '-V, --version', 'print the version')
-    .addHelpText('after', EXIT_HELP);
-  const add: Add = <O extends CommonOptions>(name: string, description: string, action: Action<O>, exitHelp = EXIT_HELP) =>
-    root
-      .command(name)
-      .description(description)
-      .option('--verbose', 'JSON log lines on stderr (as LOG_LEVEL=debug)')
-      .addHelpText('after', exitHelp)
-      .action(async (...params: unknown[]) => {
-        // Commander hands the arguments first and the command last; options and arguments travel as one object.
-        const command = params.at(-1) as Command;
-        const o = { ...command.opts(), args: command.args } as unknown as O;
-        const session = open(o);
-        session.logger.debug({ event: 'cli-command', command: name, version, logLevel: session.level }, `vod-refresh-monitor ${name}`);
-        done(await action(session, o));
-      });
+/** Every command of the CLI, with its options. */
+function addCommands(add: Add): void {
   add('run', "one monitoring pass with the function's configuration and state", runCommand)
     .option('--dry-run', 'print the alerts instead of sending them; write no state')
     .option('--json', 'print the run report as JSON')
@@ -128,6 +108,31 @@ function program(open: (o: CommonOptions) => Session, done: (code: ExitCode) => 
   )
     .option('--rows <n>', 'rows of history to seed', '300')
     .option('--alerting', 'write and use a sample alerting file: two robots, a route by domain, a mute (docs/cli.md)');
+}
+
+/** Builds the program; each action opens its session with `open` and hands its exit code to `done`. */
+function program(open: (o: CommonOptions) => Session, done: (code: ExitCode) => void): Command {
+  const root = new Command('vod-refresh-monitor')
+    .description(
+      'Watch VOD CDN refresh and preload tasks; alert on-call when one fails.\nReads the same environment variables as the function (README, "Configuration"), and .env in this folder as `s` does (the shell wins).',
+    )
+    .version(version, '-V, --version', 'print the version')
+    .addHelpText('after', EXIT_HELP);
+  const add: Add = <O extends CommonOptions>(name: string, description: string, action: Action<O>, exitHelp = EXIT_HELP) =>
+    root
+      .command(name)
+      .description(description)
+      .option('--verbose', 'JSON log lines on stderr (as LOG_LEVEL=debug)')
+      .addHelpText('after', exitHelp)
+      .action(async (...params: unknown[]) => {
+        // Commander hands the arguments first and the command last; options and arguments travel as one object.
+        const command = params.at(-1) as Command;
+        const o = { ...command.opts(), args: command.args } as unknown as O;
+        const session = open(o);
+        session.logger.debug({ event: 'cli-command', command: name, version, logLevel: session.level }, `vod-refresh-monitor ${name}`);
+        done(await action(session, o));
+      });
+  addCommands(add);
   return root;
 }
 

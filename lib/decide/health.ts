@@ -1,7 +1,9 @@
 import { blindKey, healthDownKey, healthUpKey } from '../events/keys';
 import type { AlertEvent } from '../events/schema';
-import type { ReadStatus } from '../read';
 import type { MonitorState } from '../state/schema';
+
+/** How a run's read went, as decide sees it: `down` when the API could not be read at all, or refused for good. */
+export type ReadOutcome = 'complete' | 'partial' | 'down';
 
 /**
  * The monitor's own health: "down" when the API could not be read at all (or refused for good), "ok" again when a
@@ -9,7 +11,7 @@ import type { MonitorState } from '../state/schema';
  */
 export function nextHealth(
   health: MonitorState['health'],
-  status: ReadStatus,
+  status: ReadOutcome,
   error: { code: string; message: string } | null,
   nowMs: number,
 ): { health: MonitorState['health']; event: AlertEvent | null } {
@@ -33,7 +35,7 @@ export function nextHealth(
  * Whether this run must say the monitor was blind: its last good run is longer ago than `blindAfterMs` though the
  * monitor was not known to be down (runs that did not happen, or crashed, tell nobody themselves).
  */
-export function blindGap(state: MonitorState, status: ReadStatus, nowMs: number, blindAfterMs: number, cause: string | null): AlertEvent | null {
+export function blindGap(state: MonitorState, status: ReadOutcome, nowMs: number, blindAfterMs: number, cause: string | null): AlertEvent | null {
   if (status === 'down' || state.health.status === 'down' || state.lastOkMs === null) return null;
   if (nowMs - state.lastOkMs <= blindAfterMs) return null;
   return { kind: 'blind', key: blindKey(state.lastOkMs), fromMs: state.lastOkMs, toMs: nowMs, cause };

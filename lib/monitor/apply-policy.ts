@@ -6,20 +6,21 @@ import { applyMutes } from '../policy/mute';
 import { dueReminders } from '../policy/remind';
 import type { MonitorState } from '../state/schema';
 import { shanghaiTime } from '../time';
-import type { ReadStage } from './stages';
+import type { ReadStage } from './read';
 import type { MonitorDeps } from './types';
 
 /**
  * What the run's decisions become before they join the outbox, all pure: automatic retries planned on failures,
  * reminders for what stays broken, mutes holding back what they match (and summing up windows that ended), the
- * counts for the daily digest, and the digest itself when it is due.
+ * counts for the daily digest, and the digest itself when it is due. `decided` is every event before mutes held some
+ * back (what the run found); `events` what goes to the outbox.
  */
-export function alertingStage(
+export function applyPolicyStage(
   deps: MonitorDeps,
   state: MonitorState,
   decided: readonly AlertEvent[],
   read: Pick<ReadStage, 'apiNowMs' | 'account' | 'result'>,
-): { state: MonitorState; events: AlertEvent[] } {
+): { state: MonitorState; events: AlertEvent[]; decided: AlertEvent[] } {
   const plan = deps.alerting;
   const nowMs = read.apiNowMs;
   let s = state;
@@ -38,7 +39,8 @@ export function alertingStage(
     });
   }
   const reminders = dueReminders(s, plan, nowMs, read.result.status !== 'down');
-  const muted = applyMutes(reminders.state, [...events, ...reminders.events], plan, nowMs);
+  const all = [...events, ...reminders.events];
+  const muted = applyMutes(reminders.state, all, plan, nowMs);
   // The digest counts every failure, the muted ones too: it is the day's summary, not a stream.
   s = { ...muted.state, daily: accumulate(muted.state.daily, events, plan, { ok: read.result.status !== 'down' }) };
   events = muted.events;
@@ -48,5 +50,5 @@ export function alertingStage(
     s = digests.state;
     events = [...events, ...digests.events];
   }
-  return { state: s, events };
+  return { state: s, events, decided: all };
 }

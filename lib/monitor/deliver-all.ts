@@ -1,5 +1,4 @@
 import type { Config } from '../config';
-import { serializeError } from '../log';
 import { type DeliveryResult, deliver } from '../notify/deliver';
 import { type RenderOptions, renderMessages } from '../notify/render';
 import type { Receiver } from '../policy/load';
@@ -9,8 +8,9 @@ import type { MonitorState, OutboxEntry } from '../state/schema';
 import type { MonitorDeps } from './types';
 
 /** The render options of a receiver. */
-export function renderOptionsOf(alert: Config['alert'], config: Config, maxBodyBytes: number): RenderOptions {
+export function renderOptionsOf(alert: Config['alert'], config: Config, maxBodyBytes: number, caveat: string | null = null): RenderOptions {
   return {
+    ...(caveat ? { caveat } : {}),
     monitorName: alert.monitorName,
     keywords: alert.keywords,
     mentions: { atMobiles: alert.atMobiles, atUserIds: alert.atUserIds, atAllMinFailures: alert.atAllMinFailures },
@@ -32,7 +32,9 @@ export function byReceiver(outbox: readonly OutboxEntry[], deps: Pick<MonitorDep
   const groups = new Map<Receiver, OutboxEntry[]>();
   for (const entry of outbox) {
     const r = deps.alerting.receivers.get(routeOf(entry.event, deps.alerting)) ?? deps.alerting.receivers.get(deps.alerting.defaultReceiver)!;
-    groups.set(r, [...(groups.get(r) ?? []), entry]);
+    const group = groups.get(r);
+    if (group) group.push(entry);
+    else groups.set(r, [entry]);
   }
   return groups;
 }
@@ -49,8 +51,11 @@ export function previewAll(deps: MonitorDeps, state: MonitorState): Array<{ rece
   });
 }
 
-/** Sends each receiver its share of the outbox, all at once: a robot that is down or throttled holds back only its own alerts. */
-export async function deliverAll(deps: MonitorDeps, state: MonitorState): Promise<Delivery> {
+/**
+ * Sends each receiver its share of the outbox, all at once: a robot that is down or throttled holds back only its
+ * own alerts. `caveat` is a line every message carries (the state cannot be saved: repeats are possible).
+ */
+export async function deliverStage(deps: MonitorDeps, state: MonitorState, caveat: string | null = null): Promise<Delivery> {
   const groups = [...byReceiver(state.outbox, deps)];
   const settled = await Promise.allSettled(
     groups.map(async ([r, entries]) => {
@@ -66,7 +71,7 @@ export async function deliverAll(deps: MonitorDeps, state: MonitorState): Promis
         retryPolicy: deps.retryPolicy ?? DEFAULT_RETRY,
         maxPerMinute: r.alert.maxPerMinute,
         sendTimeoutMs: r.alert.timeoutMs,
-        renderOptions: renderOptionsOf(r.alert, deps.config, notifier.maxBodyBytes),
+        renderOptions: renderOptionsOf(r.alert, deps.config, notifier.maxBodyBytes, caveat),
       });
       return [r.name, result] as const;
     }),
@@ -74,31 +79,31 @@ export async function deliverAll(deps: MonitorDeps, state: MonitorState): Promis
   // A receiver whose delivery threw (a bug) keeps its alerts waiting; what the others delivered is still recorded.
   const results = settled.flatMap((s, i) => {
     if (s.status === 'fulfilled') return [s.value];
-    deps.logger.error(
-      { event: 'delivery-failed', receiver: groups[i]![0].name, err: serializeError(s.reason) },
-      'delivering to a receiver failed; its alerts wait',
-    );
+    deps.logger.error({ event: 'delivery-failed', receiver: groups[i]![0].name, err: s.reason }, 'delivering to a receiver failed; its alerts wait');
     return [];
   });
-  const merged: Delivery = {
-    delivered: new Set(),
-    shortened: new Set(),
-    uncertain: new Set(),
-    refused: new Map(),
-    sent: 0,
-    recentSends: {},
-    stoppedBy: null,
-    receivers: {},
-  };
+  return merge(results);
+}
+
+/** Every receiver's delivery as one: keys confirmed anywhere, send times per receiver, the first that stopped. */
+function merge(results: ReadonlyArray<readonly [string, DeliveryResult]>): Delivery {
+  const delivered = new Set<string>();
+  const shortened = new Set<string>();
+  const uncertain = new Set<string>();
+  const refused = new Map<string, string>();
+  const recentSends: Record<string, number[]> = {};
+  const receivers: Delivery['receivers'] = {};
+  let sent = 0;
+  let stoppedBy: Delivery['stoppedBy'] = null;
   for (const [name, r] of results) {
-    for (const k of r.delivered) merged.delivered.add(k);
-    for (const k of r.shortened) merged.shortened.add(k);
-    for (const k of r.uncertain) merged.uncertain.add(k);
-    for (const [k, c] of r.refused) merged.refused.set(k, c);
-    merged.recentSends[name] = r.recentSends;
-    merged.receivers[name] = { sent: r.sent, delivered: r.delivered.size, stoppedBy: r.stoppedBy?.code ?? null };
-    (merged as { sent: number }).sent += r.sent;
-    if (r.stoppedBy && !merged.stoppedBy) (merged as { stoppedBy: Delivery['stoppedBy'] }).stoppedBy = { receiver: name, ...r.stoppedBy };
+    for (const k of r.delivered) delivered.add(k);
+    for (const k of r.shortened) shortened.add(k);
+    for (const k of r.uncertain) uncertain.add(k);
+    for (const [k, c] of r.refused) refused.set(k, c);
+    recentSends[name] = r.recentSends;
+    receivers[name] = { sent: r.sent, delivered: r.delivered.size, stoppedBy: r.stoppedBy?.code ?? null };
+    sent += r.sent;
+    if (r.stoppedBy && !stoppedBy) stoppedBy = { receiver: name, ...r.stoppedBy };
   }
-  return merged;
+  return { delivered, shortened, uncertain, refused, sent, recentSends, stoppedBy, receivers };
 }

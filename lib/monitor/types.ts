@@ -83,54 +83,16 @@ export interface RunReport {
   readonly clockSkewMs: number;
   readonly apiCalls: number;
   readonly durationMs: number;
-  readonly state?: { readonly migratedFrom?: number; readonly reset?: string };
+  readonly state?: {
+    readonly migratedFrom?: number;
+    readonly reset?: string;
+    /** The state's files could not be used where they belong: what failed (`op file: errno`). */
+    readonly problems?: string[];
+    /** The last save reached where the state belongs (false: only this instance's copy in /tmp). */
+    readonly savedWhereItBelongs?: boolean;
+  };
   /** AUTO_REFRESH=on: what was re-submitted, and what was held and why. */
   readonly autoRefresh?: AutoRefreshReport;
   /** Dry runs only: the messages that would have been sent, and to which receiver. */
   readonly preview?: Array<{ receiver: string; title: string; text: string }>;
-}
-
-/** The read part of a report for a run that read nothing. */
-export const NOTHING_READ: RunReport['read'] = {
-  status: 'none',
-  mode: 'none',
-  settled: false,
-  rangesPending: 0,
-  frontier: null,
-  rows: 0,
-  pendingExpected: 0,
-  pendingFound: 0,
-  lookups: 0,
-  recoveryChecks: 0,
-  recoveryChecksWaiting: 0,
-  throttled: 0,
-  ratePerSecond: 0,
-  countMismatches: 0,
-};
-
-/** The report of a run that read nothing (skipped, a duplicate event, a state it could not write). */
-export function reportWithoutRead(f: {
-  status: RunReport['status'];
-  reason: string;
-  dryRun: boolean;
-  health: RunReport['health'];
-  durationMs: number;
-  sent?: number;
-}): RunReport {
-  const sent = f.sent ?? 0;
-  return {
-    status: f.status,
-    reason: f.reason,
-    dryRun: f.dryRun,
-    read: NOTHING_READ,
-    verdicts: {} as RunReport['verdicts'],
-    failures: { new: 0, backlog: 0 },
-    stuck: 0,
-    recovered: 0,
-    alerts: { messagesSent: sent, delivered: sent, pending: 0, uncertain: 0, dropped: 0 },
-    health: f.health,
-    clockSkewMs: 0,
-    apiCalls: 0,
-    durationMs: f.durationMs,
-  };
 }

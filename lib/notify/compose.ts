@@ -162,6 +162,7 @@ export function compose(events: readonly AlertEvent[], opts: RenderOptions, repe
   const p = split(events);
   const title = titleOf(p, opts);
   const parts: (string | Block)[] = [`### ${title}`, ''];
+  if (opts.caveat) parts.push(`**${opts.caveat}**`, '');
   if (repeat) parts.push('_Possibly a repeat: an earlier send of these alerts timed out, and may have arrived._', '');
   for (const e of p.other) {
     const text = summaryText(e);

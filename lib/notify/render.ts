@@ -14,6 +14,8 @@ export interface RenderOptions {
   /** The advice under failures (ALERT_HINT); the default points at the origin. The commands follow it either way. */
   readonly failureHint?: string;
   readonly stuckAfterMinutes: number;
+  /** A line under the title of every message (the monitor cannot save its state: repeats are possible). */
+  readonly caveat?: string;
 }
 
 /** A message ready to send, and the alert keys it delivers. */

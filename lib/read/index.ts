@@ -3,11 +3,12 @@ import type { MonitorState, WatchedRow } from '../state/schema';
 import { VodError } from '../vod/errors';
 import type { VodReader } from '../vod/reader';
 import type { ObjectType } from '../vod/types';
+import { lookUpRows } from './lookup';
 import { type PlannedRange, type ReadPlan, windowEdge } from './plan';
 import { type RangeOptions, type RangeOutcome, readRange } from './range';
 import { checkRecoveries } from './recovery';
 import type { RowSink } from './sink';
-import { checkCrossing, listWatchedFailures, lookUpRows, type WatchedCheck, type WatchedOptions } from './watched';
+import { checkCrossing, listWatchedFailures, type WatchedCheck, type WatchedOptions } from './watched';
 
 export interface ReadSettings {
   readonly types: readonly ObjectType[];

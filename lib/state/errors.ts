@@ -35,8 +35,10 @@ export function ioAdvice(io: StateIo): string {
     case 'ENOSPC':
     case 'EDQUOT':
       return 'the disk or the mount is full: free space (or raise the quota) where STATE_FILE points';
-    case 'ENOENT':
     case 'ENOTDIR':
+    case 'EEXIST':
+      return `a file stands where a folder of ${io.file} should be: STATE_FILE must lie in a folder (on Function Compute, inside the OSS mount's mountDir)`;
+    case 'ENOENT':
       return 'the folder is missing: check that the OSS mount is configured (ossMountConfig in s.yaml) and STATE_FILE lies inside mountDir';
     default:
       return `the mount failed (${io.errno}): check the OSS mount (ossMountConfig in s.yaml), the bucket and its region, and the role's ${perm}`;

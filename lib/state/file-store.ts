@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { StateError, stateIoError } from './errors';
+import { StateError, type StateIo, stateIoError } from './errors';
 import { errnoOf, nodeFs, type StateFs } from './fs';
 import { FileLock, LockIoError, type LockResult } from './lock';
 import { checkState, parseJson } from './migrate';
@@ -28,6 +28,10 @@ export interface StateStore {
   unlock(): Promise<void>;
   /** Throws StateError('StateIo') when the location cannot be written; changes nothing that exists. */
   probeWritable(): Promise<void>;
+  /** A store that can fall back (lib/state/resilient-store.ts): the file-system problems this run met. */
+  readonly problems?: readonly StateIo[];
+  /** A store that can fall back: whether the last save reached where the state belongs. */
+  readonly savedWhereItBelongs?: boolean;
 }
 
 /**
@@ -98,6 +102,12 @@ export class FileStateStore implements StateStore {
     const head: Record<string, unknown> = { ...state, ledgerFile: true };
     for (const f of LEDGER_FIELDS) delete head[f];
     await this.writeAtomically(this.location, JSON.stringify(head));
+  }
+
+  /** Removes the state's files (a copy no longer needed); the lock stays as it is. */
+  async discard(): Promise<void> {
+    for (const f of [ledgerFile(this.location), this.location]) await this.fs.unlink(f).catch(() => undefined);
+    this.ledger = null;
   }
 
   async probeWritable(): Promise<void> {

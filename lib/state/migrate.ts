@@ -43,16 +43,7 @@ function normalizeV1Event(raw: unknown): unknown {
  */
 export function migrateV1(v1: V1, nowMs: number): MonitorState {
   const base = emptyState(nowMs);
-  const pathOfFailure = new Map(Object.entries(v1.failedPaths).map(([path, f]) => [f.taskId, path] as const));
-  const reported: Record<string, number> = {};
-  const legacyIds: Record<string, number> = {};
-  for (const [key, expires] of Object.entries(v1.reported)) {
-    const taskId = v1FailedTaskId(key);
-    if (taskId === null) continue; // stuck and recovered keys of v1 only guarded tasks v1 no longer watches
-    const path = pathOfFailure.get(taskId);
-    if (path !== undefined) reported[failedKey(rowKey(taskId, path))] = expires;
-    else legacyIds[taskId] = expires;
-  }
+  const { reported, legacyIds } = v1Reported(v1);
   const watching: MonitorState['watching'] = {};
   for (const w of Object.values(v1.watching)) {
     watching[rowKey(w.task.taskId, w.task.objectPath)] = {
@@ -104,6 +95,21 @@ export function migrateV1(v1: V1, nowMs: number): MonitorState {
         ]
       : [],
   };
+}
+
+/** v1's `failed:<TaskId>` keys as keys of their rows where the URL is known, else as legacy task ids. */
+function v1Reported(v1: V1): { reported: Record<string, number>; legacyIds: Record<string, number> } {
+  const pathOfFailure = new Map(Object.entries(v1.failedPaths).map(([path, f]) => [f.taskId, path] as const));
+  const reported: Record<string, number> = {};
+  const legacyIds: Record<string, number> = {};
+  for (const [key, expires] of Object.entries(v1.reported)) {
+    const taskId = v1FailedTaskId(key);
+    if (taskId === null) continue; // stuck and recovered keys of v1 only guarded tasks v1 no longer watches
+    const path = pathOfFailure.get(taskId);
+    if (path !== undefined) reported[failedKey(rowKey(taskId, path))] = expires;
+    else legacyIds[taskId] = expires;
+  }
+  return { reported, legacyIds };
 }
 
 /** Parses and checks a state document of this version or of v1 (migrated); anything else is a StateError. */

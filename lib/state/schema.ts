@@ -110,6 +110,10 @@ export const stateSchema = v.object({
   wideGaveUpFromMs: v.nullable(v.number()),
   /** Delivered keys of rows created before this were let go (lib/decide/retention.ts): no read may start earlier. */
   reportedFloorMs: v.optional(v.nullable(v.number()), null),
+  /** When the store last saved it (lib/state/resilient-store.ts: of the two copies, the later is loaded). */
+  savedAtMs: v.optional(v.nullable(v.number()), null),
+  /** Since when the state cannot be read or written where it belongs, and how (null: it can). */
+  stateIo: v.optional(v.nullable(v.object({ sinceMs: v.number(), op: v.picklist(['read', 'write', 'lock']), file: v.string(), errno: v.string() })), null),
   /** The last runs, newest last, for `status`. */
   runs: v.array(runRecord),
   /** Reminders told per failed path (the alerting file's `reminders`). */
@@ -181,6 +185,8 @@ export function emptyState(nowMs: number): MonitorState {
     rowsPerMinute: null,
     wideGaveUpFromMs: null,
     reportedFloorMs: null,
+    savedAtMs: null,
+    stateIo: null,
     stalled: { runs: 0, spanMs: 0 },
     runs: [],
     autoRefresh: { day: '', used: { url: 0, dir: 0, preload: 0 }, retries: {}, pausedNoticeDay: null },

@@ -52,23 +52,9 @@ export function createPacer(options: PacerOptions): Pacer {
   const needed = () => Math.max(MIN_REQUEST_MS, Math.min(options.requestTimeoutMs, Math.ceil(stats.slowestMs * 1.2)));
   let lastStart = -Infinity;
   let lastSlowDown = -Infinity;
-  let active = 0;
-  const slotWaiters: Array<() => void> = [];
+  const { acquireSlot, releaseSlot } = slots(options.concurrency);
   let gate: Promise<void> = Promise.resolve();
   const interval = () => Math.ceil((1000 / stats.ratePerSecond) * PACING_MARGIN);
-
-  const acquireSlot = async () => {
-    if (active < options.concurrency) {
-      active++;
-      return;
-    }
-    await new Promise<void>((resolve) => slotWaiters.push(resolve));
-  };
-  const releaseSlot = () => {
-    const next = slotWaiters.shift();
-    if (next) next();
-    else active--;
-  };
 
   const start = async (): Promise<number> => {
     await acquireSlot();
@@ -112,6 +98,26 @@ export function createPacer(options: PacerOptions): Pacer {
       lastSlowDown = t;
       stats.ratePerSecond = Math.max(MIN_RATE, stats.ratePerSecond / 2);
       stats.slowDowns++;
+    },
+  };
+}
+
+/** `n` slots for requests in flight: a request waits for one, FIFO, and hands it on when it ends. */
+function slots(n: number) {
+  let active = 0;
+  const waiters: Array<() => void> = [];
+  return {
+    async acquireSlot(): Promise<void> {
+      if (active < n) {
+        active++;
+        return;
+      }
+      await new Promise<void>((resolve) => waiters.push(resolve));
+    },
+    releaseSlot(): void {
+      const next = waiters.shift();
+      if (next) next();
+      else active--;
     },
   };
 }

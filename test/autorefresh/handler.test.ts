@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { inert } from '../../lib/notify/escape';
+import { urlText } from '../../lib/notify/escape';
 import { readState } from '../helpers/state-files';
 import { FC_CREDENTIALS, shown, startWorld } from '../helpers/world';
 
@@ -117,7 +117,7 @@ describe('automatic re-submission (AUTO_REFRESH=on)', () => {
     const notice = texts.find((t) => t.includes('will not be re-submitted automatically'));
     expect(notice).toContain('InvalidDomain.Offline');
     expect(notice).toContain(
-      `${inert('http://video.example.com/offline.mp4')} (TaskId ${url.split(' ')[0]}, Origin Timeout: the API refused it (InvalidDomain.Offline))`,
+      `${urlText('http://video.example.com/offline.mp4')} (TaskId ${url.split(' ')[0]}, Origin Timeout: the API refused it (InvalidDomain.Offline))`,
     );
     expect(world.ding.accepted.find((m) => m.body.markdown?.text === notice)!.body.at?.atMobiles).toEqual(['13800000000']);
     for (let i = 0; i < 3; i++) {
@@ -150,7 +150,7 @@ describe('automatic re-submission (AUTO_REFRESH=on)', () => {
     expect(calls).toBe(1);
     const handed = world.ding.accepted.filter((m) => (m.body.markdown?.text ?? '').includes('no new row for it appeared within an hour'));
     expect(handed).toHaveLength(1);
-    expect(handed[0]!.body.markdown!.text).toContain(inert('http://video.example.com/lost.mp4'));
+    expect(handed[0]!.body.markdown!.text).toContain(urlText('http://video.example.com/lost.mp4'));
     expect(handed[0]!.body.at?.atMobiles).toEqual(['13800000000']);
   });
 

@@ -1,7 +1,8 @@
 import { cut, markdownToTerminal, parseWhen, tableLines } from '../../lib/cli/format';
 import { summary } from '../../lib/cli/summary';
 import { windowOf } from '../../lib/cli/window';
-import { NOTHING_READ, type RunReport } from '../../lib/monitor/types';
+import { NOTHING_READ } from '../../lib/monitor/report';
+import type { RunReport } from '../../lib/monitor/types';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 const H = 3600_000;

@@ -1,5 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { seededRandom } from '../../sim/random';
 import { seedHistory } from '../../sim/vod/store';
@@ -204,22 +203,29 @@ describe('the built handler over successive timer runs', () => {
     expect(existsSync(`${world.stateFile}.lock`)).toBe(false);
   });
 
-  it('a state location that cannot be written is loud: one alert that says so, and a true log', async () => {
-    // Such a run leaves a marker in the temp dir (it tells its notice once per instance): remove the one it makes.
-    const markers = () => readdirSync(tmpdir()).filter((f) => f.startsWith('vod-refresh-monitor-announced-'));
-    const before = new Set(markers());
-    try {
-      world = await startWorld();
-      const blocker = path.join(world.dir, 'not-a-dir');
-      writeFileSync(blocker, 'x');
-      world.env.STATE_FILE = path.join(blocker, 'state.json');
-      const r = await world.run();
-      expect(r).toMatchObject({ status: 'failed', health: 'down' });
-      expect(world.texts()[0]).toContain('cannot use its state');
-      const line = world.sink.records().find((x) => x.event === 'state-unwritable')!;
-      expect(line.msg).toMatch(/keeps no alert/);
-    } finally {
-      for (const f of markers()) if (!before.has(f)) rmSync(path.join(tmpdir(), f), { force: true });
-    }
+  it('a state location that cannot be written is loud, and the failures are still told: from the copy in /tmp, labelled', async () => {
+    world = await startWorld();
+    await world.run();
+    const blocker = path.join(world.dir, 'not-a-dir');
+    writeFileSync(blocker, 'x');
+    world.env.STATE_FILE = path.join(blocker, 'state.json');
+    world.clock.advance(5 * 60_000);
+    const failed = world.fail('http://video.example.com/while/unwritable.mp4');
+    const r = await world.run();
+    expect(r).toMatchObject({
+      status: 'degraded',
+      state: { savedWhereItBelongs: false, problems: expect.arrayContaining([expect.stringMatching(/ENOTDIR/)]) },
+    });
+    expect(world.listed()).toEqual([failed]);
+    const text = world.texts().at(-1)!;
+    expect(text).toContain('repeats are possible');
+    expect(text).toMatch(/cannot (read|lock|save) its state at .*not-a-dir.*a file stands where a folder/);
+    const line = world.sink.records().find((x) => x.event === 'state-io')!;
+    expect(line.msg).toMatch(/cannot be used where it belongs/);
+    // The next run (same instance) goes on from its copy: nothing told twice, the outage not told again.
+    world.clock.advance(5 * 60_000);
+    await world.run();
+    expect(world.listed()).toEqual([failed]);
+    expect(world.texts().filter((t) => /cannot (read|lock|save) its state/.test(t))).toHaveLength(1);
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { urlText } from '../../lib/notify/escape';
+import type { StateFs } from '../../lib/state/fs';
 import { DEFAULT_ROBOT, startDingTalkSim } from '../../sim/dingtalk/server';
 import { DEFAULT_ACCOUNT, type DomainState, startVodSim } from '../../sim/vod/server';
 import { logSink } from './sink';
@@ -60,7 +61,9 @@ export function listedRows(texts: readonly string[], section: 'failed' | 'stuck'
 }
 
 /** Both simulators, a state file in a temp folder, and the built handler wired to them. */
-export async function startWorld(options: { env?: Record<string, string | undefined>; seed?: number; domains?: Record<string, DomainState> } = {}) {
+export async function startWorld(
+  options: { env?: Record<string, string | undefined>; seed?: number; domains?: Record<string, DomainState>; fs?: StateFs } = {},
+) {
   const clock = movableClock();
   const vod = await startVodSim({
     accounts: [DEFAULT_ACCOUNT, FC_CREDENTIALS],
@@ -83,7 +86,7 @@ export async function startWorld(options: { env?: Record<string, string | undefi
     ...options.env,
   };
   const built = require('../../dist/index.js') as { createHandler: (o: unknown) => Handler; createWatchdog: (o: unknown) => Handler };
-  const handler = built.createHandler({ env, now: clock.now, sleep: clock.sleep, logDestination: sink.stream });
+  const handler = built.createHandler({ env, now: clock.now, sleep: clock.sleep, logDestination: sink.stream, tmpDir: dir, ...(options.fs ? { fs: options.fs } : {}) });
   let tick = 0;
   const texts = () => ding.accepted.map((m) => m.body.markdown?.text ?? '');
   return {

@@ -1,0 +1,48 @@
+import { noticeKey } from '../events/keys';
+import type { AlertEvent } from '../events/schema';
+import { ioAdvice, type StateIo } from '../state/errors';
+import type { MonitorState } from '../state/schema';
+import { localTime } from '../time';
+
+type Outage = NonNullable<MonitorState['stateIo']>;
+
+/** The line every message of a run that cannot save its state where it belongs carries. */
+export const REPEATS_POSSIBLE = 'The monitor cannot save its state: repeats are possible.';
+
+const what = (io: StateIo) => (io.op === 'read' ? 'read' : io.op === 'lock' ? 'lock' : 'save');
+
+/**
+ * What the state's own health tells on-call, from the problems this run met with its files: a problem opens an
+ * outage (told once, and again a day later while it lasts: the notice's key holds the outage's start and lives a day);
+ * any problem continues it; a run with no problem that saved where the state belongs closes it, and says so.
+ * Pure.
+ */
+export function stateIoNotices(
+  outage: Outage | null,
+  problems: readonly StateIo[],
+  savedWhereItBelongs: boolean,
+  nowMs: number,
+): { outage: Outage | null; events: AlertEvent[] } {
+  const first = problems[0];
+  if (first) {
+    // One outage while any problem lasts, whatever file or operation meets it (a failing mount fails them all).
+    const next: Outage = outage ?? { sinceMs: nowMs, op: first.op, file: first.file, errno: first.errno };
+    const message = `The monitor cannot ${what(first)} its state at ${first.file} (${first.errno}), since ${localTime(next.sinceMs)}. Check: ${ioAdvice(first)}. It goes on watching from a copy in this instance's /tmp: new failures are still reported, and some may be reported twice until this is fixed.`;
+    return {
+      outage: next,
+      events: [{ kind: 'notice', key: noticeKey(`state-io:${next.sinceMs}:${next.op}:${next.errno}`, { once: true }), code: 'StateIo', message }],
+    };
+  }
+  if (outage === null || !savedWhereItBelongs) return { outage, events: [] };
+  return {
+    outage: null,
+    events: [
+      {
+        kind: 'notice',
+        key: noticeKey('state-io-back', { at: nowMs }),
+        code: 'StateIoBack',
+        message: `The monitor saves its state at ${outage.file} again (it could not ${what(outage)} it since ${localTime(outage.sinceMs)}, ${outage.errno}).`,
+      },
+    ],
+  };
+}

@@ -1,0 +1,29 @@
+import { stateIoNotices } from '../../lib/decide/state-io';
+import type { StateIo } from '../../lib/state/errors';
+
+const T = Date.parse('2026-12-03T10:00:00Z');
+const eio: StateIo = { op: 'read', file: '/mnt/s/state.json', errno: 'EIO' };
+const full: StateIo = { op: 'write', file: '/mnt/s/state.json', errno: 'ENOSPC' };
+const open = { sinceMs: T - 600_000, ...eio };
+
+describe('stateIoNotices: one notice per outage, one when it ends', () => {
+  it.each([
+    ['no outage, no problem', null, [], true, null, []],
+    ['a problem opens an outage, told', null, [eio], false, { sinceMs: T, ...eio }, ['StateIo']],
+    ['the outage goes on: the same key (told once: the outbox and the log drop a key told)', open, [eio], false, open, ['StateIo']],
+    ['another problem of the same outage does not open a new one', open, [full], false, open, ['StateIo']],
+    ['no problem, but the state still only in the copy: not over yet', open, [], false, open, []],
+    ['no problem and saved where it belongs: over, said once', open, [], true, null, ['StateIoBack']],
+  ] as const)('%s', (_name, before, problems, saved, after, codes) => {
+    const r = stateIoNotices(before, problems, saved, T);
+    expect(r.outage).toEqual(after);
+    expect(r.events.map((e) => (e.kind === 'notice' ? e.code : e.kind))).toEqual(codes);
+  });
+
+  it('an outage keeps one key while it lasts, and its key is kept a day once told (so it is said again after a day)', () => {
+    const a = stateIoNotices(null, [eio], false, T);
+    const b = stateIoNotices(a.outage, [eio], false, T + 3_600_000);
+    expect(b.events[0]!.key).toBe(a.events[0]!.key);
+    expect(a.events[0]!.key).not.toMatch(/:\d{10,}$/); // a key of one moment would not be kept (lib/events/keys.ts)
+  });
+});
