@@ -1,4 +1,4 @@
-import { inert } from '../../lib/notify/escape';
+import { urlText } from '../../lib/notify/escape';
 import { startWorld } from '../helpers/world';
 
 // With AUTO_REFRESH=on a failure is told once as "the monitor re-submits these itself; you hear again only if they
@@ -41,7 +41,7 @@ async function refusedOnce(code: string, status: number) {
 
 const resubmitted = (url: string) => world.vod.submissions.some((s) => s.urls.includes(url));
 const rungAbout = (url: string) =>
-  world.ding.accepted.some((m) => (m.body.at?.atMobiles ?? []).length > 0 && (m.body.markdown?.text ?? '').includes(inert(url)));
+  world.ding.accepted.some((m) => (m.body.at?.atMobiles ?? []).length > 0 && (m.body.markdown?.text ?? '').includes(urlText(url)));
 
 it('QuotaPerMinuteExceeded.Refresh: the URL is re-submitted a little later, not dropped, and no daily-quota notice', async () => {
   const url = await refusedOnce('QuotaPerMinuteExceeded.Refresh', 400);
