@@ -86,7 +86,14 @@ export async function startWorld(
     ...options.env,
   };
   const built = require('../../dist/index.js') as { createHandler: (o: unknown) => Handler; createWatchdog: (o: unknown) => Handler };
-  const handler = built.createHandler({ env, now: clock.now, sleep: clock.sleep, logDestination: sink.stream, tmpDir: dir, ...(options.fs ? { fs: options.fs } : {}) });
+  const handler = built.createHandler({
+    env,
+    now: clock.now,
+    sleep: clock.sleep,
+    logDestination: sink.stream,
+    tmpDir: dir,
+    ...(options.fs ? { fs: options.fs } : {}),
+  });
   let tick = 0;
   const texts = () => ding.accepted.map((m) => m.body.markdown?.text ?? '');
   return {
