@@ -135,3 +135,13 @@ export function overdue(
   }
   return { auto: { ...auto, retries }, stopped };
 }
+
+/**
+ * Whether the monitor is still handling a failed URL itself: a re-submission planned, being made (its intent
+ * recorded), or made and its outcome not seen yet (no new row, or a new row still unfinished). Until it stops — the
+ * URL recovers, fails again, or is handed to a human — on-call is not reminded of it.
+ */
+export function retryInFlight(auto: AutoState, path: string): boolean {
+  const r = auto.retries[path];
+  return r !== undefined && r.stopped === null;
+}

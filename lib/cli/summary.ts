@@ -25,6 +25,19 @@ function alertsLine(r: RunReport): string {
   return `alerts: ${plural(a.messagesSent, 'message')} sent, ${a.delivered} delivered, ${a.pending} pending${extra.length ? `, ${extra.join(', ')}` : ''}${a.error ? ` - ${a.error.reason}` : ''}`;
 }
 
+/** A refused alerting file, and what the mutes hold: none of it may pass unseen. */
+function policyLines(r: RunReport): string[] {
+  const p = r.policy;
+  if (!p) return [];
+  const lines = p.alertingProblem ? [`alerting file refused, every alert went to the environment's robot: ${p.alertingProblem}`] : [];
+  if (p.heldThisRun) lines.push(`muted: ${plural(p.heldThisRun, 'alert')} held back this run`);
+  for (const m of p.mutes)
+    lines.push(
+      `mute ${m.mute}: ${m.receiver ? `holds ${m.count} for ${m.receiver} since ${localTime(Date.parse(m.since!))}` : 'holds nothing yet'}, until ${m.until ? localTime(Date.parse(m.until)) : 'unknown'}`,
+    );
+  return lines;
+}
+
 /** One line per fact of a run report, for people; every time carries its zone. */
 export function summary(r: RunReport): string {
   const lines = [
@@ -34,6 +47,7 @@ export function summary(r: RunReport): string {
     alertsLine(r),
     `monitor health: ${r.health}${r.read.error ? ` - ${r.read.error.code}: ${r.read.error.message} (fix: ${vodAdvice(r.read.error.code)})` : ''}`,
   ];
+  lines.push(...policyLines(r));
   if (r.state?.migratedFrom) lines.push(`state: converted from version ${r.state.migratedFrom}`);
   if (r.state?.reset) lines.push(`state: started afresh - ${r.state.reset}`);
   return lines.join('\n');

@@ -68,6 +68,8 @@ export const alertEventSchema = v.variant('kind', [
     byKind: counts,
     byDescription: counts,
     byDomain: counts,
+    /** `<objectType>|<domain>` -> the earliest creation time of a failure it held: the commands that list them. */
+    firstFailed: v.optional(counts),
   }),
   /** The daily digest of one receiver; it doubles as a heartbeat. */
   v.object({
@@ -77,13 +79,26 @@ export const alertEventSchema = v.variant('kind', [
     day: v.string(),
     fromMs: v.number(),
     toMs: v.number(),
+    /** The period began when counting did (the first run with a digest), not at the end of a digest's period. */
+    firstPeriod: v.optional(v.boolean()),
     failures: counts,
+    /** Of the failures: told one by one, and held back by mutes. */
+    told: v.optional(v.object({ reported: v.number(), muted: v.number() })),
+    /** URLs that failed more than once, most first. */
     topUrls: v.array(v.object({ url: v.string(), count: v.number() })),
     account: v.nullable(v.object({ rows: v.number(), failed: v.number(), previousRows: v.number(), previousFailed: v.number() })),
     unresolved: v.number(),
     stuck: v.number(),
     retries: v.nullable(v.object({ submitted: v.number(), recovered: v.number(), failedAgain: v.number() })),
-    runs: v.object({ total: v.number(), ok: v.number(), blindMs: v.number() }),
+    /** Runs that ended in the period, the good ones, and the gaps between good runs longer than `blindAfterMs`. */
+    runs: v.object({
+      total: v.number(),
+      ok: v.number(),
+      blindMs: v.number(),
+      gaps: v.optional(v.number()),
+      longest: v.optional(v.nullable(v.object({ fromMs: v.number(), toMs: v.number() }))),
+      blindAfterMs: v.optional(v.number()),
+    }),
   }),
 ]);
 export type AlertEvent = v.InferOutput<typeof alertEventSchema>;

@@ -43,6 +43,8 @@ export async function decideStage(
     ),
     watching: decisions.watching,
     failedPaths: decisions.failedPaths,
+    recoveredPaths: decisions.recoveredPaths,
+    recoveryCoverage: decisions.recoveryCoverage,
     legacyIds: Object.fromEntries(Object.entries(state.legacyIds).filter(([, exp]) => exp > read.apiNowMs)),
     health: health.health,
     lastOkMs: result.status === 'down' ? state.lastOkMs : startedMs,

@@ -1,4 +1,4 @@
-import { applyPolicyStage } from './apply-policy';
+import { applyPolicyStage, countRunStage, policyOnResubmitted } from './apply-policy';
 import { decideStage } from './decide';
 import { deliverStage, previewAll } from './deliver-all';
 import { loadStage } from './load';
@@ -17,8 +17,9 @@ export type { MonitorDeps, RunOptions, RunReport } from './types';
 /**
  * One monitoring pass, as its stages: lock -> load -> read (plan the ranges, read them, rows decided as they
  * arrive) -> decide (frontier, health, blind gaps) -> apply the alerting policy -> enqueue, and save before sending
- * -> re-submit -> deliver -> record -> save. A crash at any point repeats an alert at worst; none is lost. A dry run
- * takes no lock, changes no file and sends nothing.
+ * -> re-submit (its events through the policy too) -> deliver -> record -> save (the run counted for the digest).
+ * A crash at any point repeats an alert at worst; none is lost. A dry run takes no lock, changes no file and sends
+ * nothing.
  */
 export async function runMonitor(deps: MonitorDeps, options: RunOptions): Promise<RunReport> {
   const startedMs = deps.now();
@@ -44,7 +45,7 @@ async function pass(deps: MonitorDeps, options: RunOptions, startedMs: number): 
   const decided = await decideStage(deps, loaded.state, read, startedMs);
   const policy = applyPolicyStage(deps, decided.state, decided.events, read);
   const queued = enqueue(policy.state, policy.events, deps.now());
-  const parts = { loaded: loaded.report, read, decided: policy.decided, startedMs };
+  const parts = { loaded: loaded.report, read, decided: policy.decided, policy: policy.policy, startedMs };
   const stateIo = () => ({ problems: deps.store.problems ?? [], saved: deps.store.savedWhereItBelongs ?? true });
   if (options.dryRun) {
     const r = assembleReport(
@@ -58,11 +59,20 @@ async function pass(deps: MonitorDeps, options: RunOptions, startedMs: number): 
   const saves = savesOf(deps);
   const sending = await saves.beforeSending(queued, deps.now());
   const resubmitted = await resubmitStage(deps, sending, read, saves.beforeResubmitting);
-  const toSend = enqueue(resubmitted.state, resubmitted.events, deps.now());
+  const more = policyOnResubmitted(deps, resubmitted.state, resubmitted.events, read, policy.policy);
+  const toSend = enqueue(more.state, more.events, deps.now());
   const delivery = await deliverStage(deps, toSend, saves.caveat());
   const recorded = recordStage(deps, toSend, delivery, options);
-  const whole = { ...parts, resubmitted: resubmitted.report, delivery, dropped: recorded.dropped, stateIo: stateIo(), apiCalls: deps.apiCalls() - callsBefore };
+  const whole = {
+    ...parts,
+    policy: more.policy,
+    resubmitted: resubmitted.report,
+    delivery,
+    dropped: recorded.dropped,
+    stateIo: stateIo(),
+    apiCalls: deps.apiCalls() - callsBefore,
+  };
   const report = assembleReport(deps, recorded.state, whole, options);
-  await saves.atTheEnd(withRun(recorded.state, report, startedMs));
+  await saves.atTheEnd(countRunStage(deps, withRun(recorded.state, report, startedMs), report, read));
   return report;
 }

@@ -1,6 +1,7 @@
 import { expiryOf, noticeKey } from '../events/keys';
 import type { AlertEvent } from '../events/schema';
 import { forgetExpired, tell } from '../events/told';
+import { remindFromDelivery } from '../policy/remind';
 import type { MonitorState } from '../state/schema';
 import type { Delivery } from './deliver-all';
 
@@ -27,7 +28,8 @@ export function enqueue(state: MonitorState, events: readonly AlertEvent[], nowM
 /**
  * Records a delivery: what the robot confirmed leaves the outbox for `reported` (until the API has forgotten its
  * row); a timed-out send counts against MAX_UNCERTAIN_SENDS; an alert refused even in short form counts against
- * MAX_REFUSALS, and past it is dropped with a notice that says so. Returns the next state and what was given up.
+ * MAX_REFUSALS, and past it is dropped with a notice that says so. A delivered failure begins its reminders' interval.
+ * Returns the next state and what was given up.
  */
 export function record(
   state: MonitorState,
@@ -35,17 +37,19 @@ export function record(
   nowMs: number,
 ): { state: MonitorState; unconfirmed: string[]; dropped: string[] } {
   const told: Array<readonly [string, number]> = [];
+  const done: AlertEvent[] = [];
   const unconfirmed: string[] = [];
   const dropped: string[] = [];
   const outbox: MonitorState['outbox'] = [];
   for (const entry of state.outbox) {
     const key = entry.event.key;
-    let done = d.delivered.has(key);
-    if (!done && d.uncertain.has(key) && entry.uncertain + 1 >= MAX_UNCERTAIN_SENDS) {
-      done = true;
+    let delivered = d.delivered.has(key);
+    if (!delivered && d.uncertain.has(key) && entry.uncertain + 1 >= MAX_UNCERTAIN_SENDS) {
+      delivered = true;
       unconfirmed.push(key);
     }
-    if (done) {
+    if (delivered) {
+      done.push(entry.event);
       const expiry = expiryOf(entry.event, nowMs);
       if (expiry !== null) told.push([key, expiry]);
       continue;
@@ -58,7 +62,9 @@ export function record(
   }
   const reported = forgetExpired(tell(state.reported, told), nowMs);
   const heldKeys = forgetExpired(state.heldKeys, nowMs);
-  const next = { ...state, reported, heldKeys, outbox, recentSends: { ...state.recentSends, ...d.recentSends } };
+  // Reminders count from the delivery, on the API's clock as every time the alerting file sets.
+  const reminders = remindFromDelivery(state, done, nowMs + state.skewMs);
+  const next = { ...state, reported, heldKeys, outbox, reminders, recentSends: { ...state.recentSends, ...d.recentSends } };
   if (dropped.length === 0) return { state: next, unconfirmed, dropped };
   const notice: AlertEvent = {
     kind: 'notice',

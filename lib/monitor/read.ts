@@ -68,9 +68,9 @@ export async function readStage(deps: MonitorDeps, state: MonitorState): Promise
     stuckAfterMs: config.stuckAfterMs,
     maxRecoveryChecks: MAX_RECOVERY_CHECKS,
   };
-  const priority = remindersDue(state, deps.alerting, clock.now());
+  const priority = remindersDue(state, deps.alerting, clock.now(), config.autoRefresh.enabled);
   const result = await readPlanned(reader, plan, state, ledger, { ...settings, priorityPaths: priority }, clock.now(), deps.logger);
-  const account = digestDue(state.daily, deps.alerting, deps.now()) && result.status !== 'down' ? await accountCounts(reader, clock.now()) : null;
+  const account = digestDue(state.daily, deps.alerting, clock.now()) && result.status !== 'down' ? await accountCounts(reader, clock.now()) : null;
   const apiNowMs = clock.now();
   if (Math.abs(clock.skewMs) > 60_000)
     deps.logger.warn(

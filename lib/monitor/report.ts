@@ -2,6 +2,7 @@ import type { AutoRefreshReport } from '../autorefresh/submit';
 import type { AlertEvent } from '../events/schema';
 import type { StateIo } from '../state/errors';
 import { type MonitorState, RUNS_KEPT } from '../state/schema';
+import type { PolicyPart } from './apply-policy';
 import type { Delivery } from './deliver-all';
 import type { LoadStage } from './load';
 import type { ReadStage } from './read';
@@ -13,6 +14,8 @@ export interface RunParts {
   readonly read: ReadStage;
   /** Every event the run decided (before mutes held some back). */
   readonly decided: readonly AlertEvent[];
+  /** The alerting file's part (lib/monitor/apply-policy.ts): a refused file's problems, what mutes hold. */
+  readonly policy: PolicyPart;
   readonly resubmitted: AutoRefreshReport | null;
   readonly delivery: Delivery | null;
   readonly dropped: number;
@@ -27,7 +30,8 @@ export function assembleReport(deps: MonitorDeps, state: MonitorState, p: RunPar
   const { result, decisions } = p.read;
   const count = (kind: string) => p.decided.filter((e) => e.kind === kind).length;
   const stopped = p.delivery?.stoppedBy ?? null;
-  const degraded = result.status === 'down' || stopped !== null || p.stateIo.problems.length > 0;
+  // A refused alerting file degrades the run: its alerts still go out, but to the environment's robot.
+  const degraded = result.status === 'down' || stopped !== null || p.stateIo.problems.length > 0 || p.policy.alertingProblem !== null;
   const stateNote = {
     ...(p.loaded.migratedFrom ? { migratedFrom: p.loaded.migratedFrom } : {}),
     ...(p.loaded.reset ? { reset: p.loaded.reset } : {}),
@@ -58,6 +62,7 @@ export function assembleReport(deps: MonitorDeps, state: MonitorState, p: RunPar
     durationMs: deps.now() - p.startedMs,
     ...(Object.keys(stateNote).length ? { state: stateNote } : {}),
     ...(p.resubmitted ? { autoRefresh: p.resubmitted } : {}),
+    ...(deps.alerting.source !== null || p.policy.alertingProblem !== null ? { policy: p.policy } : {}),
   };
 }
 

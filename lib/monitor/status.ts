@@ -1,3 +1,4 @@
+import { type ActiveMute, heldMutes } from '../policy/mute';
 import { StateError } from '../state/errors';
 import type { StateStore } from '../state/file-store';
 import type { RunRecord } from '../state/schema';
@@ -16,6 +17,10 @@ export interface StateSummary {
   readonly watching: number;
   readonly frontierMs: number | null;
   readonly clockSkewMs: number;
+  /** The alerting file the last run refused, and since when (its alerts went to the environment's robot). */
+  readonly alertingProblem?: { readonly sinceMs: number; readonly problem: string } | null;
+  /** What each mute holds, as the last run saw it. */
+  readonly muted?: readonly ActiveMute[];
 }
 
 /** Summarises the saved state. Loading is pure: a corrupt file is reported, not moved. */
@@ -47,6 +52,8 @@ export async function summarizeState(store: StateStore, nowMs: number): Promise<
       watching: Object.keys(s.watching).length,
       frontierMs: s.frontierMs,
       clockSkewMs: s.skewMs,
+      alertingProblem: s.alertingProblem,
+      muted: heldMutes(s),
     };
   } catch (err) {
     if (!(err instanceof StateError)) throw err;

@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { Verdict } from '../decide/verdict';
 import type { Notifier } from '../notify/notifier';
 import type { AlertingPlan, Receiver } from '../policy/load';
+import type { ActiveMute } from '../policy/mute';
 import type { Runtime } from '../ports';
 import type { ReadStatus } from '../read';
 import type { RetryPolicy } from '../retry';
@@ -90,6 +91,15 @@ export interface RunReport {
     readonly problems?: string[];
     /** The last save reached where the state belongs (false: only this instance's copy in /tmp). */
     readonly savedWhereItBelongs?: boolean;
+  };
+  /**
+   * With ALERTING_CONFIG: the file's problems when it was refused (at most three; its alerts went to the environment's
+   * robot, and the run is degraded), how many alerts mutes held back this run, and what each active mute holds so far.
+   */
+  readonly policy?: {
+    readonly alertingProblem: string | null;
+    readonly heldThisRun: number;
+    readonly mutes: readonly ActiveMute[];
   };
   /** AUTO_REFRESH=on: what was re-submitted, and what was held and why. */
   readonly autoRefresh?: AutoRefreshReport;

@@ -114,3 +114,27 @@ export function watchLimitNotice(notWatched: number, maxWatched: number, objectT
   const commands = (types.length ? types : [null]).map((type) => tasksCommand({ status: 'Refreshing', type }));
   return `${notWatched} unfinished URL(s) are not watched: the monitor already watches ${maxWatched}. A later failure of these is not reported; list them with ${commands.join(' and ')}.`;
 }
+
+/**
+ * The commands that list the failures a mute held back: one per object type and domain from the earliest of them
+ * (`firstFailed`, `<objectType>|<domain>` -> creation time), as under failures; the last 3 days when the mute did not
+ * record them (a state of an earlier build). None when it held no failure.
+ */
+export function mutedCommands(firstFailed: Readonly<Record<string, number>> | undefined, failures: number): string[] {
+  if (failures === 0) return [];
+  const targets = Object.entries(firstFailed ?? {});
+  if (targets.length === 0) return [tasksCommand({ status: 'Failed' })];
+  const tasks = targets.map(([target, ms]): TaskFacts => {
+    const at = target.indexOf('|');
+    return {
+      taskId: '',
+      objectPath: '',
+      objectType: target.slice(0, at),
+      status: 'Failed',
+      description: null,
+      creationTime: new Date(ms).toISOString(),
+      domain: target.slice(at + 1),
+    };
+  });
+  return listCommands(tasks, 'Failed');
+}

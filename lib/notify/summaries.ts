@@ -3,7 +3,7 @@ import { duration, localTime } from '../time';
 import { vodAdvice } from '../vod/advice';
 import { KNOWN_DESCRIPTIONS } from '../vod/descriptions';
 import { domainText, inert, urlText } from './escape';
-import { backlogCommands } from './hints';
+import { backlogCommands, mutedCommands } from './hints';
 
 /** Known Descriptions first, in their order; any other text after them, alphabetically. */
 export function classOrder(a: string, b: string): number {
@@ -30,7 +30,9 @@ function mutedText(e: EventOf<'muted-summary'>): string {
       .slice(0, 6)
       .map(([k, n]) => `${show(k)} ${n}`)
       .join(', ');
-  return `**Muted by ${inert(e.mute, 40)}** from ${localTime(e.fromMs)} to ${localTime(e.toMs)}${e.reason ? ` (${inert(e.reason, 120)})` : ''}: ${e.count} alert(s) held back, now over (${by(e.byKind)}; ${by(e.byDescription) || 'no Description'}; ${by(e.byDomain, domainText) || 'no domain'}). List them with \`npx vod-refresh-monitor tasks --status Failed --type file --since 3d\`.`;
+  const commands = mutedCommands(e.firstFailed, e.byKind.failed ?? 0);
+  const list = commands.length ? ` List the failures: ${commands.join(' · ')}` : '';
+  return `**Muted by ${inert(e.mute, 40)}**${e.reason ? ` (${inert(e.reason, 120)})` : ''}: ${e.count} alert(s) held back, from ${localTime(e.fromMs)} to the end of the mute at ${localTime(e.toMs)} (${by(e.byKind)}; ${by(e.byDescription) || 'no Description'}; ${by(e.byDomain, domainText) || 'no domain'}).${list}`;
 }
 
 /** The text of an event that lists no URLs (health, first-run count, blind gap, notice, mute summary, digest); null for the others. */
@@ -57,17 +59,33 @@ export function summaryText(e: AlertEvent): string | null {
   }
 }
 
-/** The daily digest: failures by domain and Description, the account's failure rate and its trend, what failed most, what is still open, retries, and whether the monitor ran all day. */
+/** How the digest's period was watched: all of it, since when, or how long the monitor was blind in it. */
+function runsText(e: EventOf<'digest'>): string {
+  const r = e.runs;
+  const limit = r.blindAfterMs !== undefined ? ` of more than ${duration(r.blindAfterMs)}` : '';
+  const runs = `The monitor ran ${r.total} time(s) in this period, ${r.ok} of them good (read the API and could deliver).`;
+  const since = e.firstPeriod ? ` It has been watching since ${localTime(e.fromMs)} (${duration(e.toMs - e.fromMs)}).` : '';
+  if (r.blindMs > 0) {
+    const longest = r.longest ? `, the longest from ${localTime(r.longest.fromMs)} to ${localTime(r.longest.toMs)}` : '';
+    return `${runs}${since} It was blind for ${duration(r.blindMs)}: ${r.gaps ?? 1} gap(s)${limit} between good runs${longest}.`;
+  }
+  const whole = e.firstPeriod ? ' It ran without a gap since then' : e.toMs - e.fromMs >= 23 * 3600_000 ? ' It ran all day' : ' It ran the whole period';
+  return `${runs}${since}${whole}${r.gaps !== undefined ? `: no gap${limit} between good runs.` : '.'}`;
+}
+
+/** The daily digest: failures by domain and Description, the account's failure rate and its trend, what failed more than once, what is still open, retries, and how the period was watched. */
 function digestText(e: EventOf<'digest'>): string {
-  const lines = [`**Daily digest** from ${localTime(e.fromMs)} to ${localTime(e.toMs)}.`];
+  const lines = [`**Daily digest** from ${localTime(e.fromMs)} to ${localTime(e.toMs)} (${duration(e.toMs - e.fromMs)}).`];
   const total = Object.values(e.failures).reduce((a, b) => a + b, 0);
-  lines.push('', `Failed URLs for this receiver: ${total} (muted ones included).`);
+  const told = e.told ? `: ${e.told.reported} reported one by one, ${e.told.muted} held back by mutes` : ' (muted ones included)';
+  lines.push('', `Failed URLs for this receiver: ${total}${told}.`);
   for (const [k, n] of Object.entries(e.failures)
     .sort(([, a], [, b]) => b - a)
     .slice(0, 15)) {
     const [domain, desc] = k.split('|');
     lines.push(`- ${domainText(domain ?? '')} · ${inert(desc ?? '', 80)}: ${n}`);
   }
+  if (e.retries) lines.push(`Automatic retries: ${e.retries.submitted} re-submitted, ${e.retries.recovered} recovered, ${e.retries.failedAgain} failed again.`);
   if (e.account) {
     const rate = (f: number, r: number) => (r ? `${((100 * f) / r).toFixed(2)}%` : 'n/a');
     const trend = e.account.previousFailed
@@ -78,10 +96,9 @@ function digestText(e: EventOf<'digest'>): string {
       `The whole account, last 24 h: ${e.account.failed} failed of ${e.account.rows} URLs (${rate(e.account.failed, e.account.rows)}); the 24 h before: ${e.account.previousFailed} of ${e.account.previousRows} (${rate(e.account.previousFailed, e.account.previousRows)}); failures ${trend}.`,
     );
   }
-  if (e.topUrls.length) lines.push('', 'Failed most:', ...e.topUrls.map((u) => `- ${urlText(u.url)} · ${u.count === 1 ? 'once' : `${u.count} times`}`));
+  const again = e.topUrls.filter((u) => u.count > 1);
+  if (again.length) lines.push('', 'Failed more than once:', ...again.map((u) => `- ${urlText(u.url)} · ${u.count} times`));
   lines.push('', `Still open now: ${e.unresolved} failed URL(s) not refreshed successfully since, ${e.stuck} stuck.`);
-  if (e.retries) lines.push(`Automatic retries: ${e.retries.submitted} re-submitted, ${e.retries.recovered} recovered, ${e.retries.failedAgain} failed again.`);
-  const blind = e.runs.blindMs > 0 ? ` It was blind for ${duration(e.runs.blindMs)}.` : ' It ran all day.';
-  lines.push(`The monitor ran ${e.runs.total} time(s), ${e.runs.ok} read the API.${blind} No digest tomorrow means the monitor is down.`);
+  lines.push(`${runsText(e)} No digest tomorrow means the monitor is down.`);
   return lines.join('\n');
 }

@@ -2,50 +2,110 @@ import { digestKey } from '../events/keys';
 import type { AlertEvent, EventOf, TaskFacts } from '../events/schema';
 import { domainOf } from '../identity';
 import type { MonitorState } from '../state/schema';
-import { shanghaiTime } from '../time';
 import { failureClass } from '../vod/descriptions';
 import type { VodReader } from '../vod/reader';
 import { OBJECT_TYPES } from '../vod/types';
 import type { AlertingPlan } from './load';
 import { routeOf } from './route';
 
+// Every time here is the API's clock (the Date header of its answers), as the rest of the run plans with.
+
 type Daily = MonitorState['daily'];
+type Counts = Daily['receivers'][string];
 type Account = EventOf<'digest'>['account'];
 const DAY = 86_400_000;
-/** URLs counted per receiver for "failed most" (the rest are still in the totals). */
+/** URLs counted per receiver for "failed more than once" (the rest are still in the totals). */
 const MAX_URLS = 300;
 
 const bump = (m: Record<string, number>, k: string) => ({ ...m, [k]: (m[k] ?? 0) + 1 });
-const empty = (): Daily['receivers'][string] => ({ failures: {}, urls: {}, retried: 0, recovered: 0, failedAgain: 0 });
+const empty = (): Counts => ({ failures: {}, urls: {}, reported: 0, muted: 0, retried: 0, recovered: 0, failedAgain: 0 });
+const fresh = (sinceMs: number | null, lastDay: string | null, lastGoodMs: number | null): Daily => ({
+  sinceMs,
+  lastDay,
+  receivers: {},
+  runs: 0,
+  runsOk: 0,
+  blindMs: 0,
+  gaps: 0,
+  longestGap: null,
+  lastGoodMs,
+});
 
-/** Adds one run's alerts to what the next digests sum up, per receiver. Pure. */
-export function accumulate(daily: Daily, events: readonly AlertEvent[], plan: AlertingPlan, run: { ok: boolean }): Daily {
-  const receivers = { ...daily.receivers };
-  let blindMs = daily.blindMs;
-  for (const e of events) {
-    if (e.kind === 'blind') blindMs += e.toMs - e.fromMs;
-    if (e.kind !== 'failed' && e.kind !== 'resubmitted' && e.kind !== 'recovered') continue;
-    const name = routeOf(e, plan);
-    const r = { ...(receivers[name] ?? empty()) };
-    if (e.kind === 'failed') {
-      r.failures = bump(r.failures, `${e.task.domain || '(no domain)'}|${failureClass(e.task.description)}`);
-      if (r.urls[e.task.objectPath] !== undefined || Object.keys(r.urls).length < MAX_URLS) r.urls = bump(r.urls, e.task.objectPath);
-      if (e.retry?.next === 'none' && e.retry.attempts > 0) r.failedAgain++;
-    }
-    if (e.kind === 'resubmitted') r.retried++;
-    if (e.kind === 'recovered' && e.afterRetries) r.recovered++;
-    receivers[name] = r;
+/**
+ * Where the digest's count stands before a run adds to it: it begins with the first run that has a digest configured
+ * (`sinceMs`: this run), and stops, forgetting what it held, when the alerting file has none. A refused file
+ * (`fallback`: alerts go to the environment's robot) changes nothing: the file's digest resumes once it is fixed. Pure.
+ */
+export function countingFrom(daily: Daily, plan: AlertingPlan, fallback: boolean, nowMs: number): Daily {
+  if (fallback) return daily;
+  if (!plan.digest) return daily.sinceMs === null ? daily : fresh(null, null, daily.lastGoodMs);
+  return daily.sinceMs === null ? fresh(nowMs, null, daily.lastGoodMs) : daily;
+}
+
+function add(r: Counts, e: AlertEvent, held: boolean): Counts {
+  if (e.kind === 'failed') {
+    const next = { ...r, failures: bump(r.failures, `${e.task.domain || '(no domain)'}|${failureClass(e.task.description)}`) };
+    if (r.urls[e.task.objectPath] !== undefined || Object.keys(r.urls).length < MAX_URLS) next.urls = bump(r.urls, e.task.objectPath);
+    if (held) next.muted++;
+    else next.reported++;
+    // A failure of a URL the monitor had re-submitted: its re-submission failed.
+    if (e.retry && e.retry.attempts > 0) next.failedAgain++;
+    return next;
   }
-  return { ...daily, receivers, runs: daily.runs + 1, runsOk: daily.runsOk + (run.ok ? 1 : 0), blindMs };
+  if (e.kind === 'resubmitted') return { ...r, retried: r.retried + 1 };
+  if (e.kind === 'recovered' && e.afterRetries) return { ...r, recovered: r.recovered + 1 };
+  return r;
+}
+
+/**
+ * Adds what a run decided to what the next digest sums up, per receiver: failures (by domain and Description, by
+ * URL; told one by one, or `held` back by a mute), re-submissions, recoveries after them, failures after them. Pure.
+ */
+export function accumulate(daily: Daily, kept: readonly AlertEvent[], held: readonly AlertEvent[], plan: AlertingPlan): Daily {
+  if (daily.sinceMs === null) return daily;
+  const receivers = { ...daily.receivers };
+  const count = (e: AlertEvent, isHeld: boolean) => {
+    if (e.kind !== 'failed' && e.kind !== 'resubmitted' && e.kind !== 'recovered') return;
+    const name = routeOf(e, plan);
+    receivers[name] = add(receivers[name] ?? empty(), e, isHeld);
+  };
+  for (const e of kept) count(e, false);
+  for (const e of held) count(e, true);
+  return { ...daily, receivers };
+}
+
+/** The part of the gap from `fromMs` (the last good run) to `toMs` inside the period, when the gap is longer than `limitMs`. */
+function gapIn(daily: Daily, toMs: number, limitMs: number): { fromMs: number; toMs: number } | null {
+  if (daily.sinceMs === null) return null;
+  const last = daily.lastGoodMs ?? daily.sinceMs;
+  const fromMs = Math.max(last, daily.sinceMs);
+  return toMs - last > limitMs && toMs > fromMs ? { fromMs, toMs } : null;
+}
+
+const withGap = (daily: Daily, gap: { fromMs: number; toMs: number } | null): Daily => {
+  if (!gap) return daily;
+  const longest = daily.longestGap && daily.longestGap.toMs - daily.longestGap.fromMs >= gap.toMs - gap.fromMs ? daily.longestGap : gap;
+  return { ...daily, gaps: daily.gaps + 1, blindMs: daily.blindMs + gap.toMs - gap.fromMs, longestGap: longest };
+};
+
+/**
+ * Counts a run once it has ended (a real run, holding the lock: never a dry run, a duplicated event or a skipped
+ * run); a good run (lib/decide/good-run.ts) at `atMs` closes the gap since the last one, counted when longer than
+ * `blindAfterMs`. Pure.
+ */
+export function countRun(daily: Daily, run: { good: boolean; atMs: number }, blindAfterMs: number): Daily {
+  if (daily.sinceMs === null) return run.good ? { ...daily, lastGoodMs: run.atMs } : daily;
+  const counted = { ...daily, runs: daily.runs + 1 };
+  if (!run.good) return counted;
+  return { ...withGap(counted, gapIn(daily, run.atMs, blindAfterMs)), runsOk: daily.runsOk + 1, lastGoodMs: run.atMs };
 }
 
 /** The latest digest time at or before `nowMs` (today's `at` in Asia/Shanghai, or yesterday's), and its day. */
 function latestSlot(atMin: number, nowMs: number): { ms: number; day: string } {
-  const local = shanghaiTime(nowMs);
-  const midnightMs = Date.parse(`${local.slice(0, 10)}T00:00:00+08:00`);
-  const today = midnightMs + atMin * 60_000;
-  const ms = today <= nowMs ? today : today - DAY;
-  return { ms, day: shanghaiTime(ms).slice(0, 10) };
+  const local = nowMs + 8 * 3600_000;
+  const today = Math.floor(local / DAY) * DAY + atMin * 60_000;
+  const ms = (today <= local ? today : today - DAY) - 8 * 3600_000;
+  return { ms, day: new Date(ms + 8 * 3600_000).toISOString().slice(0, 10) };
 }
 
 /**
@@ -53,7 +113,7 @@ function latestSlot(atMin: number, nowMs: number): { ms: number; day: string } {
  * just after midnight still sends the digest of 23:58; a day whose only run after `at` failed is sent by the next.
  */
 export function digestDue(daily: Daily, plan: AlertingPlan, nowMs: number): string | null {
-  if (!plan.digest) return null;
+  if (!plan.digest || daily.sinceMs === null) return null;
   const slot = latestSlot(plan.digest.atMin, nowMs);
   return slot.ms >= daily.sinceMs && daily.lastDay !== slot.day ? slot.day : null;
 }
@@ -84,41 +144,51 @@ const facts = (path: string, objectType: string, description: string | null): Ta
   domain: domainOf(path),
 });
 
-/** One digest per receiver the file names, then a fresh count. */
-export function buildDigests(
-  state: MonitorState,
-  plan: AlertingPlan,
-  nowMs: number,
-  account: Account,
-  stuckAfterMs: number,
-  day: string,
-): { state: MonitorState; events: AlertEvent[] } {
-  if (!plan.digest) return { state, events: [] };
+/** What a digest needs beside the state: when (the API's clock), the day it is for, the account's counts, the limits. */
+export interface DigestMoment {
+  readonly nowMs: number;
+  readonly day: string;
+  readonly account: Account;
+  readonly stuckAfterMs: number;
+  readonly blindAfterMs: number;
+}
+
+/** One digest per receiver the file names, for the period from `daily.sinceMs` to now; then the next period begins. */
+export function buildDigests(state: MonitorState, plan: AlertingPlan, at: DigestMoment): { state: MonitorState; events: AlertEvent[] } {
+  const daily = state.daily;
+  if (!plan.digest || daily.sinceMs === null) return { state, events: [] };
+  const { nowMs, day } = at;
+  // The gap still open at the digest's time belongs to this period up to now, and to the next from now.
+  const closed = withGap(daily, gapIn(daily, nowMs, at.blindAfterMs));
   const route = (t: TaskFacts) => routeOf({ kind: 'failed', key: '', task: t }, plan);
   const events: AlertEvent[] = plan.digest.receivers.map((name) => {
-    const r = state.daily.receivers[name] ?? empty();
+    const r = daily.receivers[name] ?? empty();
     const topUrls = Object.entries(r.urls)
+      .filter(([, count]) => count > 1)
       .sort(([, a], [, b]) => b - a)
       .slice(0, 5)
       .map(([url, count]) => ({ url, count }));
     const unresolved = Object.entries(state.failedPaths).filter(([p, f]) => route(facts(p, f.objectType, f.description)) === name).length;
-    const stuck = Object.values(state.watching).filter((w) => nowMs - w.createdAtMs > stuckAfterMs && route({ ...w.task }) === name).length;
+    const stuck = Object.values(state.watching).filter((w) => nowMs - w.createdAtMs > at.stuckAfterMs && route({ ...w.task }) === name).length;
     const retries = r.retried || r.recovered || r.failedAgain ? { submitted: r.retried, recovered: r.recovered, failedAgain: r.failedAgain } : null;
     return {
       kind: 'digest',
       key: digestKey(day, name),
       receiver: name,
       day,
-      fromMs: state.daily.sinceMs,
+      fromMs: daily.sinceMs!,
       toMs: nowMs,
+      firstPeriod: daily.lastDay === null,
       failures: r.failures,
+      told: { reported: r.reported, muted: r.muted },
       topUrls,
-      account,
+      account: at.account,
       unresolved,
       stuck,
       retries,
-      runs: { total: state.daily.runs, ok: state.daily.runsOk, blindMs: state.daily.blindMs },
+      runs: { total: daily.runs, ok: daily.runsOk, blindMs: closed.blindMs, gaps: closed.gaps, longest: closed.longestGap, blindAfterMs: at.blindAfterMs },
     };
   });
-  return { state: { ...state, daily: { sinceMs: nowMs, lastDay: day, receivers: {}, runs: 0, runsOk: 0, blindMs: 0 } }, events };
+  // A gap with no good run yet goes on from where counting began.
+  return { state: { ...state, daily: fresh(nowMs, day, daily.lastGoodMs ?? daily.sinceMs) }, events };
 }

@@ -68,9 +68,7 @@ export class FileStateStore implements StateStore {
     const doc = parseJson(head, 'the state file') as Record<string, unknown> | null;
     const split = doc !== null && typeof doc === 'object' && doc.ledgerFile === true;
     if (split) {
-      const part = await this.readText(ledgerFile(this.location));
-      if (part === null) throw new StateError('StateCorrupt', `the ledger part of the state (${ledgerFile(this.location)}) is missing`);
-      Object.assign(doc, parseJson(part, 'the ledger part of the state'));
+      Object.assign(doc, await this.readLedger());
       delete doc.ledgerFile;
     }
     const loaded = checkState(doc, nowMs);
@@ -96,7 +94,7 @@ export class FileStateStore implements StateStore {
     const part = pick(state);
     await this.io('write', this.location, () => this.fs.mkdir(path.dirname(this.location)));
     if (!this.ledger || LEDGER_FIELDS.some((f) => part[f] !== this.ledger![f])) {
-      await this.writeAtomically(ledgerFile(this.location), JSON.stringify(part));
+      await this.writeAtomically(ledgerFile(this.location), ledgerLines(part));
       this.ledger = part;
     }
     const head: Record<string, unknown> = { ...state, ledgerFile: true };
@@ -148,11 +146,37 @@ export class FileStateStore implements StateStore {
     }
   }
 
-  private async writeAtomically(file: string, body: string): Promise<void> {
+  /** The ledger part, read line by line: one entry a line (a state at its caps is never one string in memory). */
+  private async readLedger(): Promise<Record<string, Record<string, unknown>>> {
+    const file = ledgerFile(this.location);
+    const part: Record<string, Record<string, unknown>> = {};
+    let n = 0;
+    try {
+      await this.fs.readLines(file, (line) => {
+        n++;
+        if (n === 1 || line === '') return;
+        const entry = parseJson(line, `the ledger part of the state (line ${n})`);
+        if (!Array.isArray(entry) || entry.length !== 3 || typeof entry[0] !== 'string' || typeof entry[1] !== 'string')
+          throw new StateError('StateCorrupt', `the ledger part of the state has a line that is not an entry (line ${n})`);
+        const dict = part[entry[0]] ?? {};
+        part[entry[0]] = dict;
+        dict[entry[1]] = entry[2];
+      });
+    } catch (err) {
+      if (err instanceof StateError) throw err;
+      if (errnoOf(err) === 'ENOENT') throw new StateError('StateCorrupt', `the ledger part of the state (${file}) is missing`);
+      throw stateIoError('read', file, errnoOf(err));
+    }
+    for (const f of LEDGER_FIELDS) part[f] ??= {};
+    return part;
+  }
+
+  private async writeAtomically(file: string, body: string | Iterable<string>): Promise<void> {
     const tmp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
     await this.io('write', file, async () => {
       try {
-        await this.fs.writeFile(tmp, body, { durable: true });
+        if (typeof body === 'string') await this.fs.writeFile(tmp, body, { durable: true });
+        else await this.fs.writeChunks(tmp, body, { durable: true });
         await this.fs.rename(tmp, file);
       } catch (err) {
         await this.fs.unlink(tmp).catch(() => undefined);
@@ -168,6 +192,23 @@ export class FileStateStore implements StateStore {
       throw stateIoError(op, file, errnoOf(err));
     }
   }
+}
+
+/** Chunks of about 64 KiB a write. */
+const CHUNK = 64 * 1024;
+
+/** The ledger part as lines (a header, then `[field, key, value]` per entry), in chunks: never one large string. */
+function* ledgerLines(part: LedgerPart): Generator<string> {
+  let chunk = `${JSON.stringify({ ledger: 1 })}\n`;
+  for (const f of LEDGER_FIELDS)
+    for (const [k, value] of Object.entries(part[f])) {
+      chunk += `${JSON.stringify([f, k, value])}\n`;
+      if (chunk.length >= CHUNK) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+  yield chunk;
 }
 
 const pick = (s: MonitorState): LedgerPart => ({

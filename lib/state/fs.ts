@@ -1,4 +1,5 @@
 import { promises as fs, type Stats } from 'node:fs';
+import { createInterface } from 'node:readline';
 
 /**
  * The file operations the state store uses: the port a test replaces to make a disk fail the way real ones do (a
@@ -6,6 +7,10 @@ import { promises as fs, type Stats } from 'node:fs';
  */
 export interface StateFs {
   readFile(file: string): Promise<string>;
+  /** Reads a file line by line (a large file is never one string). */
+  readLines(file: string, onLine: (line: string) => void): Promise<void>;
+  /** Writes the chunks one after another (a large file is never one string), durable (fsync) when `durable`. */
+  writeChunks(file: string, chunks: Iterable<string>, options?: { durable?: boolean }): Promise<void>;
   /** Writes `data`; `exclusive` fails with EEXIST when the file exists. Durable (fsync) when `durable`. */
   writeFile(file: string, data: string, options?: { exclusive?: boolean; durable?: boolean }): Promise<void>;
   rename(from: string, to: string): Promise<void>;
@@ -18,6 +23,23 @@ export interface StateFs {
 /** The machine's file system. */
 export const nodeFs: StateFs = {
   readFile: (file) => fs.readFile(file, 'utf8'),
+  async readLines(file, onLine) {
+    const handle = await fs.open(file, 'r');
+    try {
+      for await (const line of createInterface({ input: handle.createReadStream({ encoding: 'utf8', autoClose: false }), crlfDelay: Infinity })) onLine(line);
+    } finally {
+      await handle.close();
+    }
+  },
+  async writeChunks(file, chunks, options = {}) {
+    const handle = await fs.open(file, 'w');
+    try {
+      for (const chunk of chunks) await handle.write(chunk);
+      if (options.durable) await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  },
   async writeFile(file, data, options = {}) {
     const handle = await fs.open(file, options.exclusive ? 'wx' : 'w');
     try {

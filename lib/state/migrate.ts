@@ -2,8 +2,9 @@ import * as v from 'valibot';
 import { failedKey, recoveredKey, stuckKey, v1FailedTaskId } from '../events/keys';
 import { type AlertEvent, alertEventSchema, dict, taskFactsSchema } from '../events/schema';
 import { rowKey } from '../identity';
+import { conforms } from './conforms';
 import { StateError } from './errors';
-import { emptyState, type MonitorState, STATE_VERSION, stateSchema } from './schema';
+import { emptyState, LEDGER_ENTRIES, type MonitorState, STATE_VERSION, stateSchema } from './schema';
 
 /** The state written by v1 builds, which keyed everything by TaskId alone. */
 const v1Schema = v.object({
@@ -141,11 +142,62 @@ export function checkState(raw: unknown, nowMs: number): { state: MonitorState; 
   if (version !== STATE_VERSION) {
     throw new StateError('StateVersionUnknown', `the state file has version ${JSON.stringify(version)}; this build reads versions 1 and ${STATE_VERSION}`);
   }
-  const parsed = v.safeParse(stateSchema, raw);
+  const doc = raw as Record<string, unknown>;
+  const ledger: Record<string, unknown> = {};
+  const pool = new Map<string, string>();
+  for (const [field, entry] of Object.entries(LEDGER_ENTRIES)) {
+    const dict = doc[field];
+    delete doc[field];
+    if (dict === undefined && !(field in EMPTY_OPTIONAL))
+      throw new StateError('StateCorrupt', `the state file does not match version ${STATE_VERSION}: ${field}: is missing`);
+    if (dict === undefined) continue;
+    ledger[field] = checkDict(field, dict, entry, pool);
+  }
+  // Checked without the ledger part (already checked), then joined to it: the large part is copied by no one.
+  const parsed = v.safeParse(stateSchema, { ...doc, ...EMPTY_LEDGER });
   if (!parsed.success) throw corrupt(STATE_VERSION, parsed.issues[0]);
-  return { state: parsed.output, migratedFrom: null };
+  return { state: { ...parsed.output, ...ledger } as MonitorState, migratedFrom: null };
 }
 
-function corrupt(version: number, issue: v.BaseIssue<unknown>): StateError {
-  return new StateError('StateCorrupt', `the state file does not match version ${version}: ${v.getDotPath(issue) ?? '(root)'}: ${issue.message}`);
+const EMPTY_LEDGER = { reported: {}, heldKeys: {}, recoveredPaths: {}, watching: {}, failedPaths: {} };
+/** Ledger fields a state of this version may lack (added later; an empty dictionary then). */
+const EMPTY_OPTIONAL = { heldKeys: {}, recoveredPaths: {} };
+
+/** A dictionary of the ledger part, each entry checked in place against its schema (lib/state/conforms.ts): no copy. */
+function checkDict(field: string, dict: unknown, entry: v.GenericSchema, pool: Map<string, string>): Record<string, unknown> {
+  if (typeof dict !== 'object' || dict === null || Array.isArray(dict))
+    throw new StateError('StateCorrupt', `the state file does not match version ${STATE_VERSION}: ${field}: must be an object, not an array`);
+  const d = dict as Record<string, unknown>;
+  const isNumber = entry.type === 'number';
+  for (const key of Object.keys(d)) {
+    if (isNumber) {
+      if (typeof d[key] !== 'number' || Number.isNaN(d[key]))
+        throw new StateError('StateCorrupt', `the state file does not match version ${STATE_VERSION}: ${field}.${key}: must be a number`);
+      continue;
+    }
+    const problem = conforms(entry, d[key], `${field}.${key}`);
+    if (problem) throw new StateError('StateCorrupt', `the state file does not match version ${STATE_VERSION}: ${problem}`);
+    shared(d[key] as Record<string, unknown>, pool);
+  }
+  return d;
+}
+
+/** Fields many entries hold the same value of (a type, a status, a domain, a Description, a second): held once. */
+const SHARED = new Set(['objectType', 'status', 'domain', 'description', 'creationTime']);
+
+/** The entry with its repeated strings taken from `pool` (one copy of each value for the whole state). */
+function shared(entry: Record<string, unknown>, pool: Map<string, string>): Record<string, unknown> {
+  for (const [k, value] of Object.entries(entry)) {
+    if (typeof value === 'string' && SHARED.has(k)) {
+      const held = pool.get(value);
+      if (held === undefined) pool.set(value, value);
+      else entry[k] = held;
+    } else if (k === 'task' && value && typeof value === 'object') shared(value as Record<string, unknown>, pool);
+  }
+  return entry;
+}
+
+function corrupt(version: number, issue: v.BaseIssue<unknown>, within?: string): StateError {
+  const at = [within, v.getDotPath(issue)].filter(Boolean).join('.') || '(root)';
+  return new StateError('StateCorrupt', `the state file does not match version ${version}: ${at}: ${issue.message}`);
 }

@@ -4,18 +4,18 @@ import { alertEventSchema, dict, taskFactsSchema } from '../events/schema';
 export const STATE_VERSION = 2;
 
 /** An unfinished row created before the frontier, watched until it ends. Keyed by RowKey. */
-const watchedRow = v.object({
+export const watchedRowSchema = v.object({
   task: taskFactsSchema,
   createdAtMs: v.number(),
   firstSeenMs: v.number(),
-  /** When its status was last confirmed. */
+  /** When its status was last seen to change, or its window last listed for failures while catching up. */
   checkedAtMs: v.number(),
   /** When it was decided stuck (it is not looked up again: its later failure shows in the Failed listings). */
   stuckAtMs: v.optional(v.nullable(v.number()), null),
 });
 
 /** The latest failure on an ObjectPath, kept until a later Complete row on the same path is seen. Keyed by path. */
-const failedPath = v.object({
+export const failedPathSchema = v.object({
   key: v.string(),
   taskId: v.string(),
   objectType: v.string(),
@@ -82,8 +82,10 @@ export const stateSchema = v.object({
       cutShort: v.optional(v.number(), 0),
     }),
   ),
-  watching: dict(watchedRow),
-  failedPaths: dict(failedPath),
+  watching: dict(watchedRowSchema),
+  failedPaths: dict(failedPathSchema),
+  /** Every Complete row created in this interval was read: failed URLs checked to its start are checked to its end (lib/decide/coverage.ts). */
+  recoveryCoverage: v.optional(v.nullable(v.object({ fromMs: v.number(), toMs: v.number() })), null),
   /** ObjectPath -> creation time of the Complete row that recovered it: failures before it are not followed again. */
   recoveredPaths: v.optional(dict(v.number()), {}),
   /** Delivered alert keys and when they may be forgotten (epoch ms). */
@@ -116,7 +118,11 @@ export const stateSchema = v.object({
   stateIo: v.optional(v.nullable(v.object({ sinceMs: v.number(), op: v.picklist(['read', 'write', 'lock']), file: v.string(), errno: v.string() })), null),
   /** The last runs, newest last, for `status`. */
   runs: v.array(runRecord),
-  /** Reminders told per failed path (the alerting file's `reminders`). */
+  /**
+   * Reminders per failed path on-call was told of (the alerting file's `reminders`): how many, and when the interval
+   * last began (API clock): the delivery of the failure's alert, the last reminder, or the last run that had an
+   * automatic re-submission of the URL in flight.
+   */
   reminders: dict(v.object({ count: v.number(), lastMs: v.number() })),
   /** Keys a mute held back (also in `reported`): told as a count, never one by one, so never reminded. Expiry as `reported`. */
   heldKeys: v.optional(dict(v.number()), {}),
@@ -131,16 +137,42 @@ export const stateSchema = v.object({
       byKind: dict(v.number()),
       byDescription: dict(v.number()),
       byDomain: dict(v.number()),
+      /** The configured end of the window it holds in (the mute's `until`, or the end of its weekly window), as last seen. */
+      untilMs: v.optional(v.nullable(v.number()), null),
+      /** `<objectType>|<domain>` -> the earliest creation time of a failure it held, for the commands that list them. */
+      firstFailed: v.optional(dict(v.number()), {}),
     }),
   ),
-  /** What the next daily digest sums up, per receiver; `lastDay` is the day of the last digest sent (UTC+8). */
+  /** The alerting file the last run refused, and since when (its alerts went to the environment's robot); null: none. */
+  alertingProblem: v.optional(v.nullable(v.object({ sinceMs: v.number(), problem: v.string() })), null),
+  /**
+   * What the next daily digest sums up (lib/policy/digest.ts), API clock: its period began at `sinceMs` (the end of the
+   * last digest's period, or the first run with a digest configured; null while none is), `lastDay` is the day of the
+   * last digest sent (UTC+8). Per receiver: failures (`reported` one by one, `muted`), re-submissions and outcomes.
+   * Runs are counted once they end; `runsOk` are good runs (lib/decide/good-run.ts); `blindMs` the part of the period
+   * in `gaps` between good runs longer than BLIND_AFTER_MINUTES, `longestGap` the longest of them.
+   */
   daily: v.object({
-    sinceMs: v.number(),
+    sinceMs: v.nullable(v.number()),
     lastDay: v.nullable(v.string()),
-    receivers: dict(v.object({ failures: dict(v.number()), urls: dict(v.number()), retried: v.number(), recovered: v.number(), failedAgain: v.number() })),
+    receivers: dict(
+      v.object({
+        failures: dict(v.number()),
+        urls: dict(v.number()),
+        reported: v.optional(v.number(), 0),
+        muted: v.optional(v.number(), 0),
+        retried: v.number(),
+        recovered: v.number(),
+        failedAgain: v.number(),
+      }),
+    ),
     runs: v.number(),
     runsOk: v.number(),
     blindMs: v.number(),
+    gaps: v.optional(v.number(), 0),
+    longestGap: v.optional(v.nullable(v.object({ fromMs: v.number(), toMs: v.number() })), null),
+    /** The last good run (API clock), whichever period it was in; before any, when counting began (null: not known). */
+    lastGoodMs: v.optional(v.nullable(v.number()), null),
   }),
   /** Automatic re-submission: the URLs it handles and the quota it used today (a day runs from 00:00 UTC+8). */
   autoRefresh: v.object({
@@ -173,6 +205,7 @@ export function emptyState(nowMs: number): MonitorState {
     watching: {},
     failedPaths: {},
     recoveredPaths: {},
+    recoveryCoverage: null,
     reported: {},
     legacyIds: {},
     legacyBeforeMs: null,
@@ -193,6 +226,20 @@ export function emptyState(nowMs: number): MonitorState {
     reminders: {},
     heldKeys: {},
     muted: {},
-    daily: { sinceMs: nowMs, lastDay: null, receivers: {}, runs: 0, runsOk: 0, blindMs: 0 },
+    alertingProblem: null,
+    daily: { sinceMs: null, lastDay: null, receivers: {}, runs: 0, runsOk: 0, blindMs: 0, gaps: 0, longestGap: null, lastGoodMs: null },
   };
 }
+
+/**
+ * The ledger part of the state (lib/state/file-store.ts keeps it in a file of its own), each a dictionary of one
+ * entry schema: checked entry by entry in place (lib/state/conforms.ts), so a large state is never held twice in
+ * memory while it is checked.
+ */
+export const LEDGER_ENTRIES = {
+  reported: v.number(),
+  heldKeys: v.number(),
+  recoveredPaths: v.number(),
+  watching: watchedRowSchema,
+  failedPaths: failedPathSchema,
+} as const;

@@ -32,6 +32,18 @@ export function faultyFs(faults: Fault[] = []) {
       if (e) throw e;
       return nodeFs.readFile(file);
     },
+    readLines: async (file, onLine) => {
+      calls.push({ op: 'readLines', file });
+      const e = fail('readLines', file) ?? fail('readFile', file);
+      if (e) throw e;
+      return nodeFs.readLines(file, onLine);
+    },
+    writeChunks: async (file, chunks, options) => {
+      calls.push({ op: 'writeChunks', file });
+      const e = fail('writeChunks', file) ?? fail('writeFile', file);
+      if (e) throw e;
+      return nodeFs.writeChunks(file, chunks, options);
+    },
     writeFile: async (file, data, options) => {
       calls.push({ op: 'writeFile', file });
       const e = fail('writeFile', file);

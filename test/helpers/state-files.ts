@@ -5,7 +5,17 @@ import type { MonitorState } from '../../lib/state/schema';
 /** The state a monitor saved, whole: its head and its ledger part (lib/state/file-store.ts) in one object. */
 export function readState(stateFile: string): MonitorState {
   const head = JSON.parse(readFileSync(stateFile, 'utf8')) as Record<string, unknown>;
-  const part = head.ledgerFile && existsSync(ledgerFile(stateFile)) ? JSON.parse(readFileSync(ledgerFile(stateFile), 'utf8')) : {};
+  const part: Record<string, Record<string, unknown>> = head.ledgerFile
+    ? { reported: {}, heldKeys: {}, watching: {}, failedPaths: {}, recoveredPaths: {} }
+    : {};
+  if (head.ledgerFile && existsSync(ledgerFile(stateFile)))
+    for (const line of readFileSync(ledgerFile(stateFile), 'utf8').split('\n').slice(1)) {
+      if (!line) continue;
+      const [field, key, value] = JSON.parse(line) as [string, string, unknown];
+      const dict = part[field] ?? {};
+      part[field] = dict;
+      dict[key] = value;
+    }
   const { ledgerFile: _flag, ...rest } = { ...head, ...part };
   return rest as unknown as MonitorState;
 }

@@ -1,6 +1,6 @@
 import { loadConfig } from '../../lib/config';
 import type { AlertEvent, EventOf, TaskFacts } from '../../lib/events/schema';
-import { accumulate, buildDigests, digestDue } from '../../lib/policy/digest';
+import { accumulate, buildDigests, countRun, digestDue } from '../../lib/policy/digest';
 import type { AlertingPlan, Mute } from '../../lib/policy/load';
 import { applyMutes } from '../../lib/policy/mute';
 import { dueReminders } from '../../lib/policy/remind';
@@ -82,6 +82,7 @@ describe('reminders', () => {
     frontierMs: T0,
     failedPaths: { 'http://a.example.com/1': { key: 'k1', taskId: '7', objectType: 'file', createdAtMs: T0, description: 'Origin Timeout', checkedToMs: T0 } },
     reported: { 'failed:k1': T0 + 3 * 86_400_000 },
+    reminders: { 'http://a.example.com/1': { count: 0, lastMs: T0 } },
   });
 
   it('come every interval, up to the cap, and stop when the URL recovers', () => {
@@ -118,7 +119,7 @@ describe('the daily digest', () => {
   const p = plan({ digest: { atMin: 9 * 60 + 30, receivers: ['a', 'b'] } });
 
   it('is due from its time (Asia/Shanghai), once a day', () => {
-    const d = emptyState(T0).daily;
+    const d = { ...emptyState(T0).daily, sinceMs: T0 };
     expect(digestDue(d, p, T0 + 29 * MIN)).toBeNull();
     expect(digestDue(d, p, T0 + 30 * MIN)).toBe('2026-11-28');
     expect(digestDue({ ...d, lastDay: '2026-11-28' }, p, T0 + 2 * HOUR)).toBeNull();
@@ -126,7 +127,7 @@ describe('the daily digest', () => {
 
   it('set late in the evening, is sent by the first run after it, past midnight included; never for a time before the counts began', () => {
     const late = plan({ digest: { atMin: 23 * 60 + 58, receivers: ['a'] } });
-    const d = emptyState(T0).daily;
+    const d = { ...emptyState(T0).daily, sinceMs: T0 };
     const at = (hhmm: string, day = '2026-11-28') => Date.parse(`${day}T${hhmm}:00+08:00`);
     expect(digestDue(d, late, at('23:55'))).toBeNull();
     expect(digestDue(d, late, at('00:00', '2026-11-29'))).toBe('2026-11-28');
@@ -135,26 +136,19 @@ describe('the daily digest', () => {
   });
 
   it('sums up each receiver: failures by domain and Description, the URLs that failed most, retries, the account rate and trend, runs', () => {
-    let s = emptyState(T0);
-    const events: AlertEvent[] = [
-      failed('http://a.example.com/1'),
-      failed('http://a.example.com/1'),
-      failed('http://a.example.com/2'),
-      failed('http://b.example.com/9', 'b.example.com'),
-      { kind: 'blind', key: 'b', fromMs: T0, toMs: T0 + 20 * MIN, cause: null },
-    ];
-    s = { ...s, daily: accumulate(s.daily, events, p, { ok: true }) };
-    s = { ...s, daily: accumulate(s.daily, [], p, { ok: false }) };
-    const out = buildDigests(s, p, T0 + 30 * MIN, { rows: 1000, failed: 4, previousRows: 800, previousFailed: 8 }, 30 * MIN, '2026-11-28');
+    let s: MonitorState = { ...emptyState(T0), daily: { ...emptyState(T0).daily, sinceMs: T0 - 10 * MIN } };
+    const events: AlertEvent[] = [failed('http://a.example.com/1'), failed('http://a.example.com/2'), failed('http://b.example.com/9', 'b.example.com')];
+    s = { ...s, daily: countRun(accumulate(s.daily, events, [failed('http://a.example.com/1')], p), { good: true, atMs: T0 - 5 * MIN }, 15 * MIN) };
+    s = { ...s, daily: countRun(s.daily, { good: false, atMs: T0 }, 15 * MIN) };
+    const account = { rows: 1000, failed: 4, previousRows: 800, previousFailed: 8 };
+    const out = buildDigests(s, p, { nowMs: T0 + 30 * MIN, day: '2026-11-28', account, stuckAfterMs: 30 * MIN, blindAfterMs: 15 * MIN });
     const a = out.events.find((e) => e.kind === 'digest' && e.receiver === 'a') as EventOf<'digest'>;
     expect(a).toMatchObject({
       day: '2026-11-28',
       failures: { 'a.example.com|Origin Timeout': 3 },
-      topUrls: [
-        { url: 'http://a.example.com/1', count: 2 },
-        { url: 'http://a.example.com/2', count: 1 },
-      ],
-      runs: { total: 2, ok: 1, blindMs: 20 * MIN },
+      told: { reported: 2, muted: 1 },
+      topUrls: [{ url: 'http://a.example.com/1', count: 2 }],
+      runs: { total: 2, ok: 1, blindMs: 35 * MIN, gaps: 1, longest: { fromMs: T0 - 5 * MIN, toMs: T0 + 30 * MIN } },
       account: { rows: 1000, failed: 4 },
     });
     expect(out.events.find((e) => e.kind === 'digest' && e.receiver === 'b')).toMatchObject({ failures: { 'b.example.com|Origin Timeout': 1 } });

@@ -71,7 +71,8 @@ function printPlan(list: Checklist, plan: AlertingPlan, nowMs: number): void {
 /**
  * With ALERTING_CONFIG: the file validated as a run validates it, the effective receivers and routes (secrets masked),
  * reminders, mutes (the active ones marked) and the digest; then, unless --no-send, a check message to each receiver.
- * True when the file took over the alerts (the single-robot check is then skipped).
+ * True when the file took over the alerts (the single-robot check is then skipped); false for a refused file, whose
+ * alerts go to the environment's robot.
  */
 export async function checkAlerting(s: Session, list: Checklist, config: Config, send: boolean): Promise<boolean> {
   if (!config.alertingConfig) return false;
@@ -82,8 +83,12 @@ export async function checkAlerting(s: Session, list: Checklist, config: Config,
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     for (const p of err.problems) list.add('usage', p);
-    list.add('note', 'until it is fixed, a run sends every alert to the robot of DINGTALK_WEBHOOK and says why');
-    return true;
+    list.add(
+      'note',
+      'until it is fixed, a run sends every alert to the robot of DINGTALK_WEBHOOK and says why; the run is degraded, and that robot is checked below',
+    );
+    // The environment's robot takes every alert meanwhile: it is checked as if there were no file.
+    return false;
   }
   for (const r of plan.receivers.values()) s.print.addSecrets([r.alert.secret, ...urlSecrets([r.alert.url])]);
   printPlan(list, plan, s.now());

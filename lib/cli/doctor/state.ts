@@ -8,6 +8,7 @@ import { vodAdvice } from '../../vod/advice';
 import type { Checklist } from '../checks';
 import { whenAgo } from '../format';
 import type { Session } from '../session';
+import { policyFindings } from '../status/policy';
 
 /** The nearest folder of `file` that exists; throws when something other than a folder is in the way. */
 async function existingFolder(file: string): Promise<string> {
@@ -64,6 +65,7 @@ export async function checkState(s: Session, list: Checklist, config: Config): P
       'ok',
       `last run ${last ? `${whenAgo(last.atMs, now)}, ${last.status}` : 'none recorded'}; last good run ${st.lastOkMs === null ? 'never' : whenAgo(st.lastOkMs, now)}; ${st.watching} unfinished row(s) watched; ${st.pendingAlerts} alert(s) waiting`,
     );
+    for (const f of policyFindings(st, now)) list.add(f.outcome, f.text, f.fix);
     if (st.health?.status === 'down')
       list.add(
         'fail',

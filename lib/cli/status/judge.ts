@@ -6,6 +6,7 @@ import type { Outcome } from '../checks';
 import { whenAgo } from '../format';
 import { cadenceFindings } from './cadence';
 import type { Deployed } from './gather';
+import { policyFindings } from './policy';
 
 /** One line of `status`. */
 export interface Finding {
@@ -115,5 +116,5 @@ export function stateFindings(d: Deployed, nowMs: number): Finding[] {
   else out.push({ outcome: 'ok', text: 'no alert waits for delivery' });
   const frontier = st.frontierMs === null ? 'nothing read yet' : `read up to ${localTime(st.frontierMs)}`;
   out.push({ outcome: 'note', text: `${st.watching} unfinished row(s) watched; ${frontier}; the VOD API's clock is ${st.clockSkewMs} ms from the function's` });
-  return out;
+  return [...out, ...policyFindings(st, nowMs)];
 }

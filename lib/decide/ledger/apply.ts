@@ -35,7 +35,7 @@ export interface Seen {
 export function applyVerdict(book: Book, ctx: LedgerContext, logger: Logger, s: Seen, verdict: Verdict, history: History | null): boolean {
   const { row, key, createdAtMs } = s;
   book.observed.add(key);
-  const wasWatched = book.watching[key];
+  const wasWatched = book.watching.get(key);
   switch (verdict) {
     case 'new-failure':
       emit(book, { kind: 'failed', key: failedKey(key), task: factsOf(row) });
@@ -73,7 +73,7 @@ export function applyVerdict(book: Book, ctx: LedgerContext, logger: Logger, s: 
 
 /** The failure this row is recovers: the URL is no longer followed, and not again for failures before this row. */
 function recover(book: Book, { row, createdAtMs }: Seen): void {
-  const failed = book.failedPaths[row.objectPath]!;
+  const failed = book.failedPaths.get(row.objectPath)!;
   emit(book, {
     kind: 'recovered',
     key: recoveredKey(failed.key),
@@ -81,36 +81,35 @@ function recover(book: Book, { row, createdAtMs }: Seen): void {
     failedTaskId: failed.taskId,
     failedDescription: failed.description,
   });
-  delete book.failedPaths[row.objectPath];
-  book.recovered[row.objectPath] = Math.max(book.recovered[row.objectPath] ?? 0, createdAtMs);
+  book.failedPaths.delete(row.objectPath);
+  book.recovered.set(row.objectPath, Math.max(book.recovered.get(row.objectPath) ?? 0, createdAtMs));
 }
 
 /** Follows the newest failure of a URL for a recovery; one already recovered (an earlier outage) is not followed again. */
 function followFailure(book: Book, { row, key, createdAtMs }: Seen): void {
   if (book.told(recoveredKey(key))) return;
-  if (createdAtMs <= (book.recovered[row.objectPath] ?? -Infinity)) return;
-  const last = book.failedPaths[row.objectPath];
+  if (createdAtMs <= (book.recovered.get(row.objectPath) ?? -Infinity)) return;
+  const last = book.failedPaths.get(row.objectPath);
   if (last && last.createdAtMs > createdAtMs) return;
   if (last?.key === key) return;
-  book.failedPaths[row.objectPath] = {
+  book.failedPaths.set(row.objectPath, {
     key,
     taskId: row.taskId,
     objectType: row.objectType,
     createdAtMs,
     description: row.description,
     checkedToMs: createdAtMs,
-  };
+  });
 }
 
 export function unwatch(book: Book, key: RowKey): void {
-  delete book.watching[key];
-  book.watchCount--;
+  if (book.watching.delete(key)) book.watchCount--;
 }
 
 /** The row has ended: it is no longer watched, and a stale listing later in this run cannot revive it. */
 function end(book: Book, key: RowKey): boolean {
   book.finished.add(key);
-  if (!book.watching[key]) return false;
+  if (!book.watching.has(key)) return false;
   unwatch(book, key);
   return true;
 }
@@ -123,12 +122,14 @@ function watch(book: Book, ctx: LedgerContext, logger: Logger, { row, key, creat
       'a row has a status this build does not know; it is watched as unfinished',
     );
   }
-  const was = book.watching[key];
+  const was = book.watching.get(key);
   if (!was && book.watchCount >= book.maxWatched) {
     book.notWatched++;
     book.notWatchedTypes.add(row.objectType);
     return;
   }
   if (!was) book.watchCount++;
-  book.watching[key] = { task: factsOf(row), createdAtMs, firstSeenMs: was?.firstSeenMs ?? ctx.nowMs, checkedAtMs: ctx.nowMs, stuckAtMs };
+  // Seen as it was: left as it is (a quiet run that re-reads a watched row changes nothing, and writes nothing).
+  if (was && was.task.status === row.status && was.stuckAtMs === stuckAtMs) return;
+  book.watching.set(key, { task: factsOf(row), createdAtMs, firstSeenMs: was?.firstSeenMs ?? ctx.nowMs, checkedAtMs: ctx.nowMs, stuckAtMs });
 }

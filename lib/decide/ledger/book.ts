@@ -2,7 +2,9 @@ import type { AlertEvent } from '../../events/schema';
 import type { RowKey } from '../../identity';
 import type { FailedPath, MonitorState, WatchedRow } from '../../state/schema';
 import type { RefreshTask } from '../../vod/types';
+import type { Coverage } from '../coverage';
 import { VERDICTS, type Verdict } from '../verdict';
+import { CowDict } from './cow';
 import { emptyHistory, type History } from './history';
 
 /** Unfinished rows watched at most (state size); beyond it on-call is told once, never silently. */
@@ -33,12 +35,14 @@ export interface LedgerContext {
  * starts from the state and becomes the decisions of the run.
  */
 export interface Book {
-  readonly watching: Record<RowKey, WatchedRow>;
+  readonly watching: CowDict<WatchedRow>;
   watchCount: number;
   readonly maxWatched: number;
-  readonly failedPaths: Record<string, FailedPath>;
+  readonly failedPaths: CowDict<FailedPath>;
   /** ObjectPath -> creation time of the Complete row that recovered its failure (one recovery per outage). */
-  readonly recovered: Record<string, number>;
+  readonly recovered: CowDict<number>;
+  /** Every Complete row created in this interval was read (lib/decide/coverage.ts). */
+  coverage: Coverage | null;
   /** Alert keys delivered (the state's), or waiting in the outbox. */
   readonly told: (alertKey: string) => boolean;
   /** Alert keys decided this run. */
@@ -67,11 +71,12 @@ export function openBook(state: MonitorState, maxWatched = MAX_WATCHED): Book {
   const waiting = new Set(state.outbox.map((o) => o.event.key));
   const decided = new Set<string>();
   return {
-    watching: { ...state.watching },
+    watching: new CowDict(state.watching),
     watchCount: Object.keys(state.watching).length,
     maxWatched,
-    failedPaths: { ...state.failedPaths },
-    recovered: { ...state.recoveredPaths },
+    failedPaths: new CowDict(state.failedPaths),
+    recovered: new CowDict(state.recoveredPaths),
+    coverage: state.recoveryCoverage,
     told: (k) => state.reported[k] !== undefined || waiting.has(k) || decided.has(k),
     decided,
     finished: new Set(),

@@ -12,6 +12,7 @@ export interface Decisions {
   readonly watching: MonitorState['watching'];
   readonly failedPaths: MonitorState['failedPaths'];
   readonly recoveredPaths: MonitorState['recoveredPaths'];
+  readonly recoveryCoverage: MonitorState['recoveryCoverage'];
   readonly events: AlertEvent[];
   readonly verdicts: Record<Verdict, number>;
   /** Watched rows dropped: older than the API's 3 days, or no longer held by it. */
@@ -36,19 +37,20 @@ export const PLAIN_WORDS: CloseWords = {
  */
 export function closeBook(book: Book, nowMs: number, logger: Logger, words: CloseWords): Decisions {
   const edge = nowMs - QUERY_WINDOW_MS;
-  for (const [key, w] of Object.entries(book.watching)) {
+  for (const [key, w] of book.watching.entries()) {
     if (w.createdAtMs >= edge) continue;
     unwatch(book, key);
     book.dropped++;
   }
-  for (const [p, f] of Object.entries(book.failedPaths)) if (f.createdAtMs < edge) delete book.failedPaths[p];
-  for (const [p, at] of Object.entries(book.recovered)) if (at < edge) delete book.recovered[p];
+  for (const [p, f] of book.failedPaths.entries()) if (f.createdAtMs < edge) book.failedPaths.delete(p);
+  for (const [p, at] of book.recovered.entries()) if (at < edge) book.recovered.delete(p);
   capFailedPaths(book, logger);
   summaries(book, nowMs, logger, words);
   return {
-    watching: book.watching,
-    failedPaths: book.failedPaths,
-    recoveredPaths: book.recovered,
+    watching: book.watching.value(),
+    failedPaths: book.failedPaths.value(),
+    recoveredPaths: book.recovered.value(),
+    recoveryCoverage: book.coverage,
     events: book.events,
     verdicts: book.verdicts,
     dropped: book.dropped,
@@ -57,10 +59,10 @@ export function closeBook(book: Book, nowMs: number, logger: Logger, words: Clos
 
 /** Keeps the newest MAX_FAILED_PATHS failed URLs (see there); the cut is logged, with how many were let go. */
 function capFailedPaths(book: Book, logger: Logger): void {
-  const paths = Object.entries(book.failedPaths);
+  const paths = book.failedPaths.entries();
   if (paths.length <= MAX_FAILED_PATHS) return;
   paths.sort(([, a], [, b]) => b.createdAtMs - a.createdAtMs);
-  for (const [p] of paths.slice(MAX_FAILED_PATHS)) delete book.failedPaths[p];
+  for (const [p] of paths.slice(MAX_FAILED_PATHS)) book.failedPaths.delete(p);
   logger.warn(
     { event: 'failed-paths-cap', kept: MAX_FAILED_PATHS, dropped: paths.length - MAX_FAILED_PATHS },
     'more failed URLs than are followed for recoveries and reminders: the oldest let go (each was reported)',

@@ -2,6 +2,7 @@ import { type RowKey, rowKey } from '../../identity';
 import type { Logger } from '../../ports';
 import type { MonitorState } from '../../state/schema';
 import type { RefreshTask } from '../../vod/types';
+import { checkedTo, extend } from '../coverage';
 import { type RowView, verdictOf } from '../verdict';
 import { applyVerdict } from './apply';
 import { type Book, type LedgerContext, openBook } from './book';
@@ -32,17 +33,17 @@ export class Ledger {
     const legacy = state.legacyIds;
     this.view = {
       known: book.told,
-      failedPath: (p) => book.failedPaths[p],
+      failedPath: (p) => book.failedPaths.get(p),
       legacy: (id) => legacy[id] !== undefined,
       finished: (k) => book.finished.has(k),
-      watched: (k) => book.watching[k] !== undefined,
+      watched: (k) => book.watching.has(k),
     };
   }
 
   observe(rows: readonly RefreshTask[], history: History | null = this.book.history): void {
     for (const row of rows) {
       const key = rowKey(row.taskId, row.objectPath);
-      this.decide(row, key, row.createdAtMs ?? this.book.watching[key]?.createdAtMs ?? this.ctx.nowMs, history);
+      this.decide(row, key, row.createdAtMs ?? this.book.watching.get(key)?.createdAtMs ?? this.ctx.nowMs, history);
     }
   }
 
@@ -63,24 +64,23 @@ export class Ledger {
   }
 
   watches(key: RowKey): boolean {
-    return this.book.watching[key] !== undefined;
+    return this.book.watching.has(key);
   }
 
   pendingNow(key: RowKey): boolean {
-    const w = this.book.watching[key];
+    const w = this.book.watching.get(key);
     return this.book.observed.has(key) && w !== undefined && w.task.status !== 'Refreshing';
   }
 
   checked(keys: readonly RowKey[]): void {
     for (const k of keys) {
-      const w = this.book.watching[k];
-      if (w && !this.book.observed.has(k)) this.book.watching[k] = { ...w, checkedAtMs: this.ctx.nowMs };
+      const w = this.book.watching.get(k);
+      if (w && !this.book.observed.has(k)) this.book.watching.set(k, { ...w, checkedAtMs: this.ctx.nowMs });
     }
   }
 
   vanished(key: RowKey): void {
-    if (!this.book.watching[key]) return;
-    delete this.book.watching[key];
+    if (!this.book.watching.delete(key)) return;
     this.book.watchCount--;
     this.book.dropped++;
     this.logger.info({ event: 'watch-dropped', rowKey: key, reason: 'vanished' }, 'the API no longer holds a watched row');
@@ -88,24 +88,34 @@ export class Ledger {
 
   /** Decided on its last known facts, as if read again unchanged: past the threshold, it is stuck. */
   unreadable(key: RowKey): void {
-    const w = this.book.watching[key];
+    const w = this.book.watching.get(key);
     if (!w) return;
     const row: RefreshTask = { ...w.task, process: '', createdAtMs: w.createdAtMs };
     this.decide(row, key, w.createdAtMs, this.book.history);
   }
 
   coverRecoveries(fromMs: number, toMs: number): void {
-    for (const [p, f] of Object.entries(this.book.failedPaths))
-      if (f.checkedToMs >= fromMs - 1000 && f.checkedToMs < toMs) this.book.failedPaths[p] = { ...f, checkedToMs: toMs };
+    const next = extend(this.book.coverage, fromMs, toMs);
+    // Two whole reads apart: what the old interval told each URL is written into it before the interval moves on.
+    if (next.materialize)
+      for (const [p, f] of this.book.failedPaths.entries()) {
+        const to = checkedTo(f, next.materialize);
+        if (to !== f.checkedToMs) this.book.failedPaths.set(p, { ...f, checkedToMs: to });
+      }
+    this.book.coverage = next.coverage;
   }
 
   recoveryChecked(objectPath: string, toMs: number): void {
-    const f = this.book.failedPaths[objectPath];
-    if (f) this.book.failedPaths[objectPath] = { ...f, checkedToMs: Math.max(f.checkedToMs, toMs) };
+    const f = this.book.failedPaths.get(objectPath);
+    if (f && toMs > checkedTo(f, this.book.coverage)) this.book.failedPaths.set(objectPath, { ...f, checkedToMs: toMs });
   }
 
   failures(): ReadonlyArray<[string, MonitorState['failedPaths'][string]]> {
-    return Object.entries(this.book.failedPaths);
+    const coverage = this.book.coverage;
+    return this.book.failedPaths.entries().map(([p, f]) => {
+      const to = checkedTo(f, coverage);
+      return [p, to === f.checkedToMs ? f : { ...f, checkedToMs: to }];
+    });
   }
 
   /** Closes the run's decisions (see closeBook). */
