@@ -50,7 +50,7 @@ export const isHostName = (text: string) => text.length <= 253 && HOST.test(text
  * (DingTalk's, WeCom's, CommonMark's) reads as syntax. Excluded: `[ ] < > * \` # @ | \ " ' $ { } ^`, spaces and
  * control characters (links, HTML, emphasis, code, headings, mentions, tables, line breaks); an underscore or a
  * tilde that could close emphasis or strike-through (CommonMark and GFM rules: `name_.mp4`, `a~b`); an HTML entity
- * (`&amp;` would show as `&`); a second `://` (a client may link a URL hidden in the query). Such a URL links only to
+ * (`&amp;` would show as `&`); a second `://` or a `www.` in its path (a client may link a host hidden there). Such a URL links only to
  * its own host, and a client that links it links it whole.
  */
 export function isPlainUrl(url: string): boolean {
@@ -59,6 +59,8 @@ export function isPlainUrl(url: string): boolean {
   if (!m || !isHostName(m[1]!)) return false;
   const rest = m[2] ?? '';
   if (rest.includes('://')) return false;
+  // GFM links a `www.` that follows a delimiter (`(www.x`, `_www.x`): a link to another host inside the path.
+  if (/www\./i.test(rest)) return false;
   // Emphasis and strike-through need a closing `_` or `~`, and may pair one URL's opener with the next URL's closer in
   // the same paragraph: only those that cannot close are kept, an underscore inside a word (my_video) or starting one
   // (/_next/), a tilde starting one (/~user/).

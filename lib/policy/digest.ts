@@ -17,7 +17,6 @@ const DAY = 86_400_000;
 /** URLs counted per receiver for "failed more than once" (the rest are still in the totals). */
 const MAX_URLS = 300;
 
-const bump = (m: Record<string, number>, k: string) => ({ ...m, [k]: (m[k] ?? 0) + 1 });
 const empty = (): Counts => ({ failures: {}, urls: {}, reported: 0, muted: 0, retried: 0, recovered: 0, failedAgain: 0 });
 const fresh = (sinceMs: number | null, lastDay: string | null, lastGoodMs: number | null): Daily => ({
   sinceMs,
@@ -42,19 +41,19 @@ export function countingFrom(daily: Daily, plan: AlertingPlan, fallback: boolean
   return daily.sinceMs === null ? fresh(nowMs, null, daily.lastGoodMs) : daily;
 }
 
-function add(r: Counts, e: AlertEvent, held: boolean): Counts {
+/** Adds one event to a receiver's counts, in place (`r` is this run's own copy). */
+function add(r: Counts, e: AlertEvent, held: boolean): void {
   if (e.kind === 'failed') {
-    const next = { ...r, failures: bump(r.failures, `${e.task.domain || '(no domain)'}|${failureClass(e.task.description)}`) };
-    if (r.urls[e.task.objectPath] !== undefined || Object.keys(r.urls).length < MAX_URLS) next.urls = bump(r.urls, e.task.objectPath);
-    if (held) next.muted++;
-    else next.reported++;
+    const k = `${e.task.domain || '(no domain)'}|${failureClass(e.task.description)}`;
+    r.failures[k] = (r.failures[k] ?? 0) + 1;
+    const url = e.task.objectPath;
+    if (r.urls[url] !== undefined || Object.keys(r.urls).length < MAX_URLS) r.urls[url] = (r.urls[url] ?? 0) + 1;
+    if (held) r.muted++;
+    else r.reported++;
     // A failure of a URL the monitor had re-submitted: its re-submission failed.
-    if (e.retry && e.retry.attempts > 0) next.failedAgain++;
-    return next;
-  }
-  if (e.kind === 'resubmitted') return { ...r, retried: r.retried + 1 };
-  if (e.kind === 'recovered' && e.afterRetries) return { ...r, recovered: r.recovered + 1 };
-  return r;
+    if (e.retry && e.retry.attempts > 0) r.failedAgain++;
+  } else if (e.kind === 'resubmitted') r.retried++;
+  else if (e.kind === 'recovered' && e.afterRetries) r.recovered++;
 }
 
 /**
@@ -64,10 +63,17 @@ function add(r: Counts, e: AlertEvent, held: boolean): Counts {
 export function accumulate(daily: Daily, kept: readonly AlertEvent[], held: readonly AlertEvent[], plan: AlertingPlan): Daily {
   if (daily.sinceMs === null) return daily;
   const receivers = { ...daily.receivers };
+  // Each receiver's counts copied once a run, then added to in place: a run of 50,000 failures stays linear.
+  const own = new Set<string>();
   const count = (e: AlertEvent, isHeld: boolean) => {
     if (e.kind !== 'failed' && e.kind !== 'resubmitted' && e.kind !== 'recovered') return;
     const name = routeOf(e, plan);
-    receivers[name] = add(receivers[name] ?? empty(), e, isHeld);
+    if (!own.has(name)) {
+      const was = receivers[name] ?? empty();
+      receivers[name] = { ...was, failures: { ...was.failures }, urls: { ...was.urls } };
+      own.add(name);
+    }
+    add(receivers[name]!, e, isHeld);
   };
   for (const e of kept) count(e, false);
   for (const e of held) count(e, true);

@@ -45,6 +45,7 @@ export class FaultInjector {
     private readonly settings: FaultSettings,
     private readonly random: () => number,
     private readonly count: (code: string) => void,
+    private readonly rateNow: () => number = Date.now,
   ) {}
 
   /** Takes the next scripted fault and waits the latency; answers (or resets) itself for a transport fault and then returns null. */
@@ -92,7 +93,7 @@ export class FaultInjector {
   private overQps(accessKeyId: string): boolean {
     const limit = this.settings.qpsLimit;
     if (limit === null) return false;
-    const t = Date.now();
+    const t = this.rateNow();
     const recent = (this.arrivals.get(accessKeyId) ?? []).filter((a) => t - a < 1000);
     // Throttled requests count against the window too, as they do at a real gateway.
     recent.push(t);

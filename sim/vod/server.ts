@@ -36,6 +36,8 @@ export interface VodSimOptions {
   store?: TaskStore;
   /** The API clock (default Date.now): the 3-day window, new rows, fates, quota days and the Date header. Timestamp checks use the real clock. */
   now?: () => number;
+  /** The clock the QPS limit counts arrivals on (default Date.now, as a gateway does); a test whose client sleeps on a virtual clock passes that clock. */
+  rateNow?: () => number;
   seed?: number;
   port?: number;
   /** The account's CDN domains and their state; without it any domain can be refreshed. */
@@ -68,7 +70,7 @@ export async function startVodSim(options: VodSimOptions = {}): Promise<VodSim> 
     stats.byCode[code] = (stats.byCode[code] ?? 0) + 1;
   };
   const gateway = new Gateway(accounts);
-  const injector = new FaultInjector(faults, seededRandom(options.seed ?? 1), count);
+  const injector = new FaultInjector(faults, seededRandom(options.seed ?? 1), count, options.rateNow);
   const daily = new DailyQuota(options.quota, now());
   const domains = options.domains && Object.fromEntries(Object.entries(options.domains).map(([d, s]) => [d.toLowerCase(), s]));
 

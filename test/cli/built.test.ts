@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FC_CREDENTIALS } from '../helpers/world';
 import { type CliWorld, startCliWorld } from './world';
@@ -9,7 +10,8 @@ const ROOT = path.join(__dirname, '../..');
 const BIN = path.join(ROOT, 'bin/vod-refresh-monitor.js');
 const CLI = path.join(ROOT, 'build/cli.js');
 const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
-const bare = { PATH: process.env.PATH };
+// TMPDIR: the test's own temp dir, so that what a child leaves there is found and removed.
+const bare = { PATH: process.env.PATH, TMPDIR: tmpdir() };
 // The CLI reads .env from its working folder: run it where none is, so a developer's .env cannot change a result.
 const cwd = __dirname;
 

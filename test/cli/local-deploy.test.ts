@@ -1,7 +1,7 @@
 // What `local`'s Function Compute deploys: s.yaml read as Serverless Devs renders it (checked against the real
 // `s preview`), and a timer that fires on its cron's own marks.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -9,6 +9,7 @@ import { keyAction } from '../../lib/cli/local/keys';
 import { type SetTimer, startTimer } from '../../lib/cli/local/timer';
 import { CronError, nextCronMark } from '../../sim/fc/cron';
 import { readSYaml, SYamlError } from '../../sim/fc/s-yaml';
+import { quietSHome } from '../deploy/s-home';
 
 const ROOT = path.resolve(__dirname, '../..');
 const S_YAML = readFileSync(path.join(ROOT, 's.yaml'), 'utf8');
@@ -24,12 +25,11 @@ afterAll(() => {
 function sPreview(env: Record<string, string>): { resources: Record<string, { props: Record<string, unknown> }> } {
   const dir = mkdtempSync(path.join(tmpdir(), 'vrm-local-s-'));
   scratch.push(dir);
-  mkdirSync(path.join(dir, 'home'));
   copyFileSync(path.join(ROOT, 's.yaml'), path.join(dir, 's.yaml'));
   const out = path.join(dir, 'out.json');
   const r = spawnSync(S_CLI, ['preview', '-t', 's.yaml', '-o', 'json', '--output-file', out, '--silent'], {
     cwd: dir,
-    env: { PATH: process.env.PATH, HOME: path.join(dir, 'home'), ...env },
+    env: { PATH: process.env.PATH, ...quietSHome(path.join(dir, 'home')), ...env },
     encoding: 'utf8',
   });
   expect(r.status).toBe(0);

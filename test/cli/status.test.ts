@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT } from '../../lib/cli/main';
 import { type CliWorld, startCliWorld } from './world';
@@ -59,7 +58,7 @@ describe('status: the deployed monitor, from the Function Compute API', () => {
 
   it("never presents this machine's state file as the deployed state", async () => {
     await w.world.run();
-    w.deploy({ STATE_FILE: path.join(mkdtempSync(path.join(tmpdir(), 'vrm-deployed-')), 'state.json') });
+    w.deploy({ STATE_FILE: path.join(w.world.dir, 'deployed', 'state.json') });
     w.fc.functions.get('vod-refresh-monitor')!.lastModifiedTime = new Date(w.world.clock.now() - 2 * 3600_000).toISOString();
     const r = await w.cli(['status']);
     expect(r.code).toBe(EXIT.problem);

@@ -26,7 +26,13 @@ export async function closedPort(): Promise<number> {
 }
 
 /** The deployed monitor and its failure handler, as the FC simulator holds them: they run the built bundle against `env`. */
-function deployedFunctions(bundle: Bundle, env: () => Env, now: () => number, sink: { write(line: string): unknown }): SimFunction[] {
+function deployedFunctions(
+  bundle: Bundle,
+  env: () => Env,
+  clock: { now: () => number; sleep: (ms: number) => Promise<void> },
+  sink: { write(line: string): unknown },
+): SimFunction[] {
+  const { now, sleep } = clock;
   const common = { runtime: 'nodejs20', memorySize: 128, timeout: 120, lastModifiedTime: new Date(now() - 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z') };
   return [
     {
@@ -45,7 +51,7 @@ function deployedFunctions(bundle: Bundle, env: () => Env, now: () => number, si
         destinationConfig: { onFailure: { destination: 'acs:fc:cn-shanghai:1234567890123456:functions/vod-refresh-monitor-watchdog' } },
         maxAsyncRetryAttempts: 1,
       },
-      invoke: (event, context) => bundle.createHandler({ env: env(), now, logDestination: sink })(event, context),
+      invoke: (event, context) => bundle.createHandler({ env: env(), now, sleep, logDestination: sink })(event, context),
     },
     {
       ...common,
@@ -63,7 +69,7 @@ export async function startCliWorld() {
   let deployedEnv: Env = { ...world.env };
   const fc: FcSim = await startFcSim({
     accounts: [FC_CREDENTIALS],
-    functions: deployedFunctions(world.built as unknown as Bundle, () => deployedEnv, world.clock.now, world.sink.stream),
+    functions: deployedFunctions(world.built as unknown as Bundle, () => deployedEnv, world.clock, world.sink.stream),
   });
   const env: Env = {
     ...world.env,
@@ -86,7 +92,7 @@ export async function startCliWorld() {
       const out: string[] = [];
       const err: string[] = [];
       const merged = Object.fromEntries(Object.entries({ ...env, ...extra }).filter(([, v]) => v !== undefined));
-      const io: CliIo = { stdout: (s) => out.push(s), stderr: (s) => err.push(s), env: merged, now: world.clock.now };
+      const io: CliIo = { stdout: (s) => out.push(s), stderr: (s) => err.push(s), env: merged, now: world.clock.now, sleep: world.clock.sleep };
       const code = await main(argv, io);
       return { code, out: out.join('\n'), err: err.join('\n') };
     },

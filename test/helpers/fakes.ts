@@ -105,13 +105,51 @@ export interface FakeRow {
   Description?: string;
 }
 
+/** The API's order: newest first, then TaskId descending, then ObjectPath ascending. */
+const apiOrder = (a: Indexed, b: Indexed) => b.ms - a.ms || b.row.TaskId.localeCompare(a.row.TaskId) || a.row.ObjectPath.localeCompare(b.row.ObjectPath);
+
+type Indexed = { readonly row: FakeRow; readonly ms: number };
+
+/** Rows sorted in the API's order when read, not on every add. */
+class Bucket {
+  private items: Indexed[] = [];
+  private sorted = true;
+  push(entry: Indexed): void {
+    this.items.push(entry);
+    this.sorted = false;
+  }
+  get(): readonly Indexed[] {
+    if (!this.sorted) this.items.sort(apiOrder);
+    this.sorted = true;
+    return this.items;
+  }
+}
+
+/** The first index of `sorted` (newest first) whose time is `<= ms`, or `sorted.length`. */
+function firstAtOrBefore(sorted: readonly Indexed[], ms: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]!.ms > ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * An in-memory implementation of the port the reader uses (not the client we ship, which is tested against the
- * loopback simulator): newest first, the filters of DescribeVodRefreshTasks, paging, TotalCount.
+ * loopback simulator): newest first, the filters of DescribeVodRefreshTasks, paging, TotalCount. Rows are indexed by
+ * time, TaskId and URL, so a call costs its window, not the whole account; change a row's fields through `set`
+ * (Status and Description may also be assigned on the row `add` returned: they are read at every call).
  */
 export class FakeVodApi implements RefreshTaskApi {
-  rows: FakeRow[] = [];
+  readonly rows: FakeRow[] = [];
   calls: Array<Record<string, string>> = [];
+  private all = new Bucket();
+  private readonly byTask = new Map<string, Bucket>();
+  private readonly byPath = new Map<string, Bucket>();
+  private readonly byKey = new Map<string, FakeRow>();
   constructor(private readonly apiNow: () => number) {}
   add(row: Partial<FakeRow> & { ObjectPath: string; createdMs: number }): FakeRow {
     const { createdMs, ...rest } = row;
@@ -123,40 +161,38 @@ export class FakeVodApi implements RefreshTaskApi {
       CreationTime: formatApiTime(createdMs),
     };
     this.rows.push(r);
+    this.index(r);
     return r;
   }
   set(taskId: string, objectPath: string, patch: Partial<FakeRow>): void {
-    const r = this.rows.find((x) => x.TaskId === taskId && x.ObjectPath === objectPath);
+    const r = this.byKey.get(`${taskId}\n${objectPath}`);
     if (!r) throw new Error('no such row');
     Object.assign(r, patch);
+    if ('TaskId' in patch || 'ObjectPath' in patch || 'CreationTime' in patch) this.reindex();
   }
   async describeRefreshTasks(params: Record<string, string>): Promise<TaskPage> {
     this.calls.push(params);
     const start = params.StartTime ? parseApiTime(params.StartTime)! : this.apiNow() - 3 * 86_400_000;
     const end = params.EndTime ? parseApiTime(params.EndTime)! : this.apiNow();
-    const match = this.rows
-      .filter((r) => {
-        const t = parseApiTime(r.CreationTime)!;
-        return (
-          t >= start &&
-          t <= end &&
-          (!params.TaskId || r.TaskId === params.TaskId) &&
-          (!params.ObjectPath || r.ObjectPath === params.ObjectPath) &&
-          (!params.ObjectType || r.ObjectType === params.ObjectType) &&
-          (!params.Status || r.Status === params.Status)
-        );
-      })
-      .sort((a, b) => b.CreationTime.localeCompare(a.CreationTime) || b.TaskId.localeCompare(a.TaskId) || a.ObjectPath.localeCompare(b.ObjectPath));
+    const match = this.candidates(params, start, end).filter(
+      ({ row: r, ms }) =>
+        ms >= start &&
+        ms <= end &&
+        (!params.TaskId || r.TaskId === params.TaskId) &&
+        (!params.ObjectPath || r.ObjectPath === params.ObjectPath) &&
+        (!params.ObjectType || r.ObjectType === params.ObjectType) &&
+        (!params.Status || r.Status === params.Status),
+    );
     const size = Number(params.PageSize ?? 20);
     const page = Number(params.PageNumber ?? 1);
-    const tasks: RefreshTask[] = match.slice((page - 1) * size, page * size).map((r) => ({
+    const tasks: RefreshTask[] = match.slice((page - 1) * size, page * size).map(({ row: r, ms }) => ({
       taskId: r.TaskId,
       objectPath: r.ObjectPath,
       objectType: r.ObjectType,
       status: r.Status,
       process: r.Status === 'Complete' ? '100%' : '0%',
       creationTime: r.CreationTime,
-      createdAtMs: parseApiTime(r.CreationTime),
+      createdAtMs: ms,
       description: r.Description ?? null,
     }));
     return {
@@ -168,6 +204,35 @@ export class FakeVodApi implements RefreshTaskApi {
       skipped: [],
       serverDateMs: Math.floor(this.apiNow() / 1000) * 1000,
     };
+  }
+  /** The rows a call may match, in the API's order: those of its TaskId or URL, else those of its time window. */
+  private candidates(params: Record<string, string>, start: number, end: number): readonly Indexed[] {
+    const keyed = params.TaskId ? this.byTask.get(params.TaskId) : params.ObjectPath ? this.byPath.get(params.ObjectPath) : undefined;
+    if (keyed) return keyed.get();
+    if (params.TaskId || params.ObjectPath) return [];
+    const sorted = this.all.get();
+    return sorted.slice(firstAtOrBefore(sorted, end), firstAtOrBefore(sorted, start - 1));
+  }
+  private index(row: FakeRow): void {
+    const entry: Indexed = { row, ms: parseApiTime(row.CreationTime)! };
+    this.all.push(entry);
+    for (const [map, key] of [
+      [this.byTask, row.TaskId],
+      [this.byPath, row.ObjectPath],
+    ] as const) {
+      const bucket = map.get(key) ?? new Bucket();
+      map.set(key, bucket);
+      bucket.push(entry);
+    }
+    const key = `${row.TaskId}\n${row.ObjectPath}`;
+    if (!this.byKey.has(key)) this.byKey.set(key, row);
+  }
+  private reindex(): void {
+    this.all = new Bucket();
+    this.byTask.clear();
+    this.byPath.clear();
+    this.byKey.clear();
+    for (const row of this.rows) this.index(row);
   }
 }
 

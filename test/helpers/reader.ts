@@ -14,6 +14,8 @@ export interface ReaderSetup {
   budgetMs?: number;
   method?: 'GET' | 'POST';
   maxAttempts?: number;
+  /** The reader's clock and sleep (default: real time); a movable clock makes its waits cost no real time. */
+  clock?: { now: () => number; sleep: (ms: number) => Promise<void> };
 }
 
 /** A reader over the real pop-core client, built by the one factory, with short backoffs so tests run quickly. */
@@ -24,12 +26,13 @@ export function makeReader(setup: ReaderSetup) {
     timeoutMs: setup.timeoutMs ?? 2000,
     method: setup.method ?? 'GET',
   });
-  const runtime = { now: Date.now, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)), random: Math.random, logger: setup.logger };
+  const time = setup.clock ?? { now: Date.now, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
+  const runtime = { now: time.now, sleep: time.sleep, random: Math.random, logger: setup.logger };
   const { reader, pacer, clock } = createReader(
     api,
     { requestsPerSecond: setup.rate ?? 1000, concurrency: setup.concurrency ?? 4, requestTimeoutMs: setup.timeoutMs ?? 2000 },
     runtime,
-    Date.now() + (setup.budgetMs ?? 30_000),
+    time.now() + (setup.budgetMs ?? 30_000),
     0,
     { baseMs: 5, capMs: 40, maxAttempts: setup.maxAttempts ?? 30 },
   );

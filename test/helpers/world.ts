@@ -10,14 +10,22 @@ import { logSink } from './sink';
 /** The STS keys the simulated Function Compute context hands the function. */
 export const FC_CREDENTIALS = { accessKeyId: 'STS.NUworldKey', accessKeySecret: 'world-sts-secret-7c1d', securityToken: 'CAIS-world-token-b3e2' };
 
-/** A clock that flows with real time and can be moved forward. */
+/**
+ * A clock that flows with real time and can be moved forward. Its `sleep` moves it instead of waiting (then yields
+ * one turn of the event loop), so backoffs and pacing cost no real time; concurrent sleeps add up, as fakeClock's do.
+ */
 export function movableClock(startMs = Date.now()) {
   const realStart = Date.now();
   let offset = startMs - realStart;
+  const advance = (ms: number) => {
+    offset += ms;
+  };
   return {
     now: () => Date.now() + offset,
-    advance: (ms: number) => {
-      offset += ms;
+    advance,
+    sleep: async (ms: number) => {
+      advance(Math.max(0, ms));
+      await new Promise<void>((resolve) => setImmediate(resolve));
     },
   };
 }
@@ -78,7 +86,14 @@ export async function startWorld(
     ...options.env,
   };
   const built = require('../../dist/index.js') as { createHandler: (o: unknown) => Handler; createWatchdog: (o: unknown) => Handler };
-  const handler = built.createHandler({ env, now: clock.now, logDestination: sink.stream, tmpDir: dir, ...(options.fs ? { fs: options.fs } : {}) });
+  const handler = built.createHandler({
+    env,
+    now: clock.now,
+    sleep: clock.sleep,
+    logDestination: sink.stream,
+    tmpDir: dir,
+    ...(options.fs ? { fs: options.fs } : {}),
+  });
   let tick = 0;
   const texts = () => ding.accepted.map((m) => m.body.markdown?.text ?? '');
   return {

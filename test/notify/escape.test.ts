@@ -122,6 +122,8 @@ describe('URLs in messages', () => {
     ['an angle autolink', 'http://x.example/<http://evil.example>'],
     ['javascript:', 'javascript:alert(1)//http://x.example/'],
     ['a www. word', 'http://x.example/a b www.evil.example'],
+    ['a www. after a parenthesis (GFM links it)', 'http://0.com/0(www.evil.example'],
+    ['a www. after an underscore', 'http://a.com/a_www.evil.example'],
     ['a mobile', 'http://x.example/@13800000000.mp4'],
     ['a WeCom mention', 'http://x.example/<@manager01>'],
     ['backticks and emphasis', 'http://x.example/`a`/**b**/_c_/~~d~~'],

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../lib/config';
@@ -16,8 +16,13 @@ const env = {
 };
 const EXAMPLE = path.join(__dirname, '../../deploy/alerting.example.yaml');
 
+const dir = mkdtempSync(path.join(tmpdir(), 'vrm-alerting-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+
 function file(text: string): string {
-  const f = path.join(mkdtempSync(path.join(tmpdir(), 'vrm-alerting-')), 'alerting.yaml');
+  const f = path.join(dir, String(++files), 'alerting.yaml');
+  mkdirSync(path.dirname(f));
   writeFileSync(f, text);
   return f;
 }

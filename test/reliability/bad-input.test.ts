@@ -76,7 +76,7 @@ describe('hostile API pages through the whole pipeline', () => {
     ['a huge event', Buffer.alloc(100_000, 97)],
   ])('a timer event that is %s runs with defaults and says why', async (_n, event) => {
     world = await startWorld();
-    const handler = world.built.createHandler({ env: world.env, now: world.clock.now, logDestination: world.sink.stream });
+    const handler = world.built.createHandler({ env: world.env, now: world.clock.now, sleep: world.clock.sleep, logDestination: world.sink.stream });
     const report = await handler(event, {
       credentials: { accessKeyId: 'STS.NUworldKey', accessKeySecret: 'world-sts-secret-7c1d', securityToken: 'CAIS-world-token-b3e2' },
       function: { timeout: 60 },

@@ -128,7 +128,12 @@ describe('fault matrix: VOD side', () => {
     ['10 minutes behind', -10 * MIN],
   ])("the function's clock %s the API's: every failure reported, no query refused", async (_n, skew) => {
     world = await startWorld();
-    const handler = world.built.createHandler({ env: world.env, now: () => world.clock.now() + skew, logDestination: world.sink.stream });
+    const handler = world.built.createHandler({
+      env: world.env,
+      now: () => world.clock.now() + skew,
+      sleep: world.clock.sleep,
+      logDestination: world.sink.stream,
+    });
     const run = () =>
       handler(Buffer.from(JSON.stringify({ triggerTime: new Date(world.clock.now() + skew).toISOString(), payload: '' })), {
         credentials: FC_CREDENTIALS,
@@ -393,7 +398,7 @@ describe('fault matrix: state and concurrency', () => {
     const r1 = await world.run(undefined, '2026-11-28T02:00:00Z');
     const r2 = await world.run(undefined, '2026-11-28T02:00:00Z');
     expect([r1.status, r2.status]).toEqual(['ok', 'duplicate']);
-    const handler = world.built.createHandler({ env: world.env, now: world.clock.now, logDestination: world.sink.stream });
+    const handler = world.built.createHandler({ env: world.env, now: world.clock.now, sleep: world.clock.sleep, logDestination: world.sink.stream });
     const cli = () => handler(Buffer.from(JSON.stringify({ triggerName: 'cli', payload: '{}' })), { credentials: FC_CREDENTIALS, function: { timeout: 60 } });
     expect(((await cli()) as { status: string }).status).toBe('ok');
     expect(((await cli()) as { status: string }).status).toBe('ok');

@@ -63,7 +63,7 @@ describe('secrets never leak', () => {
     try {
       const token = 'CAIS+tok/en==with+slash/and=eq';
       world.vod.accounts.push({ accessKeyId: 'STS.NUplusToken', accessKeySecret: 'the-right-secret', securityToken: token });
-      const handler = world.built.createHandler({ env: world.env, now: world.clock.now, logDestination: world.sink.stream });
+      const handler = world.built.createHandler({ env: world.env, now: world.clock.now, sleep: world.clock.sleep, logDestination: world.sink.stream });
       const ctx = {
         requestId: 'sig',
         credentials: { accessKeyId: 'STS.NUplusToken', accessKeySecret: 'a-wrong-secret-0001', securityToken: token },

@@ -2,7 +2,7 @@
 // misspelt or missing key gets valibot's raw text: `receivers.0.dingtalk.keyword: Invalid key: Expected never but
 // received "keyword"`, `route.receiver: Invalid key: Expected "receiver" but received undefined`.
 // lib/policy/load.ts:66.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../lib/config';
@@ -10,8 +10,13 @@ import { loadAlerting } from '../../lib/policy/load';
 
 const config = loadConfig({ DINGTALK_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=abc' });
 
+const dir = mkdtempSync(path.join(tmpdir(), 'vrm-review-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+
 async function problemsOf(lines: string[]): Promise<string[]> {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'vrm-review-')), 'alerting.yaml');
+  const file = path.join(dir, String(++files), 'alerting.yaml');
+  mkdirSync(path.dirname(file));
   writeFileSync(file, `${lines.join('\n')}\n`);
   try {
     await loadAlerting(file, config, { A_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=abc' });

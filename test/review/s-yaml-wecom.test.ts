@@ -4,16 +4,19 @@
 // variables are required" and Routing: "DINGTALK_WEBHOOK stays required: the failure handler uses it" — with
 // ALERT_CHANNEL=wecom the failure handler uses WECOM_WEBHOOK. s.yaml:55.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../lib/config';
+import { quietSHome } from '../deploy/s-home';
 
 const ROOT = path.resolve(__dirname, '../..');
 
+const dir = mkdtempSync(path.join(tmpdir(), 'vrm-review-s-'));
+// `s` may still be writing in its HOME for a moment after it exits: retry.
+afterAll(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }));
+
 it('renders s.yaml for a WeCom channel without a DingTalk webhook, into a configuration the function accepts', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'vrm-review-s-'));
-  mkdirSync(path.join(dir, 'home'));
   copyFileSync(path.join(ROOT, 's.yaml'), path.join(dir, 's.yaml'));
   const out = path.join(dir, 'rendered.json');
   const r = spawnSync(
@@ -23,7 +26,7 @@ it('renders s.yaml for a WeCom channel without a DingTalk webhook, into a config
       cwd: dir,
       env: {
         PATH: process.env.PATH ?? '',
-        HOME: path.join(dir, 'home'),
+        ...quietSHome(path.join(dir, 'home')),
         FC_ROLE_ARN: 'acs:ram::1234567890123456:role/r',
         STATE_BUCKET: 'b',
         ALERT_CHANNEL: 'wecom',

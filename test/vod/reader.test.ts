@@ -6,6 +6,7 @@ import type { RefreshTask } from '../../lib/vod/types';
 import { DEFAULT_ACCOUNT, startVodSim, type VodSim } from '../../sim/vod/server';
 import { makeReader } from '../helpers/reader';
 import { logSink } from '../helpers/sink';
+import { movableClock } from '../helpers/world';
 
 const HOUR = 3600_000;
 const STS = { accessKeyId: 'STS.NUxSimTempKey', accessKeySecret: 'sts-secret-for-tests-9f8e7d', securityToken: 'CAIS-sim-security-token-0042' };
@@ -149,9 +150,13 @@ describe('VodReader.list', () => {
   });
 
   it('lists 5,000 rows against a 20/s limit while asked for 50/s: all of them, slowing down until Throttling stops', async () => {
+    // The reader sleeps on a movable clock the simulator's QPS limit counts on: its pacing and backoffs cost no real time.
+    const clock = movableClock();
+    await sim.close();
+    sim = await startVodSim({ accounts: [DEFAULT_ACCOUNT, STS], seed: 7, now: clock.now, rateNow: clock.now });
     seed(5000);
     sim.faults.qpsLimit = 20;
-    const { reader, pacer } = makeReader({ endpoint: sim.url, logger: logSink().logger, rate: 50, concurrency: 4 });
+    const { reader, pacer } = makeReader({ endpoint: sim.url, logger: logSink().logger, rate: 50, concurrency: 4, clock });
     const c = collect();
     await reader.list(window(), c.onRows);
     expect(new Set(c.keys).size).toBe(5000);
