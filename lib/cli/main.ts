@@ -114,7 +114,7 @@ function addCommands(add: Add): void {
 function program(open: (o: CommonOptions) => Session, done: (code: ExitCode) => void): Command {
   const root = new Command('vod-refresh-monitor')
     .description(
-      'Watch VOD CDN refresh and preload tasks; alert on-call when one fails.\nReads the same environment variables as the function (README, "Configuration"), and .env in this folder as `s` does (the shell wins).',
+      'Watch VOD CDN refresh and preload tasks; alert on-call when one fails.\nReads the same environment variables as the function (docs/configuration.md), and .env in this folder as `s` does (the shell wins).',
     )
     .version(version, '-V, --version', 'print the version')
     .addHelpText('after', EXIT_HELP);

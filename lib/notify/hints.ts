@@ -35,7 +35,8 @@ export function cliTime(ms: number): string {
 }
 
 interface Query {
-  readonly status: 'Failed' | 'Refreshing';
+  /** Null: every status (`Pending` is not a filter of the API). */
+  readonly status: 'Failed' | 'Refreshing' | null;
   readonly type?: string | null;
   readonly domain?: string | null;
   readonly sinceMs?: number | null;
@@ -44,7 +45,7 @@ interface Query {
 
 /** One `tasks` command line, in backticks. Only validated values reach it: types `tasks` accepts, host names. */
 export function tasksCommand(q: Query): string {
-  const parts = [CLI, `--status ${q.status}`];
+  const parts = q.status ? [CLI, `--status ${q.status}`] : [CLI];
   if (q.type) parts.push(`--type ${q.type}`);
   if (q.domain) parts.push(`--domain ${q.domain}`);
   parts.push(q.sinceMs == null ? '--since 3d' : `--since ${cliTime(Math.floor(q.sinceMs / 60_000) * 60_000)}`);
@@ -93,7 +94,8 @@ export function failureHints(tasks: readonly TaskFacts[], advice: string | undef
 
 /** The lines under stuck rows: the advice and the commands that list them. */
 export function stuckHints(tasks: readonly TaskFacts[]): string[] {
-  return [STUCK_HINT, ...listing(tasks, 'Refreshing')];
+  // `Pending` is no filter of the API: rows stuck Pending are listed among every status of their type and domain.
+  return [STUCK_HINT, ...listing(tasks, tasks.every((t) => t.status === 'Refreshing') ? 'Refreshing' : null)];
 }
 
 const listing = (tasks: readonly TaskFacts[], status: Query['status']) => listCommands(tasks, status).map((c, i) => (i === 0 ? `List them: ${c}` : c));
@@ -111,7 +113,7 @@ export function backlogCommands(byType: Readonly<Record<string, number>>, sinceM
 /** The notice that unfinished rows are past the watch cap, with the command that lists them for each object type. */
 export function watchLimitNotice(notWatched: number, maxWatched: number, objectTypes: Iterable<string>): string {
   const types = [...new Set([...objectTypes].map(typeOf))].sort();
-  const commands = (types.length ? types : [null]).map((type) => tasksCommand({ status: 'Refreshing', type }));
+  const commands = (types.length ? types : [null]).map((type) => tasksCommand({ status: null, type }));
   return `${notWatched} unfinished URL(s) are not watched: the monitor already watches ${maxWatched}. A later failure of these is not reported; list them with ${commands.join(' and ')}.`;
 }
 

@@ -26,5 +26,5 @@ export function vodAdvice(code: string): string {
     code === 'ServiceUnAvailable'
   )
     return 'the VOD API is failing on its side: nothing to change here; it is retried every run';
-  return 'see the troubleshooting table in the README';
+  return 'see the troubleshooting table in docs/operations.md';
 }

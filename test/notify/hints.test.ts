@@ -3,7 +3,7 @@ import { Ledger } from '../../lib/decide/ledger';
 import type { LedgerContext } from '../../lib/decide/ledger/book';
 
 import type { TaskFacts } from '../../lib/events/schema';
-import { backlogCommands, CONSOLE_URL, cliTime, failureHints, listCommands, watchLimitNotice } from '../../lib/notify/hints';
+import { backlogCommands, CONSOLE_URL, cliTime, failureHints, listCommands, stuckHints, watchLimitNotice } from '../../lib/notify/hints';
 import { emptyState } from '../../lib/state/schema';
 import { formatApiTime } from '../../lib/vod/time';
 import { type CliWorld, startCliWorld } from '../cli/world';
@@ -92,11 +92,30 @@ describe('the commands under an alert', () => {
       description: null,
     });
     ledger.observe([refreshing('1', 'file'), refreshing('2', 'preload'), refreshing('3', 'preload')]);
-    // The monitor hands the ledger this wording (lib/monitor/stages.ts); the ledger hands it the types it could not watch.
+    // The monitor hands the ledger this wording (lib/monitor/read.ts); the ledger hands it the types it could not watch. Unfinished is Refreshing or Pending, and Pending is no filter of the API: the command lists every status.
     const notice = ledger.finish(T0, { watchLimit: watchLimitNotice }).events.find((e) => e.kind === 'notice' && e.code === 'WatchLimit');
     expect(notice).toMatchObject({ message: watchLimitNotice(2, 1, ['preload']) });
-    expect(watchLimitNotice(2, 1, ['preload'])).toContain(`\`${CMD} --status Refreshing --type preload --since 3d\``);
+    expect(watchLimitNotice(2, 1, ['preload'])).toContain(`\`${CMD} --type preload --since 3d\``);
     expect(watchLimitNotice(2, 1, ['preload'])).not.toContain('--type file');
+  });
+});
+
+describe('the commands under stuck rows', () => {
+  const stuck = (status: string): TaskFacts => ({
+    taskId: '9',
+    objectPath: 'http://media.example.net/a.mp4',
+    objectType: 'file',
+    status,
+    description: null,
+    creationTime: formatApiTime(T0 - 40 * MIN),
+    domain: 'media.example.net',
+  });
+  it.each([
+    ['Refreshing rows: listed as Refreshing', ['Refreshing'], '--status Refreshing --type file --domain media.example.net'],
+    ['a Pending row (no filter of the API): every status of its type and domain', ['Refreshing', 'Pending'], `${CMD} --type file --domain media.example.net`],
+  ])('%s', (_name, statuses, says) => {
+    const text = stuckHints(statuses.map(stuck)).join('\n');
+    expect(text).toContain(says);
   });
 });
 

@@ -38,7 +38,7 @@ const DOCS = new Map(variableDocs().map((d) => [d.name, d]));
 function fixOf(problem: string): string {
   const name = /^([A-Z][A-Z0-9_]*):/.exec(problem)?.[1] ?? '';
   const doc = DOCS.get(name);
-  if (!doc) return `unset ${name || 'the variable'} (or correct its name): the function reads only the variables of its table (README, "Configuration")`;
+  if (!doc) return `unset ${name || 'the variable'} (or correct its name): the function reads only the variables of its table (docs/configuration.md)`;
   const value = doc.accepts.startsWith('https://') ? doc.accepts : `<${doc.accepts}>`;
   if (/is required when ALERT_CHANNEL/.test(problem)) return `export ${name}=${value} (or choose another channel with ALERT_CHANNEL)`;
   return `export ${name}=${value}, or unset it${/^\(|^none$/.test(doc.default) ? '' : ` for its default (${doc.default})`}`;
@@ -125,7 +125,7 @@ async function alertingChecks(env: Record<string, string | undefined>, config: C
     return [{ outcome: 'ok', text: `ALERTING_CONFIG (${named}): ${plan.receivers.size} receiver(s), ${plan.routes.length} route(s)` }];
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    const fix = `correct ${local} (README, "Routing, reminders, mutes and the daily digest"); each \${NAME} it references must be exported too`;
+    const fix = `correct ${local} (docs/configuration.md, "The alerting file"); each \${NAME} it references must be exported too`;
     return err.problems.map((p) => ({ outcome: 'fail', text: p, fix }));
   }
 }
