@@ -116,7 +116,9 @@ async function main() {
   );
 
   await quietly(4);
-  await run('30 minutes after the batch: its pending URL is stuck, reported once (a quiet run: one call for new rows, one to look the pending URL up)');
+  await run(
+    '30 minutes after the batch: its pending URL is stuck, reported once (a quiet run: one call for new rows, one for the failures of the URLs it watches, one to look up the URL that crossed the threshold)',
+  );
 
   const again = vod.store.submit({ urls: [urls[17]!], kind: 'file', atMs: now() - MIN });
   vod.store.updateRow(again.taskIds[0]!, urls[17]!, { Status: 'Complete' });
