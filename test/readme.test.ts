@@ -63,6 +63,73 @@ describe('the README keeps its word', () => {
   });
 });
 
+
+describe('the later messages the README shows', () => {
+  const at = (iso: string) => Date.parse(iso);
+  const failure = {
+    taskId: '700000084',
+    objectPath: 'http://video.example.com/series/s01/e017/index.m3u8',
+    objectType: 'file',
+    status: 'Failed',
+    description: 'Origin Timeout',
+    creationTime: '2026-12-03T20:10:18+08:00',
+    domain: 'video.example.com',
+  };
+  // The events behind the README's reminder, mute summary and digest: the README must read as the code renders them.
+  const shown: [string, AlertEvent][] = [
+    ['a reminder', { kind: 'reminder', key: 'r', task: failure, count: 1, max: 2 }],
+    [
+      'a mute summary',
+      {
+        kind: 'muted-summary',
+        key: 'm',
+        receiver: 'cn-team',
+        mute: 'cn-migration',
+        reason: 'origin migration',
+        fromMs: at('2026-12-03T01:10:00+08:00'),
+        toMs: at('2026-12-03T03:20:00+08:00'),
+        count: 3,
+        byKind: { failed: 3 },
+        byDescription: { 'Origin Timeout': 3 },
+        byDomain: { 'img.example.cn': 3 },
+        firstFailed: { 'preload|img.example.cn': at('2026-12-03T01:05:40+08:00') },
+      },
+    ],
+    [
+      'a digest',
+      {
+        kind: 'digest',
+        key: 'd',
+        receiver: 'default',
+        day: '2026-12-04',
+        fromMs: at('2026-12-03T09:30:01+08:00'),
+        toMs: at('2026-12-04T09:30:02+08:00'),
+        failures: { 'video.example.com|Origin Timeout': 4, 'img.example.cn|Origin Timeout': 3 },
+        told: { reported: 4, muted: 3 },
+        topUrls: [{ url: failure.objectPath, count: 2 }],
+        account: { rows: 2140, failed: 7, previousRows: 1980, previousFailed: 2 },
+        unresolved: 1,
+        stuck: 0,
+        retries: null,
+        runs: { total: 288, ok: 288, blindMs: 0, gaps: 0, longest: null, blindAfterMs: 900_000 },
+      },
+    ],
+  ];
+  const blocks = codeBlocks(section(README, 'What an alert looks like'), '').slice(1);
+  const mentions = { atMobiles: ['13800000000'], atUserIds: [], atAllMinFailures: 0 };
+  const opts = { monitorName: 'VOD refresh', keywords: ['VOD'], mentions, maxBodyBytes: DINGTALK_MAX_BODY_BYTES, stuckAfterMinutes: 30 };
+
+  it('shows one block for each of them', () => {
+    expect(blocks).toHaveLength(shown.length);
+  });
+
+  it.each(shown.map(([name, event], i) => [name, event, i] as const))('shows %s exactly as the current code renders it', (_, event, i) => {
+    const [message, ...more] = renderMessages([event], opts, bodyBytes);
+    expect(more).toHaveLength(0);
+    expect(markdownToTerminal(message!.text)).toBe(blocks[i]!.join('\n'));
+  });
+});
+
 /** Look-alike characters a message writes in place of markdown syntax, back to what the API sent. */
 const LOOK_ALIKES: Record<string, string> = { '∶': ':', '［': '[', '］': ']', '＠': '@' };
 
