@@ -63,7 +63,6 @@ describe('the README keeps its word', () => {
   });
 });
 
-
 describe('the later messages the README shows', () => {
   const at = (iso: string) => Date.parse(iso);
   const failure = {
