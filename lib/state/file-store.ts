@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { StateError, type StateIo, stateIoError } from './errors';
 import { errnoOf, nodeFs, type StateFs } from './fs';
+import { LEDGER_FIELDS, LedgerParser, type LedgerPart, ledgerLines } from './ledger-file';
 import { FileLock, LockIoError, type LockResult } from './lock';
 import { checkState, parseJson } from './migrate';
 import type { MonitorState } from './schema';
@@ -38,8 +39,6 @@ export interface StateStore {
  * The large part of the state: what was told, what is watched and followed. It lives in a file of its own, written
  * only when it changed, so that a quiet run rewrites a few hundred bytes on the mount, not megabytes.
  */
-const LEDGER_FIELDS = ['reported', 'heldKeys', 'watching', 'failedPaths', 'recoveredPaths'] as const;
-type LedgerPart = Pick<MonitorState, (typeof LEDGER_FIELDS)[number]>;
 
 /** The ledger part beside a state file. */
 export const ledgerFile = (stateFile: string) => `${stateFile}.ledger.json`;
@@ -146,29 +145,18 @@ export class FileStateStore implements StateStore {
     }
   }
 
-  /** The ledger part, read line by line: one entry a line (a state at its caps is never one string in memory). */
+  /** The ledger part (./ledger-file), read line by line: a state at its caps is never one string in memory. */
   private async readLedger(): Promise<Record<string, Record<string, unknown>>> {
     const file = ledgerFile(this.location);
-    const part: Record<string, Record<string, unknown>> = {};
-    let n = 0;
+    const parser = new LedgerParser(file);
     try {
-      await this.fs.readLines(file, (line) => {
-        n++;
-        if (n === 1 || line === '') return;
-        const entry = parseJson(line, `the ledger part of the state (line ${n})`);
-        if (!Array.isArray(entry) || entry.length !== 3 || typeof entry[0] !== 'string' || typeof entry[1] !== 'string')
-          throw new StateError('StateCorrupt', `the ledger part of the state has a line that is not an entry (line ${n})`);
-        const dict = part[entry[0]] ?? {};
-        part[entry[0]] = dict;
-        dict[entry[1]] = entry[2];
-      });
+      await this.fs.readLines(file, (line) => parser.line(line));
     } catch (err) {
       if (err instanceof StateError) throw err;
       if (errnoOf(err) === 'ENOENT') throw new StateError('StateCorrupt', `the ledger part of the state (${file}) is missing`);
       throw stateIoError('read', file, errnoOf(err));
     }
-    for (const f of LEDGER_FIELDS) part[f] ??= {};
-    return part;
+    return parser.end();
   }
 
   private async writeAtomically(file: string, body: string | Iterable<string>): Promise<void> {
@@ -192,23 +180,6 @@ export class FileStateStore implements StateStore {
       throw stateIoError(op, file, errnoOf(err));
     }
   }
-}
-
-/** Chunks of about 64 KiB a write. */
-const CHUNK = 64 * 1024;
-
-/** The ledger part as lines (a header, then `[field, key, value]` per entry), in chunks: never one large string. */
-function* ledgerLines(part: LedgerPart): Generator<string> {
-  let chunk = `${JSON.stringify({ ledger: 1 })}\n`;
-  for (const f of LEDGER_FIELDS)
-    for (const [k, value] of Object.entries(part[f])) {
-      chunk += `${JSON.stringify([f, k, value])}\n`;
-      if (chunk.length >= CHUNK) {
-        yield chunk;
-        chunk = '';
-      }
-    }
-  yield chunk;
 }
 
 const pick = (s: MonitorState): LedgerPart => ({

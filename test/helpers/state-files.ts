@@ -10,8 +10,9 @@ export function readState(stateFile: string): MonitorState {
     : {};
   if (head.ledgerFile && existsSync(ledgerFile(stateFile)))
     for (const line of readFileSync(ledgerFile(stateFile), 'utf8').split('\n').slice(1)) {
-      if (!line) continue;
-      const [field, key, value] = JSON.parse(line) as [string, string, unknown];
+      const entry = line ? (JSON.parse(line) as unknown) : null;
+      if (!Array.isArray(entry)) continue; // a blank line, or the count at the end
+      const [field, key, value] = entry as [string, string, unknown];
       const dict = part[field] ?? {};
       part[field] = dict;
       dict[key] = value;
