@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { withBridge } from './bridge';
 import { StateError, type StateIo } from './errors';
 import type { Loaded, StateStore } from './file-store';
 import type { LockResult } from './lock';
@@ -14,11 +15,21 @@ export function fallbackLocation(stateFile: string, dir = tmpdir()): string {
 
 const isIo = (err: unknown): err is StateError => err instanceof StateError && err.code === 'StateIo' && err.io !== null;
 
+/** Errors of the mount that a second read a moment later often does not meet (an OSS GetObject that failed once). */
+const TRANSIENT = new Set(['EIO', 'EAGAIN', 'EBUSY', 'ETIMEDOUT', 'ECONNRESET', 'ENOTCONN', 'EINTR']);
+/** The waits before the second and third read of a state that failed with one of those. */
+export const READ_RETRY_MS = [100, 400] as const;
+
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /**
  * The state where it belongs (the OSS mount), and a copy in this instance's /tmp for when it cannot be read or
  * written: the run goes on from the copy, so new failures are still told (at least once: a cold instance has no
  * copy, and tells again what the lost state knew), and every problem is kept for the run to tell on-call. Whichever
- * of the two was saved last is the one loaded. Only when neither can be saved does a save fail.
+ * of the two was saved last is the one loaded — except a copy begun afresh because the state could not be read: that
+ * one never replaces the state it could not read (which may hold alerts still waiting); once that state is read
+ * again, it takes what the bridge's runs delivered and queued (./bridge).
+ * Only when neither can be saved does a save fail.
  */
 export class ResilientStore implements StateStore {
   /** The file-system problems this run met, in order. */
@@ -27,11 +38,14 @@ export class ResilientStore implements StateStore {
   savedWhereItBelongs = false;
   /** This run could not read the real location: the copy is kept up to date too, for the next run to read. */
   private unreadable = false;
+  /** This run's state was begun without the one where it belongs (unreadable): it is saved to the copy only. */
+  private begunWithoutMs: number | null = null;
 
   constructor(
     private readonly primary: StateStore,
     private readonly copy: StateStore & { discard(): Promise<void> },
     private readonly now: () => number,
+    private readonly retryMs: readonly number[] = READ_RETRY_MS,
   ) {}
 
   get location(): string {
@@ -39,34 +53,51 @@ export class ResilientStore implements StateStore {
   }
 
   async load(nowMs: number): Promise<Loaded | null> {
-    let loaded: Loaded | null = null;
-    let failed = false;
-    try {
-      loaded = await this.primary.load(nowMs);
-    } catch (err) {
-      if (!isIo(err)) throw err;
-      this.note(err.io!);
-      failed = true;
-      this.unreadable = true;
-    }
+    const { loaded, failed } = await this.loadPrimary(nowMs);
     const copy = await this.copy.load(nowMs).catch(() => null);
-    if (copy && (failed || (copy.state.savedAtMs ?? 0) > (loaded?.state.savedAtMs ?? 0))) return copy;
+    const begunWithout = copy?.state.begunWithoutMs ?? null;
+    if (failed) {
+      // Unreadable where it belongs: the copy bridges the outage; with none, the run begins afresh, in the copy only.
+      this.begunWithoutMs = copy ? begunWithout : nowMs;
+      return copy;
+    }
+    if (copy && begunWithout !== null) return loaded ? { ...loaded, state: withBridge(loaded.state, copy.state) } : copy;
+    if (copy && (copy.state.savedAtMs ?? 0) > (loaded?.state.savedAtMs ?? 0)) return copy;
     return loaded;
   }
 
-  async save(state: MonitorState): Promise<void> {
-    const stamped = { ...state, savedAtMs: this.now() };
-    try {
-      await this.primary.save(stamped);
-      this.savedWhereItBelongs = true;
-      if (this.unreadable) await this.copy.save(stamped).catch(() => undefined);
-      else await this.copy.discard().catch(() => undefined);
-      return;
-    } catch (err) {
-      if (!isIo(err)) throw err;
-      this.note(err.io!);
-      this.savedWhereItBelongs = false;
+  private async loadPrimary(nowMs: number): Promise<{ loaded: Loaded | null; failed: boolean }> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return { loaded: await this.primary.load(nowMs), failed: false };
+      } catch (err) {
+        if (!isIo(err)) throw err;
+        if (TRANSIENT.has(err.io!.errno) && attempt < this.retryMs.length) {
+          await wait(this.retryMs[attempt]!);
+          continue;
+        }
+        this.note(err.io!);
+        this.unreadable = true;
+        return { loaded: null, failed: true };
+      }
     }
+  }
+
+  async save(state: MonitorState): Promise<void> {
+    const stamped = { ...state, savedAtMs: this.now(), begunWithoutMs: this.begunWithoutMs };
+    if (this.begunWithoutMs === null) {
+      try {
+        await this.primary.save(stamped);
+        this.savedWhereItBelongs = true;
+        if (this.unreadable) await this.copy.save(stamped).catch(() => undefined);
+        else await this.copy.discard().catch(() => undefined);
+        return;
+      } catch (err) {
+        if (!isIo(err)) throw err;
+        this.note(err.io!);
+      }
+    }
+    this.savedWhereItBelongs = false;
     try {
       await this.copy.save(stamped);
     } catch (err) {

@@ -114,6 +114,8 @@ export const stateSchema = v.object({
   reportedFloorMs: v.optional(v.nullable(v.number()), null),
   /** When the store last saved it (lib/state/resilient-store.ts: of the two copies, the later is loaded). */
   savedAtMs: v.optional(v.nullable(v.number()), null),
+  /** Set when begun afresh because the state where it belongs was unreadable: never replaces it (resilient-store). */
+  begunWithoutMs: v.optional(v.nullable(v.number()), null),
   /** Since when the state cannot be read or written where it belongs, and how (null: it can). */
   stateIo: v.optional(v.nullable(v.object({ sinceMs: v.number(), op: v.picklist(['read', 'write', 'lock']), file: v.string(), errno: v.string() })), null),
   /** The last runs, newest last, for `status`. */
@@ -219,6 +221,7 @@ export function emptyState(nowMs: number): MonitorState {
     wideGaveUpFromMs: null,
     reportedFloorMs: null,
     savedAtMs: null,
+    begunWithoutMs: null,
     stateIo: null,
     stalled: { runs: 0, spanMs: 0 },
     runs: [],
