@@ -5,6 +5,7 @@ import { credentialsFrom, type FcContext } from '../../lib/credentials';
 import { createLogger } from '../../lib/log';
 import { type MonitorDeps, type RunReport, runMonitor } from '../../lib/monitor';
 import { type StateSummary, summarizeState } from '../../lib/monitor/status';
+import { unheard } from '../../lib/monitor/unheard';
 import { notifierFor } from '../../lib/notify/channels';
 import { type AlertingPlan, loadAlerting, problemSummary, singleRobot } from '../../lib/policy/load';
 import { type Clock, realSleep, type Sleep, systemClock } from '../../lib/ports';
@@ -75,6 +76,9 @@ function storeOf(config: Config, overrides: HandlerOverrides, now: Clock): Resil
   return new ResilientStore(new FileStateStore(config.stateFile, overrides.fs), new FileStateStore(fallbackLocation(config.stateFile, overrides.tmpDir)), now);
 }
 
+/** A run that ended, its state saved, with alerts that no channel takes (lib/monitor/unheard.ts). */
+class Unheard extends Error {}
+
 /** Builds the Function Compute event handler: it parses, wires the adapters and calls runMonitor, nothing more. */
 export function createHandler(overrides: HandlerOverrides = {}) {
   return async function handler(event: unknown, context: FcContext = {}): Promise<RunReport | StateSummary> {
@@ -116,8 +120,14 @@ export function createHandler(overrides: HandlerOverrides = {}) {
       });
       const logged = { ...report, preview: report.preview ? `${report.preview.length} message(s)` : undefined };
       logger.info({ event: 'run-report', report: logged }, `run ${report.status}`);
+      const nobody = report.dryRun ? null : unheard(report);
+      if (nobody) throw new Unheard(nobody);
       return report;
     } catch (err) {
+      if (err instanceof Unheard) {
+        logger.error({ event: 'run-unheard', reason: err.message }, 'no alert reached anyone: the invocation fails so that the failure destination speaks');
+        throw new Error(redact(`No alert of this run reached anyone: ${err.message}`));
+      }
       logger.error(
         { event: 'run-failed', err },
         'run failed: the next run starts again from the last saved state, so nothing read here is lost; the failure handler tells on-call',

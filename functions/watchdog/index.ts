@@ -39,7 +39,10 @@ export function createWatchdog(overrides: WatchdogOverrides = {}) {
       base: { app: 'vod-refresh-monitor-watchdog' },
       ...(overrides.logDestination ? { destination: overrides.logDestination } : {}),
     }).child({ requestId: context?.requestId ?? null });
-    return runWatchdog({ config, notifierOf: (alert) => notifierFor(alert, now), render: renderMessages, logger, now, redact }, event);
+    const report = await runWatchdog({ config, notifierOf: (alert) => notifierFor(alert, now), render: renderMessages, logger, now, redact }, event);
+    // What it had to tell reached nobody: the invocation fails, the one signal left (an alarm on the function's errors).
+    if (report.mode !== 'status' && !report.delivered && (report.announced || report.reason !== undefined)) throw new Error(redact(`The watchdog could not tell on-call: ${report.reason ?? report.cause}`));
+    return report;
   };
 }
 

@@ -23,7 +23,7 @@ export function renderOptionsOf(alert: Config['alert'], config: Config, maxBodyB
 /** Every receiver's delivery, merged: keys confirmed anywhere, send times per receiver, the first stop. */
 export interface Delivery extends Omit<DeliveryResult, 'recentSends' | 'stoppedBy'> {
   readonly recentSends: Record<string, number[]>;
-  readonly stoppedBy: { readonly receiver: string; readonly code: string; readonly reason: string } | null;
+  readonly stoppedBy: { readonly receiver: string; readonly code: string; readonly reason: string; readonly refused: boolean } | null;
   readonly receivers: Record<string, { sent: number; delivered: number; stoppedBy: string | null }>;
 }
 
@@ -85,7 +85,7 @@ export async function deliverStage(deps: MonitorDeps, state: MonitorState, cavea
   return merge(results);
 }
 
-/** Every receiver's delivery as one: keys confirmed anywhere, send times per receiver, the first that stopped. */
+/** Every receiver's delivery as one: keys confirmed anywhere, send times per receiver, the first that stopped (a refusing one first). */
 function merge(results: ReadonlyArray<readonly [string, DeliveryResult]>): Delivery {
   const delivered = new Set<string>();
   const shortened = new Set<string>();
@@ -103,7 +103,8 @@ function merge(results: ReadonlyArray<readonly [string, DeliveryResult]>): Deliv
     recentSends[name] = r.recentSends;
     receivers[name] = { sent: r.sent, delivered: r.delivered.size, stoppedBy: r.stoppedBy?.code ?? null };
     sent += r.sent;
-    if (r.stoppedBy && !stoppedBy) stoppedBy = { receiver: name, ...r.stoppedBy };
+    // A channel that refuses everything outranks a run out of time: it is the one a human must fix.
+    if (r.stoppedBy && (!stoppedBy || (r.stoppedBy.refused && !stoppedBy.refused))) stoppedBy = { receiver: name, ...r.stoppedBy };
   }
   return { delivered, shortened, uncertain, refused, sent, recentSends, stoppedBy, receivers };
 }

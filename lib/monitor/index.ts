@@ -10,6 +10,7 @@ import { resubmitStage } from './resubmit';
 import { savesOf } from './saves';
 import { skippedRun } from './skipped';
 import type { MonitorDeps, RunOptions, RunReport } from './types';
+import { unheard } from './unheard';
 
 export { renderOptionsOf } from './deliver-all';
 export type { MonitorDeps, RunOptions, RunReport } from './types';
@@ -73,6 +74,9 @@ async function pass(deps: MonitorDeps, options: RunOptions, startedMs: number): 
     apiCalls: deps.apiCalls() - callsBefore,
   };
   const report = assembleReport(deps, recorded.state, whole, options);
-  await saves.atTheEnd(countRunStage(deps, withRun(recorded.state, report, startedMs), report, read));
+  // A run nobody could hear fails its invocation (./unheard): its timer event is not marked handled, so Function
+  // Compute's retry runs again (and fails again) instead of passing as a duplicate, and the failure destination speaks.
+  const ended = unheard(report) ? { ...recorded.state, lastTrigger: loaded.state.lastTrigger } : recorded.state;
+  await saves.atTheEnd(countRunStage(deps, withRun(ended, report, startedMs), report, read));
   return report;
 }

@@ -74,8 +74,8 @@ export interface RunReport {
     readonly pending: number;
     readonly uncertain: number;
     readonly dropped: number;
-    /** The first receiver that stopped early, and why (the others went on). */
-    readonly error?: { receiver?: string; code: string; reason: string };
+    /** The first receiver that stopped early, and why (the others went on); `refused`: its robot refuses every message. */
+    readonly error?: { receiver?: string; code: string; reason: string; refused?: boolean };
     /** Per receiver, when the alerting file names several. */
     readonly receivers?: Record<string, { sent: number; delivered: number; stoppedBy: string | null }>;
   };

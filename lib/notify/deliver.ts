@@ -32,8 +32,8 @@ export interface DeliveryResult {
   readonly sent: number;
   /** Send times of the last minute, the new ones included. */
   readonly recentSends: number[];
-  /** Why delivery stopped early, if it did. */
-  readonly stoppedBy: { readonly code: string; readonly reason: string } | null;
+  /** Why delivery stopped early, if it did; `refused`: the channel refuses every message until a human fixes it. */
+  readonly stoppedBy: { readonly code: string; readonly reason: string; readonly refused: boolean } | null;
 }
 
 type Item = { message: RenderedMessage; events: AlertEvent[]; short: boolean };
@@ -67,9 +67,9 @@ export async function deliver(entries: readonly OutboxEntry[], recentSends: read
     }));
   };
   const queue = render(entries.map((e) => e.event));
-  const stop = (code: string, reason: string, level: 'warn' | 'error' = 'warn') => {
+  const stop = (code: string, reason: string, level: 'warn' | 'error' = 'warn', refused = false) => {
     logger[level]({ event: level === 'warn' ? 'alert-deferred' : 'alert-failed', channel: notifier.channel, code, pending: queue.length + 1 }, reason);
-    return { ...out, recentSends: recent, stoppedBy: { code, reason } };
+    return { ...out, recentSends: recent, stoppedBy: { code, reason, refused } };
   };
   while (queue.length > 0) {
     const item = queue.shift()!;
@@ -86,7 +86,7 @@ export async function deliver(entries: readonly OutboxEntry[], recentSends: read
       for (const k of item.message.keys) out.uncertain.add(k);
       return stop('timeout', `${result.reason}; not sent again in this run`);
     }
-    if (result.kind !== 'content') return stop(result.code, `alert not delivered: ${result.reason}`, 'error');
+    if (result.kind !== 'content') return stop(result.code, `alert not delivered: ${result.reason}`, 'error', result.kind === 'config');
     queue.unshift(...afterRefusal(item, result.code, out, deps, render));
   }
   return { ...out, recentSends: recent, stoppedBy: null };
