@@ -41,7 +41,8 @@ export function createWatchdog(overrides: WatchdogOverrides = {}) {
     }).child({ requestId: context?.requestId ?? null });
     const report = await runWatchdog({ config, notifierOf: (alert) => notifierFor(alert, now), render: renderMessages, logger, now, redact }, event);
     // What it had to tell reached nobody: the invocation fails, the one signal left (an alarm on the function's errors).
-    if (report.mode !== 'status' && !report.delivered && (report.announced || report.reason !== undefined)) throw new Error(redact(`The watchdog could not tell on-call: ${report.reason ?? report.cause}`));
+    if (report.mode !== 'status' && !report.delivered && (report.announced || report.reason !== undefined))
+      throw new Error(redact(`The watchdog could not tell on-call: ${report.reason ?? report.cause}`));
     return report;
   };
 }
