@@ -38,6 +38,8 @@ export function ioAdvice(io: StateIo): string {
     case 'ENOTDIR':
     case 'EEXIST':
       return `a file stands where a folder of ${io.file} should be: STATE_FILE must lie in a folder (on Function Compute, inside the OSS mount's mountDir)`;
+    case 'LOCK_UNREADABLE':
+      return `something that is not a file the monitor can read stands at ${io.file} (a dangling symbolic link?): delete it`;
     case 'ENOENT':
       return 'the folder is missing: check that the OSS mount is configured (ossMountConfig in s.yaml) and STATE_FILE lies inside mountDir';
     default:

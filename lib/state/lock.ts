@@ -72,7 +72,9 @@ export class FileLock {
       if (await this.takeOver(seen, body, token, ttlMs)) return this.took(token);
       return { held: false, holder: holderOf(seen) };
     }
-    return { held: false, holder: {} };
+    // Three times "exists" on create and "not there" on read: no run holds it, something unreadable stands there (a
+    // dangling symbolic link). Said as a lock problem (the store falls back to this instance's lock), never a skip.
+    throw new LockIoError('LOCK_UNREADABLE', this.file, 'read the lock file, which exists but is not a readable file:');
   }
 
   /** Releases the lock if this run still holds it. */

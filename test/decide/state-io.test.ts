@@ -27,3 +27,24 @@ describe('stateIoNotices: one notice per outage, one when it ends', () => {
     expect(a.events[0]!.key).not.toMatch(/:\d{10,}$/); // a key of one moment would not be kept (lib/events/keys.ts)
   });
 });
+
+describe('stateIoNotices: a lock problem is told as the lock, not the state', () => {
+  const claim: StateIo = { op: 'lock', file: '/mnt/s/state.json.lock.takeover-a977c1.1', errno: 'EACCES' };
+  const text = (r: ReturnType<typeof stateIoNotices>) => r.events.map((e) => (e.kind === 'notice' ? e.message : '')).join('\n');
+
+  it('names the lock file (a takeover claim by its lock), and says the state is still saved where it belongs', () => {
+    const r = stateIoNotices(null, [claim], true, T);
+    expect(text(r)).toMatch(/^The monitor cannot take the lock beside its state \(\/mnt\/s\/state\.json\.lock, EACCES\)/);
+    expect(text(r)).toContain('the state is still saved where it belongs');
+    expect(text(r)).not.toMatch(/its state at \S*\.lock/);
+  });
+
+  it('a save problem beside a lock problem is the one told', () => {
+    expect(text(stateIoNotices(null, [claim, full], false, T))).toMatch(/^The monitor cannot save its state at \/mnt\/s\/state\.json \(ENOSPC\)/);
+  });
+
+  it('its end says the lock is taken again, not that the state is saved again', () => {
+    const back = text(stateIoNotices({ sinceMs: T - 60_000, ...claim }, [], true, T));
+    expect(back).toMatch(/^The monitor takes the lock beside its state \(\/mnt\/s\/state\.json\.lock\) again/);
+  });
+});

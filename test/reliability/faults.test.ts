@@ -24,14 +24,17 @@ function expectDelivered(w: World, failed: string[], max = 1, allowMore: string[
 }
 
 /** Runs `faulty` runs with a fault on and two new failures each, then clean runs until the outbox is empty. */
-async function series(w: World, faulty: number, applyFault: (run: number) => void, clearFault: () => void, timeoutSec = 60) {
+/** `fails`: the faulty runs fail their invocation, with this message (a robot refusing everything: nobody can be told). */
+async function series(w: World, faulty: number, applyFault: (run: number) => void, clearFault: () => void, timeoutSec = 60, fails?: RegExp) {
   const failed: string[] = [];
   await w.run();
   for (let i = 0; i < faulty; i++) {
     w.clock.advance(5 * MIN);
     failed.push(w.fail(`http://video.example.com/f/${i}-a.mp4`), w.fail(`http://vod.example.cn/f/${i}-b.mp4`, 40_000, 'Internal Error'));
     applyFault(i);
-    await w.run(undefined, undefined, timeoutSec);
+    const run = w.run(undefined, undefined, timeoutSec);
+    if (fails) await expect(run).rejects.toThrow(fails);
+    else await run;
   }
   clearFault();
   let last: Record<string, unknown> = {};
@@ -221,6 +224,8 @@ describe('fault matrix: DingTalk side', () => {
       2,
       () => (world.ding.robots[0]!.secret = 'SECrotated-on-the-robot-side'),
       () => (world.ding.robots[0]!.secret = good),
+      60,
+      /No alert of this run reached anyone: the robot refuses every alert \(310000\)/,
     );
     expect(world.ding.answers['310000']).toBe(2);
     expect(world.sink.records().filter((r) => r.event === 'alert-failed' && String(r.msg).includes('DINGTALK_SECRET'))).toHaveLength(2);
