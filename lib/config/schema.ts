@@ -6,6 +6,9 @@ import { OBJECT_TYPES } from '../vod/types';
 import { blindAfterMinutes, everyMinutes, firstRunLookbackMinutes, scanOverlapSeconds } from './cadence';
 import { decimal, docOf, httpUrl, int, list, listOf, oneOf, secretMap, text, type VarDoc, variable } from './vars';
 
+/** A token copied from an example, not from the robot: `...`, `<token>`, `xxx`, `your_token`. */
+const isPlaceholder = (token: string) => /[^0-9A-Za-z_-]/.test(token) || /^(x+|your[-_]?(token|key)|token|key|access[-_]?token|changeme)$/i.test(token);
+
 const domainList = listOf(
   { default: 'all', accepts: 'comma-separated domains (matched against the ObjectPath host)' },
   (d) => /^[a-z0-9.-]{1,253}(:\d{1,5})?$/.test(d),
@@ -40,7 +43,9 @@ export const schema = v.object({
     { default: '(required for dingtalk)', accepts: 'https://oapi.dingtalk.com/robot/send?access_token=...' },
     'the robot webhook, https://oapi.dingtalk.com/robot/send?access_token=...',
     (u, refuse) => {
-      if (!u.searchParams.get('access_token')) refuse('has no access_token; use the robot webhook, https://oapi.dingtalk.com/robot/send?access_token=...');
+      const token = u.searchParams.get('access_token');
+      if (!token) refuse('has no access_token; use the robot webhook, https://oapi.dingtalk.com/robot/send?access_token=...');
+      else if (isPlaceholder(token)) refuse("has a placeholder for its access_token; paste the robot's own webhook (group settings › robots)");
     },
   ),
   DINGTALK_SECRET: variable({ default: 'none', accepts: "the robot's signing secret, SEC... (when 加签 is on)" }, (value, refuse): string | null => {
@@ -69,7 +74,9 @@ export const schema = v.object({
     { default: '(required for wecom)', accepts: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...' },
     'the WeCom group robot webhook, https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...',
     (u, refuse) => {
-      if (!u.searchParams.get('key')) refuse('has no key=; use the WeCom group robot webhook, https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...');
+      const key = u.searchParams.get('key');
+      if (!key) refuse('has no key=; use the WeCom group robot webhook, https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...');
+      else if (isPlaceholder(key)) refuse("has a placeholder for its key; paste the group robot's own webhook");
     },
   ),
   ALERT_MAX_PER_MINUTE: int(20, 1, 20, "1-20 messages a minute per robot (DingTalk's limit)"),
