@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { RenderedMessage } from './render';
 
 /** What a robot said about one message. */
@@ -27,35 +29,62 @@ export interface Notifier {
   send(message: RenderedMessage, timeoutMs: number): Promise<SendResult>;
 }
 
-/** POSTs JSON with a timeout; classifies transport failures. Never includes the URL in what it returns. */
-export async function postJson(url: string, body: unknown, timeoutMs: number): Promise<{ status: number; json: unknown } | SendResult> {
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json;charset=utf-8' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
+/**
+ * POSTs JSON with a timeout over the whole exchange; classifies transport failures. Never includes the URL in what
+ * it returns. Only a request that was written out can have arrived: a timeout or an error before that (DNS, the
+ * connection, a TLS handshake that never ends) is "could not reach the robot", tried again; a timeout after it is
+ * "the message may have arrived", not sent again this run.
+ */
+export function postJson(url: string, body: unknown, timeoutMs: number): Promise<{ status: number; json: unknown } | SendResult> {
+  const payload = Buffer.from(JSON.stringify(body), 'utf8');
+  const target = new URL(url);
+  const ms = Math.max(1, timeoutMs);
+  return new Promise((resolve) => {
+    let written = false;
+    let settled = false;
+    const done = (r: { status: number; json: unknown } | SendResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(r);
+    };
+    // A broken connection is tried again, as it always was (a repeat beats a loss); only silence after the request
+    // went out may mean it arrived.
+    const failed = (code: string) => done(code === 'timeout' && written ? mayHaveArrived(ms) : unreachable(code, ms));
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(target, { method: 'POST', headers: { 'content-type': 'application/json;charset=utf-8', 'content-length': payload.length } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done({ status: res.statusCode ?? 0, json: parseOrNull(Buffer.concat(chunks).toString('utf8')) }));
+      res.on('error', () => failed('ECONNRESET'));
     });
-  } catch (err) {
-    const e = err as { name?: string; cause?: { code?: string } };
-    if (e.name === 'TimeoutError' || e.name === 'AbortError')
-      return { ok: false, kind: 'timeout', code: 'timeout', reason: `no answer within ${timeoutMs} ms (the message may have arrived)` };
-    return { ok: false, kind: 'retryable', code: e.cause?.code ?? 'network', reason: `could not reach the robot (${e.cause?.code ?? 'network error'})` };
-  }
-  let text = '';
+    req.on('finish', () => {
+      written = true;
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => failed(err.code ?? 'network'));
+    const timer = setTimeout(() => {
+      failed('timeout');
+      req.destroy();
+    }, ms);
+    req.end(payload);
+  });
+}
+
+function mayHaveArrived(ms: number): SendResult {
+  return { ok: false, kind: 'timeout', code: 'timeout', reason: `no answer within ${ms} ms (the message may have arrived)` };
+}
+
+function unreachable(code: string, ms: number): SendResult {
+  const why = code === 'timeout' ? `not reached within ${ms} ms: nothing was sent` : code;
+  return { ok: false, kind: 'retryable', code: code === 'timeout' ? 'unreachable' : code, reason: `could not reach the robot (${why})` };
+}
+
+function parseOrNull(text: string): unknown {
   try {
-    text = await res.text();
+    return JSON.parse(text);
   } catch {
-    return { ok: false, kind: 'timeout', code: 'timeout', reason: `the answer did not arrive within ${timeoutMs} ms (the message may have arrived)` };
+    return null;
   }
-  let json: unknown = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = null;
-  }
-  return { status: res.status, json };
 }
 
 /** A plain HTTP status as a SendResult (webhooks without their own error codes). */
