@@ -23,7 +23,7 @@ export async function skippedRun(deps: MonitorDeps, options: RunOptions, holder:
     const key = noticeKey(`lock-held:${since}`, { once: true });
     const alarms = new Alarms(deps.store.location);
     if (!(await alarms.told(key))) {
-      const message = `Every run is skipped: the state lock ${deps.store.location}.lock has been held since ${localTime(since)} by ${holder.host ?? 'an unknown host'} (pid ${holder.pid ?? '?'}), longer than a run can take, and it claims to last until ${holder.expiresAtMs ? localTime(holder.expiresAtMs) : 'an unknown time'}. If no monitor run (or \`vod-refresh-monitor run\`) is running anywhere, delete that file; the next run takes over.`;
+      const message = `Every run is skipped: the state lock ${deps.store.location}.lock has been held since ${localTime(since)} by ${holder.host ?? 'an unknown host'} (pid ${holder.pid ?? '?'}), longer than a run can take, and it claims to last until ${holder.expiresAtMs ? localTime(holder.expiresAtMs) : 'an unknown time'}. If no monitor run (or \`npx vod-refresh-monitor run\`) is running anywhere, delete that file; the next run takes over.`;
       if (await tellNow(deps, { kind: 'notice', key, code: 'LockHeld', message })) {
         await alarms.tell(key, startedMs);
         sent = 1;

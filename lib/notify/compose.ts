@@ -61,7 +61,7 @@ function otherTitle(e: AlertEvent): string | null {
     case 'health-up':
       return 'monitor reading again';
     case 'backlog':
-      return `${e.count} earlier failures`;
+      return `${e.count} earlier failure${e.count === 1 ? '' : 's'}`;
     case 'state-reset':
       return 'state reset';
     case 'blind':

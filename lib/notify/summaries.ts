@@ -20,7 +20,9 @@ function backlogText(e: EventOf<'backlog'>): string {
     .sort(([a], [b]) => classOrder(a, b))
     .map(([d, n]) => `${inert(d, 80)} ${n}`)
     .join(', ');
-  return `**${e.count} earlier failures** between ${localTime(e.sinceMs)} and ${localTime(e.untilMs)} were found on the first run and are counted, not listed (${list}). List them: ${backlogCommands(e.byType, e.sinceMs, e.untilMs)}`;
+  const were = e.count === 1 ? 'earlier failure** between %s was found' : 'earlier failures** between %s were found';
+  const span = `${localTime(e.sinceMs)} and ${localTime(e.untilMs)}`;
+  return `**${e.count} ${were.replace('%s', span)} on the first run and ${e.count === 1 ? 'is' : 'are'} counted, not listed (${list}). List them: ${backlogCommands(e.byType, e.sinceMs, e.untilMs)}`;
 }
 
 function mutedText(e: EventOf<'muted-summary'>): string {

@@ -177,3 +177,25 @@ describe('inert', () => {
     expect(inert('a'.repeat(10_000)).length).toBeLessThanOrEqual(300);
   });
 });
+
+describe('the first run count', () => {
+  const backlog = (count: number): AlertEvent => ({
+    kind: 'backlog',
+    key: `backlog:${count}`,
+    count,
+    byDescription: { 'Origin Timeout': count },
+    byType: { file: count },
+    sinceMs: Date.parse('2026-11-28T00:00:00Z'),
+    untilMs: Date.parse('2026-11-28T04:00:00Z'),
+  });
+
+  it.each([
+    [1, '1 earlier failure', '**1 earlier failure** between', 'was found on the first run and is counted'],
+    [2, '2 earlier failures', '**2 earlier failures** between', 'were found on the first run and are counted'],
+  ])('says %i in good English', (count, title, bold, verb) => {
+    const [m] = render([backlog(count)]);
+    expect(m!.title).toContain(title);
+    expect(m!.text).toContain(bold);
+    expect(m!.text).toContain(verb);
+  });
+});
