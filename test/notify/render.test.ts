@@ -190,11 +190,11 @@ describe('the first run count', () => {
   });
 
   it.each([
-    [1, '1 earlier failure', '**1 earlier failure** between', 'was found on the first run and is counted'],
-    [2, '2 earlier failures', '**2 earlier failures** between', 'were found on the first run and are counted'],
+    [1, /\b1 earlier failure\b(?!s)/, '**1 earlier failure** between', 'was found on the first run and is counted'],
+    [2, /\b2 earlier failures\b/, '**2 earlier failures** between', 'were found on the first run and are counted'],
   ])('says %i in good English', (count, title, bold, verb) => {
     const [m] = render([backlog(count)]);
-    expect(m!.title).toContain(title);
+    expect(m!.title).toMatch(title);
     expect(m!.text).toContain(bold);
     expect(m!.text).toContain(verb);
   });
