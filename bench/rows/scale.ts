@@ -1,0 +1,5 @@
+import type { Row } from '../harness';
+
+export async function watchedCost(): Promise<Row[]> {
+  return [];
+}
