@@ -89,7 +89,8 @@ export async function listWatchedFailures(reader: VodReader, rows: readonly Entr
       lists.push(
         reader.list(q, feed).then((r) => {
           calls += r.pages;
-          sink.checked(inside.map(([k]) => k));
+          // Only a run catching up reads when a window was last listed (worthListing): a quiet run leaves the rows, and the ledger file, as they are.
+          if (opts.catchingUp) sink.checked(inside.map(([k]) => k));
         }),
       );
     }

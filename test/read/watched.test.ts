@@ -80,9 +80,12 @@ describe('watched rows cost what they change (through the handler, on the VOD si
         reported: Record<string, number>;
       };
     expect(Object.keys(state().watching)).toHaveLength(10_000);
-    // Quiet runs while they refresh: no lookups, a listing of failures per window.
+    // Quiet runs while they refresh: no lookups, a listing of failures per window, and the watched rows unchanged
+    // (so the ledger file is not rewritten).
+    const watchedBefore = JSON.stringify(state().watching);
     await tick();
     await tick();
+    expect(JSON.stringify(state().watching)).toBe(watchedBefore);
     // One URL fails late.
     const late = world.vod.store.rowsOf(ids[2]!).find((r) => r.ObjectPath.endsWith('/seg-77.ts'))!;
     world.vod.store.schedule(late.TaskId, late.ObjectPath, world.clock.now() + 1000, { Status: 'Failed', Description: 'Origin Timeout' });
