@@ -120,7 +120,6 @@ export async function world(count: number, opts: WorldOptions = {}) {
     },
   };
 }
-export type World = Awaited<ReturnType<typeof world>>;
 
 export const calls = (sim: VodSim) => sim.stats.requests;
 
