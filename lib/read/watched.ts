@@ -89,7 +89,8 @@ export async function listWatchedFailures(reader: VodReader, rows: readonly Entr
       lists.push(
         reader.list(q, feed).then((r) => {
           calls += r.pages;
-          sink.checked(inside.map(([k]) => k));
+          // Only a run catching up reads when a window was last listed (worthListing): a quiet run leaves the rows, and the ledger file, as they are.
+          if (opts.catchingUp) sink.checked(inside.map(([k]) => k));
         }),
       );
     }
@@ -131,7 +132,8 @@ async function decideCrossing(reader: VodReader, rows: readonly Entry[], sink: R
   for (const win of watchWindows(rows.map(([, w]) => w.createdAtMs))) {
     const inside = rows.filter(([k, w]) => !sink.seen(k) && w.createdAtMs >= win.startMs && w.createdAtMs <= win.endMs);
     const lookupCost = lookupCalls(inside);
-    if (new Set(inside.map(([, w]) => w.task.taskId)).size < 2 || lookupCost < 2) continue;
+    // The window holds these rows at least: when their lookups cost no more than its pages would, probing it only adds a call.
+    if (new Set(inside.map(([, w]) => w.task.taskId)).size < 2 || lookupCost <= Math.ceil(inside.length / MAX_PAGE_SIZE)) continue;
     const q = { startTime: new Date(win.startMs), endTime: new Date(win.endMs) };
     const first = await reader.page({ ...q, pageNumber: 1, pageSize: MAX_PAGE_SIZE });
     windowCalls++;

@@ -58,6 +58,9 @@ export interface ReaderStats {
   discrepancies: Discrepancy[];
 }
 
+/** The API merges the URLs of one domain submitted in the same second into one task id, up to this many. */
+export const MAX_URLS_PER_TASK = 2000;
+
 export type ListQuery = Omit<RefreshTaskQuery, 'pageNumber' | 'pageSize'>;
 
 function describe(q: ListQuery): string {
@@ -126,7 +129,7 @@ export class VodReader {
   /**
    * Every row that matches, fed page by page to `onRows` (nothing is kept here but the keys seen, for checking).
    * Pages after the first are read concurrently under the pacer. A full last page is followed by the next one
-   * (a TotalCount too low cannot hide rows); a listing whose TotalCount changed while it was read is read once more
+   * (a TotalCount too low cannot hide rows), unless a task id has shown the most rows one can hold; a listing whose TotalCount changed while it was read is read once more
    * (rows can move between pages); rows that still do not add up are reported as a discrepancy, never an error.
    */
   async list(query: ListQuery, onRows: (rows: RefreshTask[]) => void, first?: TaskPage): Promise<{ total: number; seen: number; pages: number }> {
@@ -166,7 +169,8 @@ export class VodReader {
         last = rest.at(-1)!;
         read$ += rest.length;
       }
-      while (last.rows >= MAX_PAGE_SIZE) {
+      // A task id lists at most MAX_URLS_PER_TASK rows: once it has shown them all, no page can follow.
+      while (last.rows >= MAX_PAGE_SIZE && !(query.taskId !== undefined && seen.size >= MAX_URLS_PER_TASK)) {
         last = await read(++read$);
         totals.push(last.totalCount);
       }

@@ -2,6 +2,7 @@ import RPCClient from '@alicloud/pop-core';
 import { rowKey } from '../../lib/identity';
 import { makeRedactor } from '../../lib/redact';
 import { VodError } from '../../lib/vod/errors';
+import { MAX_URLS_PER_TASK } from '../../lib/vod/reader';
 import type { RefreshTask } from '../../lib/vod/types';
 import { DEFAULT_ACCOUNT, startVodSim, type VodSim } from '../../sim/vod/server';
 import { makeReader } from '../helpers/reader';
@@ -132,6 +133,17 @@ describe('VodReader.list', () => {
     expect(new Set(c.keys).size).toBe(350);
     expect(r).toMatchObject({ total: 350, seen: 350 });
     expect(reader.stats.discrepancies).toEqual([]);
+  });
+
+  it('reads a full merged task id of 2,000 URLs in 40 pages: no page after the last full one, as an id holds no more', async () => {
+    const { taskIds } = sim.store.submit({
+      urls: Array.from({ length: MAX_URLS_PER_TASK }, (_, i) => `http://video.example.com/c/${i}.ts`),
+      kind: 'file',
+      atMs: Date.now() - HOUR,
+    });
+    const { reader } = makeReader({ endpoint: sim.url, logger: logSink().logger });
+    const r = await reader.list({ taskId: taskIds[0]! }, () => undefined);
+    expect(r).toMatchObject({ total: MAX_URLS_PER_TASK, seen: MAX_URLS_PER_TASK, pages: MAX_URLS_PER_TASK / 50 });
   });
 
   it('loses no row when rows are inserted inside the window mid-listing and shift the pages', async () => {
