@@ -227,7 +227,19 @@ describe('wait', () => {
     );
     const r = await cli(['wait', '--task-id', taskId, '--json'], { terminal: false });
     const doc = JSON.parse(r.out) as Record<string, unknown>;
-    expect(Object.keys(doc)).toEqual(['outcome', 'exitCode', 'endedBy', 'startedAt', 'endedAt', 'elapsedSeconds', 'taskIds', 'waitAgain', 'counts', 'urls', 'error']);
+    expect(Object.keys(doc)).toEqual([
+      'outcome',
+      'exitCode',
+      'endedBy',
+      'startedAt',
+      'endedAt',
+      'elapsedSeconds',
+      'taskIds',
+      'waitAgain',
+      'counts',
+      'urls',
+      'error',
+    ]);
     expect(doc).toMatchObject({ outcome: 'failed', exitCode: 1, endedBy: 'rows', taskIds: [taskId], waitAgain: null, error: null });
     expect(doc.urls).toEqual([
       { taskId, url: urls[0], state: 'failed', status: 'Failed', objectType: 'file', process: '0%', description: 'Origin Timeout' },
