@@ -104,6 +104,15 @@ describe('refresh --wait', () => {
     expect(w.world.clock.now() - started).toBeLessThanOrEqual(5 * MIN);
   });
 
+  it('--json on a timeout carries the wait-again command of the summary, for a pipeline to print', async () => {
+    w.world.vod.fatePolicy = null;
+    const r = await cli(['refresh', '--wait', '--json', '--timeout', '3m', 'http://video.example.com/stuck.mp4?v=2&x=1']);
+    expect(r.code).toBe(EXIT.timeout);
+    const taskId = w.world.vod.submissions[0]!.taskIds[0]!;
+    const doc = JSON.parse(r.out) as { waitAgain: unknown };
+    expect(doc.waitAgain).toBe(`npx vod-refresh-monitor wait --task-id ${taskId} 'http://video.example.com/stuck.mp4?v=2&x=1'`);
+  });
+
   it('refreshes directories with --type directory, and preloads with preload --wait', async () => {
     const dir = await cli(['refresh', '--type', 'directory', '--wait', 'http://video.example.com/series/x/']);
     expect(dir.code).toBe(EXIT.ok);
