@@ -53,7 +53,7 @@ function refusalNote(st: StateSummary, config: Config, nowMs: number): Finding[]
   if (!st.alertingProblem) return [];
   const now = config.alertingConfig
     ? 'the check of the alerting file above says how it stands now'
-    : 'ALERTING_CONFIG is no longer set, so no file is used now: the next run sends every alert to the environment\'s robot and clears this';
+    : "ALERTING_CONFIG is no longer set, so no file is used now: the next run sends every alert to the environment's robot and clears this";
   return [{ outcome: 'note', text: `${refusalText(st.alertingProblem, nowMs)} (${now})` }];
 }
 
