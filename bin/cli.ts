@@ -1,25 +1,25 @@
 // The CLI's entry point, bundled into build/cli.js. Output piped into `head` ends quietly: a closed stdout or stderr
-// (EPIPE) ends the process with 0, as `yes | head` does, instead of a stack trace.
+// (EPIPE) is not a stack trace, and nothing more is written to it; but the command goes on to its end and exits with
+// its own code. A wait that found a failure exits 1 even when `| head -20` or `| grep -q` stopped reading its output.
 import { main } from '../lib/cli/main';
 
-let closed = false;
+const closed = new Set<NodeJS.WriteStream>();
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') throw err;
-    closed = true;
-    process.exit(0);
+    closed.add(stream);
   });
 }
 
 const line = (stream: NodeJS.WriteStream) => (text: string) => {
-  if (!closed) stream.write(`${text}\n`);
+  if (!closed.has(stream)) stream.write(`${text}\n`);
 };
 
 /** stderr as a terminal, for `wait`'s progress line; none in a pipe. */
 const terminal = process.stderr.isTTY
   ? {
       terminal: {
-        write: (text: string) => void (closed || process.stderr.write(text)),
+        write: (text: string) => void (closed.has(process.stderr) || process.stderr.write(text)),
         get columns() {
           return process.stderr.columns || 80;
         },
@@ -66,7 +66,7 @@ main(process.argv.slice(2), {
     setTimeout(() => process.exit(code), 2000).unref();
   },
   (err: unknown) => {
-    process.stderr.write(`vod-refresh-monitor: unexpected error: ${(err as Error)?.name ?? 'Error'}\n`);
+    if (!closed.has(process.stderr)) process.stderr.write(`vod-refresh-monitor: unexpected error: ${(err as Error)?.name ?? 'Error'}\n`);
     process.exitCode = 1;
   },
 );

@@ -23,7 +23,7 @@ describe('doctor', () => {
     const r = await w.cli(['doctor', '--no-send']);
     expect(r.code).toBe(EXIT.ok);
     expect(r.out).toContain(`state on THIS MACHINE (STATE_FILE ${w.world.stateFile})`);
-    expect(r.out).toContain("not the deployed function's: for the deployed monitor, run `vod-refresh-monitor status`");
+    expect(r.out).toContain("not the deployed function's: for the deployed monitor, run `npx vod-refresh-monitor status`");
     expect(r.out).toMatch(/ok {4}last run .* UTC\+8 \(under a minute ago\), ok; last good run .* UTC\+8/);
     expect(r.out).toContain('can be written (a probe file was created and removed)');
     expect(snapshot(w.world.dir)).toEqual(before);

@@ -52,7 +52,7 @@ describe('status: the deployed monitor, from the Function Compute API', () => {
     await w.world.run();
     w.world.clock.advance(10 * MIN);
     const r = await w.cli(['status']);
-    expect(r.out).toMatch(/WARN {2}1 alert\(s\) wait for delivery, the oldest for 10 min\n {8}fix: `vod-refresh-monitor test-alert`/);
+    expect(r.out).toMatch(/WARN {2}1 alert\(s\) wait for delivery, the oldest for 10 min\n {8}fix: `npx vod-refresh-monitor test-alert`/);
     expect(r.code).toBe(EXIT.ok);
   });
 

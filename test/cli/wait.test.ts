@@ -100,8 +100,17 @@ describe('refresh --wait', () => {
     const taskId = w.world.vod.submissions[0]!.taskIds[0]!;
     expect(r.out).toMatch(/^timed out after [45] min( \d+ s)?: 1 URL\(s\): 0 complete, 1 unfinished/);
     expect(r.out).toMatch(new RegExp(`unfinished\\s+Refreshing 0%\\s+${taskId}\\s+http://video\\.example\\.com/stuck\\.mp4`));
-    expect(r.out).toContain(`wait again: vod-refresh-monitor wait --task-id ${taskId}`);
+    expect(r.out.split('\n')).toContain(`wait again: npx vod-refresh-monitor wait --task-id ${taskId} http://video.example.com/stuck.mp4`);
     expect(w.world.clock.now() - started).toBeLessThanOrEqual(5 * MIN);
+  });
+
+  it('--json on a timeout carries the wait-again command of the summary, for a pipeline to print', async () => {
+    w.world.vod.fatePolicy = null;
+    const r = await cli(['refresh', '--wait', '--json', '--timeout', '3m', 'http://video.example.com/stuck.mp4?v=2&x=1']);
+    expect(r.code).toBe(EXIT.timeout);
+    const taskId = w.world.vod.submissions[0]!.taskIds[0]!;
+    const doc = JSON.parse(r.out) as { waitAgain: unknown };
+    expect(doc.waitAgain).toBe(`npx vod-refresh-monitor wait --task-id ${taskId} 'http://video.example.com/stuck.mp4?v=2&x=1'`);
   });
 
   it('refreshes directories with --type directory, and preloads with preload --wait', async () => {
@@ -227,8 +236,20 @@ describe('wait', () => {
     );
     const r = await cli(['wait', '--task-id', taskId, '--json'], { terminal: false });
     const doc = JSON.parse(r.out) as Record<string, unknown>;
-    expect(Object.keys(doc)).toEqual(['outcome', 'exitCode', 'endedBy', 'startedAt', 'endedAt', 'elapsedSeconds', 'taskIds', 'counts', 'urls', 'error']);
-    expect(doc).toMatchObject({ outcome: 'failed', exitCode: 1, endedBy: 'rows', taskIds: [taskId], error: null });
+    expect(Object.keys(doc)).toEqual([
+      'outcome',
+      'exitCode',
+      'endedBy',
+      'startedAt',
+      'endedAt',
+      'elapsedSeconds',
+      'taskIds',
+      'waitAgain',
+      'counts',
+      'urls',
+      'error',
+    ]);
+    expect(doc).toMatchObject({ outcome: 'failed', exitCode: 1, endedBy: 'rows', taskIds: [taskId], waitAgain: null, error: null });
     expect(doc.urls).toEqual([
       { taskId, url: urls[0], state: 'failed', status: 'Failed', objectType: 'file', process: '0%', description: 'Origin Timeout' },
       { taskId, url: urls[1], state: 'complete', status: 'Complete', objectType: 'file', process: '100%', description: null },

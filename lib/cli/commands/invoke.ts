@@ -29,7 +29,7 @@ export async function invokeCommand(s: Session, o: InvokeOptions): Promise<ExitC
     s.print.out(
       `the run failed (${r.errorType}): ${typeof body?.errorMessage === 'string' ? body.errorMessage.slice(0, 1000) : JSON.stringify(r.body).slice(0, 1000)}`,
     );
-    s.print.out('fix: the message above is what the deployed function refused; `vod-refresh-monitor status` shows its last runs');
+    s.print.out('fix: the message above is what the deployed function refused; `npx vod-refresh-monitor status` shows its last runs');
     return EXIT.problem;
   }
   if (!isRunReport(r.body)) {

@@ -1,14 +1,15 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../config';
-import { summarizeState } from '../../monitor/status';
+import { type StateSummary, summarizeState } from '../../monitor/status';
 import { StateError } from '../../state/errors';
 import { FileStateStore } from '../../state/file-store';
 import { vodAdvice } from '../../vod/advice';
 import type { Checklist } from '../checks';
 import { whenAgo } from '../format';
 import type { Session } from '../session';
-import { policyFindings } from '../status/policy';
+import type { Finding } from '../status/judge';
+import { muteFindings, refusalText } from '../status/policy';
 
 /** The nearest folder of `file` that exists; throws when something other than a folder is in the way. */
 async function existingFolder(file: string): Promise<string> {
@@ -44,12 +45,25 @@ async function checkWritable(list: Checklist, store: FileStateStore, file: strin
 }
 
 /**
+ * A refusal of the alerting file recorded by the last local run, as doctor tells it: a note, never a fail. Doctor
+ * checks the file ALERTING_CONFIG names itself (above), which says how it stands now; and with no ALERTING_CONFIG no
+ * file is used any more, so the next run clears the record.
+ */
+function refusalNote(st: StateSummary, config: Config, nowMs: number): Finding[] {
+  if (!st.alertingProblem) return [];
+  const now = config.alertingConfig
+    ? 'the check of the alerting file above says how it stands now'
+    : "ALERTING_CONFIG is no longer set, so no file is used now: the next run sends every alert to the environment's robot and clears this";
+  return [{ outcome: 'note', text: `${refusalText(st.alertingProblem, nowMs)} (${now})` }];
+}
+
+/**
  * THIS MACHINE's state file (the one a local `run` uses; the deployed one is read by `status`), summarised read-only:
  * nothing is moved or written but a probe file.
  */
 export async function checkState(s: Session, list: Checklist, config: Config): Promise<void> {
   list.section(`state on THIS MACHINE (STATE_FILE ${config.stateFile})`);
-  list.add('note', "this is the state a local `run` uses, not the deployed function's: for the deployed monitor, run `vod-refresh-monitor status`");
+  list.add('note', "this is the state a local `run` uses, not the deployed function's: for the deployed monitor, run `npx vod-refresh-monitor status`");
   const store = new FileStateStore(config.stateFile);
   const now = s.now();
   const st = await summarizeState(store, now);
@@ -65,7 +79,7 @@ export async function checkState(s: Session, list: Checklist, config: Config): P
       'ok',
       `last run ${last ? `${whenAgo(last.atMs, now)}, ${last.status}` : 'none recorded'}; last good run ${st.lastOkMs === null ? 'never' : whenAgo(st.lastOkMs, now)}; ${st.watching} unfinished row(s) watched; ${st.pendingAlerts} alert(s) waiting`,
     );
-    for (const f of policyFindings(st, now)) list.add(f.outcome, f.text, f.fix);
+    for (const f of [...refusalNote(st, config, now), ...muteFindings(st)]) list.add(f.outcome, f.text, f.fix);
     if (st.health?.status === 'down')
       list.add(
         'fail',

@@ -15,7 +15,7 @@ export interface Finding {
   readonly fix?: string;
 }
 
-const RUN_IT = '`vod-refresh-monitor invoke` runs it once (dry run) and shows what goes wrong; the function logs (SLS) hold every run-report';
+const RUN_IT = '`npx vod-refresh-monitor invoke` runs it once (dry run) and shows what goes wrong; the function logs (SLS) hold every run-report';
 
 function describe(f: FunctionInfo): string {
   const modified = f.lastModifiedTime && !Number.isNaN(Date.parse(f.lastModifiedTime)) ? `, last modified ${localTime(Date.parse(f.lastModifiedTime))}` : '';
@@ -111,7 +111,7 @@ export function stateFindings(d: Deployed, nowMs: number): Finding[] {
     out.push({
       outcome: 'warn',
       text: `${st.pendingAlerts} alert(s) wait for delivery${st.oldestPendingMs !== null ? `, the oldest for ${duration(nowMs - st.oldestPendingMs)}` : ''}`,
-      fix: '`vod-refresh-monitor test-alert` shows whether the robot takes messages',
+      fix: '`npx vod-refresh-monitor test-alert` shows whether the robot takes messages',
     });
   else out.push({ outcome: 'ok', text: 'no alert waits for delivery' });
   const frontier = st.frontierMs === null ? 'nothing read yet' : `read up to ${localTime(st.frontierMs)}`;

@@ -1,13 +1,33 @@
 import { vodAdvice } from '../../vod/advice';
 import { cut } from '../format';
-import { describeMs } from './input';
+import { describeMs, type WaitTargets } from './input';
 import type { Item, Verdict } from './verdict';
 
-/** When the wait ran, and the task ids to wait on again. */
+/** When the wait ran, the task ids it followed or found, and the command that waits again for the same URLs. */
 export interface WaitFacts {
   readonly startedMs: number;
   readonly endedMs: number;
   readonly taskIds: readonly string[];
+  readonly again: string | null;
+}
+
+/** A word as a shell reads it back: a URL holding `&`, `?`, `;`, `'`… goes in single quotes. */
+const shellWord = (word: string) => (/^[\w./:%@+=,~-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
+
+/**
+ * The command that waits again for exactly what a wait followed, to paste as printed: the same task ids and the same
+ * URLs. Task ids alone would follow every URL merged into them (another job's URLs of the same domain and second);
+ * URLs alone follow their newest task, as they did the first time. Null when there is neither.
+ */
+export function waitAgainCommand(t: WaitTargets): string | null {
+  const words = [...(t.taskIds.length ? ['--task-id', t.taskIds.join(',')] : []), ...t.urls.map(shellWord)];
+  return words.length ? `npx vod-refresh-monitor wait ${words.join(' ')}` : null;
+}
+
+/** The command to wait again, when waiting again can tell more: URLs were left unfinished, or the wait could not end. */
+function againOf(v: Verdict, f: WaitFacts): string | null {
+  const open = v.outcome === 'timeout' || v.outcome === 'unreadable' || (v.outcome === 'failed' && v.counts.unfinished > 0);
+  return open ? f.again : null;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -23,6 +43,7 @@ export function waitDocument(v: Verdict, f: WaitFacts, extra: Record<string, unk
     elapsedSeconds: Math.round((f.endedMs - f.startedMs) / 1000),
     ...extra,
     taskIds: f.taskIds,
+    waitAgain: againOf(v, f),
     counts: { total: v.items.length, ...v.counts },
     urls: v.items.map((i) => ({
       taskId: i.taskId,
@@ -78,12 +99,13 @@ function stillOpen(v: Verdict): string {
 /** The summary's first line, and its last (what to do next), around the table of problemRows. */
 export function summaryLines(v: Verdict, f: WaitFacts): { head: string; tail: string[] } {
   const after = `after ${describeMs(f.endedMs - f.startedMs)}`;
-  const again = f.taskIds.length ? `wait again: vod-refresh-monitor wait --task-id ${f.taskIds.join(',')}` : '';
+  const command = againOf(v, f);
+  const again = command ? `wait again: ${command}` : '';
   switch (v.outcome) {
     case 'complete':
       return { head: `complete: ${tally(v)}, ${after}`, tail: [] };
     case 'failed':
-      return { head: `failed: ${tally(v)}, ${after}${stillOpen(v)}`, tail: v.counts.unfinished ? [again].filter(Boolean) : [] };
+      return { head: `failed: ${tally(v)}, ${after}${stillOpen(v)}`, tail: [again].filter(Boolean) };
     case 'timeout':
       return { head: `timed out ${after}: ${tally(v)}`, tail: [again].filter(Boolean) };
     default:

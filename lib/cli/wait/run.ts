@@ -8,7 +8,7 @@ import { Follow } from './follow';
 import { parseDuration, type WaitTargets } from './input';
 import { DEFAULT_SCHEDULE, waitLoop } from './loop';
 import { pollOnce } from './poll';
-import { PROBLEM_HEADERS, problemRows, progressLine, summaryLines, waitDocument } from './report';
+import { PROBLEM_HEADERS, problemRows, progressLine, summaryLines, waitAgainCommand, waitDocument } from './report';
 
 /** The options every waiting command takes. */
 export interface WaitFlags {
@@ -81,7 +81,7 @@ export async function runWait(
     },
   );
   line.clear();
-  const facts = { startedMs: setup.startedMs, endedMs: s.now(), taskIds: follow.taskIds() };
+  const facts = { startedMs: setup.startedMs, endedMs: s.now(), taskIds: follow.taskIds(), again: waitAgainCommand(targets) };
   s.logger.debug({ event: 'wait-ended', outcome: verdict.outcome, calls: setup.api.counter.calls }, 'wait ended');
   if (o.json) s.print.json(waitDocument(verdict, facts, extra));
   else {

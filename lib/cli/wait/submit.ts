@@ -59,7 +59,7 @@ export async function submitAll(api: RefreshWriteApi, pacer: Pacer, runtime: Run
       if (!(err instanceof VodError)) throw err;
       const made = from > 0 ? `\nalready submitted: ${range(0, from)} (task id(s) ${taskIds.join(',') || 'not answered'})` : '';
       const maybe = callMayHaveArrived(err.code)
-        ? `\nthe call got no answer, so it may have been made all the same: check with \`vod-refresh-monitor tasks --since 10m\` before submitting again`
+        ? `\nthe call got no answer, so it may have been made all the same: check with \`npx vod-refresh-monitor tasks --since 10m\` before submitting again`
         : '';
       throw new CliError(
         EXIT.remote,
