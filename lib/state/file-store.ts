@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { StateError, type StateIo, stateIoError } from './errors';
 import { errnoOf, nodeFs, type StateFs } from './fs';
-import { LEDGER_FIELDS, LedgerParser, type LedgerPart, ledgerLines } from './ledger-file';
+import { applyDelta, LEDGER_FIELDS, LedgerParser, type LedgerPart, ledgerDelta, ledgerLines } from './ledger-file';
 import { FileLock, LockIoError, type LockResult } from './lock';
 import { checkState, parseJson } from './migrate';
 import type { MonitorState } from './schema';
@@ -51,8 +51,11 @@ export const ledgerFile = (stateFile: string) => `${stateFile}.ledger.json`;
  */
 export class FileStateStore implements StateStore {
   private readonly locker: FileLock;
-  /** The ledger part as last loaded or saved: a save that finds the same objects skips that file. */
-  private ledger: LedgerPart | null = null;
+  /**
+   * The ledger as last loaded or saved (its file plus the head's delta), which write of the file that is, and the
+   * keys the head's delta carries: a save compares the state with it and writes only what changed.
+   */
+  private ledger: { base: LedgerPart; gen: number; carried: ReadonlyMap<string, readonly [string, string]> } | null = null;
 
   constructor(
     readonly location: string,
@@ -66,13 +69,22 @@ export class FileStateStore implements StateStore {
     if (head === null) return null;
     const doc = parseJson(head, 'the state file') as Record<string, unknown> | null;
     const split = doc !== null && typeof doc === 'object' && doc.ledgerFile === true;
+    let gen = 0;
+    let carried: ReadonlyMap<string, readonly [string, string]> = new Map();
     if (split) {
-      Object.assign(doc, await this.readLedger());
-      delete doc.ledgerFile;
+      const ledger = await this.readLedger();
+      const headGen = Number.isSafeInteger(doc.ledgerGen) ? (doc.ledgerGen as number) : 0;
+      if (ledger.gen < headGen)
+        throw new StateError('StateCorrupt', `the ledger part of the state (${ledgerFile(this.location)}) is older than the state file`);
+      // A ledger newer than the head (the head's save failed after it) already holds what the head's delta says.
+      if (ledger.gen === headGen) carried = applyDelta(ledger.part, doc.ledgerDelta);
+      gen = ledger.gen;
+      Object.assign(doc, ledger.part);
+      for (const f of ['ledgerFile', 'ledgerGen', 'ledgerDelta']) delete doc[f];
     }
     const loaded = checkState(doc, nowMs);
     // A state written whole in one file: the ledger file on disk (if any) is not what was loaded; the next save writes it.
-    this.ledger = split ? pick(loaded.state) : null;
+    this.ledger = split ? { base: pick(loaded.state), gen, carried } : null;
     return loaded;
   }
 
@@ -92,13 +104,21 @@ export class FileStateStore implements StateStore {
   async save(state: MonitorState): Promise<void> {
     const part = pick(state);
     await this.io('write', this.location, () => this.fs.mkdir(path.dirname(this.location)));
-    if (!this.ledger || LEDGER_FIELDS.some((f) => part[f] !== this.ledger![f])) {
-      await this.writeAtomically(ledgerFile(this.location), ledgerLines(part));
-      this.ledger = part;
+    // A few changes go in the head (a delta over the ledger file); many, or no ledger file yet, rewrite the file.
+    const was = this.ledger;
+    let delta = was ? ledgerDelta(was.base, part, was.carried) : null;
+    let gen = was?.gen ?? 0;
+    if (delta === null) {
+      gen++;
+      await this.writeAtomically(ledgerFile(this.location), ledgerLines(part, gen));
+      // The file is written: what a later save compares with, even if the head's write below fails.
+      this.ledger = { base: part, gen, carried: new Map() };
+      delta = [];
     }
-    const head: Record<string, unknown> = { ...state, ledgerFile: true };
+    const head: Record<string, unknown> = { ...state, ledgerFile: true, ledgerGen: gen, ledgerDelta: delta };
     for (const f of LEDGER_FIELDS) delete head[f];
     await this.writeAtomically(this.location, JSON.stringify(head));
+    this.ledger = { base: part, gen, carried: new Map(delta.map(([f, k]) => [`${f}\u0000${k}`, [f, k] as const])) };
   }
 
   /** Removes the state's files (a copy no longer needed); the lock stays as it is. */
@@ -146,7 +166,7 @@ export class FileStateStore implements StateStore {
   }
 
   /** The ledger part (./ledger-file), read line by line: a state at its caps is never one string in memory. */
-  private async readLedger(): Promise<Record<string, Record<string, unknown>>> {
+  private async readLedger(): Promise<{ part: Record<string, Record<string, unknown>>; gen: number }> {
     const file = ledgerFile(this.location);
     const parser = new LedgerParser(file);
     try {
@@ -156,7 +176,7 @@ export class FileStateStore implements StateStore {
       if (errnoOf(err) === 'ENOENT') throw new StateError('StateCorrupt', `the ledger part of the state (${file}) is missing`);
       throw stateIoError('read', file, errnoOf(err));
     }
-    return parser.end();
+    return { part: parser.end(), gen: parser.gen };
   }
 
   private async writeAtomically(file: string, body: string | Iterable<string>): Promise<void> {

@@ -12,8 +12,8 @@ export type LedgerPart = Pick<MonitorState, (typeof LEDGER_FIELDS)[number]>;
 const CHUNK = 64 * 1024;
 
 /** The ledger part as lines, in chunks: never one large string. */
-export function* ledgerLines(part: LedgerPart): Generator<string> {
-  let chunk = `${JSON.stringify({ ledger: 2 })}\n`;
+export function* ledgerLines(part: LedgerPart, gen: number): Generator<string> {
+  let chunk = `${JSON.stringify({ ledger: 2, gen })}\n`;
   let entries = 0;
   for (const f of LEDGER_FIELDS)
     for (const [k, value] of Object.entries(part[f])) {
@@ -34,6 +34,8 @@ export class LedgerParser {
   private entries = 0;
   /** 1: written before the count at the end existed (accepted as it is); 2: with the count. */
   private version = 0;
+  /** Which write of the ledger this is (0 before generations existed): the head names the one its delta applies to. */
+  gen = 0;
   private count: number | null = null;
 
   constructor(private readonly file: string) {}
@@ -41,8 +43,10 @@ export class LedgerParser {
   line(line: string): void {
     this.n++;
     if (this.n === 1) {
-      this.version = ledgerVersion(line);
-      if (!this.version) throw this.corrupt('is empty or does not begin with its header');
+      const header = ledgerHeader(line);
+      if (!header) throw this.corrupt('is empty or does not begin with its header');
+      this.version = header.version;
+      this.gen = header.gen;
       return;
     }
     if (line === '') return;
@@ -71,14 +75,67 @@ export class LedgerParser {
   }
 }
 
-function ledgerVersion(line: string): number {
+function ledgerHeader(line: string): { version: number; gen: number } | null {
   try {
-    const header = JSON.parse(line) as unknown;
-    const v = header !== null && typeof header === 'object' && 'ledger' in header ? header.ledger : 0;
-    return v === 1 || v === 2 ? v : 0;
+    const header = JSON.parse(line) as { ledger?: unknown; gen?: unknown } | null;
+    const version = header !== null && typeof header === 'object' ? header.ledger : 0;
+    if (version !== 1 && version !== 2) return null;
+    return { version, gen: Number.isSafeInteger(header!.gen) ? (header!.gen as number) : 0 };
   } catch {
-    return 0;
+    return null;
   }
+}
+
+/** One change to the ledger kept in the head: `[field, key, value]`, or `[field, key, null]` for a key removed. */
+export type DeltaEntry = [field: string, key: string, value: unknown];
+
+/** At most this many changes are kept in the head; past them the ledger file is written whole again. */
+export const MAX_DELTA = 1000;
+
+const id = (field: string, key: string) => `${field}\u0000${key}`;
+
+/**
+ * The changes from `base` (the ledger file plus the delta already in the head, `carried`) to `part`, as the delta the
+ * next head carries: every key carried, and every key whose entry is not the same object, with its value now. Null
+ * when more than `limit` would be: then the ledger is written whole. Entries are compared by identity: the ledger's
+ * dictionaries are copied on change (lib/decide/ledger/cow.ts), so an unchanged entry is the very object it was.
+ */
+export function ledgerDelta(
+  base: LedgerPart,
+  part: LedgerPart,
+  carried: ReadonlyMap<string, readonly [string, string]>,
+  limit = MAX_DELTA,
+): DeltaEntry[] | null {
+  const keys = new Map(carried);
+  for (const f of LEDGER_FIELDS) {
+    const was = base[f] as Record<string, unknown>;
+    const now = part[f] as Record<string, unknown>;
+    if (was === now) continue;
+    for (const k of Object.keys(now)) if (!Object.hasOwn(was, k) || was[k] !== now[k]) keys.set(id(f, k), [f, k]);
+    for (const k of Object.keys(was)) if (!Object.hasOwn(now, k)) keys.set(id(f, k), [f, k]);
+    if (keys.size > limit) return null;
+  }
+  return [...keys.values()].map(([f, k]) => {
+    const now = part[f as (typeof LEDGER_FIELDS)[number]] as Record<string, unknown>;
+    return [f, k, Object.hasOwn(now, k) ? now[k] : null];
+  });
+}
+
+/** Applies a head's delta to the ledger read from its file, in place; returns the keys it carried. */
+export function applyDelta(part: Record<string, Record<string, unknown>>, delta: unknown): Map<string, readonly [string, string]> {
+  const carried = new Map<string, readonly [string, string]>();
+  if (delta === undefined) return carried;
+  if (!Array.isArray(delta)) throw new StateError('StateCorrupt', 'the state file has a ledgerDelta that is not a list');
+  for (const entry of delta) {
+    if (!Array.isArray(entry) || entry.length !== 3 || !(LEDGER_FIELDS as readonly unknown[]).includes(entry[0]) || typeof entry[1] !== 'string')
+      throw new StateError('StateCorrupt', 'the state file has a ledgerDelta entry that is not [field, key, value]');
+    const [f, k, v] = entry as DeltaEntry;
+    const dict = part[f]!;
+    if (v === null) delete dict[k];
+    else dict[k] = v;
+    carried.set(id(f, k), [f, k]);
+  }
+  return carried;
 }
 
 const isCount = (entry: unknown): entry is { end: number } =>

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { StateError } from '../../lib/state/errors';
 import { FileStateStore } from '../../lib/state/file-store';
+import { MAX_DELTA } from '../../lib/state/ledger-file';
 import { emptyState } from '../../lib/state/schema';
 import { faultyFs } from '../helpers/faulty-fs';
 
@@ -42,9 +43,26 @@ describe('FileStateStore', () => {
     spy.calls.length = 0;
     await again.save({ ...loaded, lastTrigger: 'x' });
     expect(wrote()).toEqual(['state.json']);
+    // A few changes (a new alert delivered) ride in the head, as a delta over the ledger file.
     await again.save({ ...loaded, reported: { ...loaded.reported, 'failed:new/k': 5 } });
-    expect(wrote()).toEqual(['state.json', 'state.json.ledger.json', 'state.json']);
+    expect(wrote()).toEqual(['state.json', 'state.json']);
     expect((await new FileStateStore(store.location).load(NOW))!.state.reported['failed:new/k']).toBe(5);
+  });
+
+  it('rewrites the ledger file once more changes than MAX_DELTA gather, and the head drops its delta', async () => {
+    const spy = faultyFs();
+    const store = new FileStateStore(fresh(), spy.fs);
+    const s = { ...emptyState(1), reported: { 'failed:0/k': 1 } };
+    await store.save(s);
+    const many = Object.fromEntries(Array.from({ length: MAX_DELTA + 1 }, (_, i) => [`failed:${i}/k`, 7]));
+    spy.calls.length = 0;
+    await store.save({ ...s, reported: many });
+    expect(spy.calls.filter((c) => c.op === 'rename').map((c) => path.basename(c.file).replace(/\.\d+\.[0-9a-f]+\.tmp$/, ''))).toEqual([
+      'state.json.ledger.json',
+      'state.json',
+    ]);
+    expect(JSON.parse(readFileSync(store.location, 'utf8')).ledgerDelta).toEqual([]);
+    expect((await new FileStateStore(store.location).load(NOW))!.state.reported).toEqual(many);
   });
 
   it('reads a state written whole in one file (before the ledger had a file of its own)', async () => {

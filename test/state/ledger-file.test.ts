@@ -8,7 +8,7 @@ const FILE = '/mnt/state/state.json.ledger.json';
 const dict = fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), fc.oneof(fc.integer(), fc.string(), fc.constant(null)), { maxKeys: 8 });
 const part = fc.record(Object.fromEntries(LEDGER_FIELDS.map((f) => [f, dict]))) as unknown as fc.Arbitrary<LedgerPart>;
 
-const linesOf = (p: LedgerPart) => [...ledgerLines(p)].join('').split('\n');
+const linesOf = (p: LedgerPart) => [...ledgerLines(p, 1)].join('').split('\n');
 function parse(lines: readonly string[]) {
   const parser = new LedgerParser(FILE);
   for (const l of lines) parser.line(l);

@@ -7,12 +7,13 @@ export class CowDict<T> {
 
   constructor(private dict: Readonly<Record<string, T>>) {}
 
+  // Keys carry API text (an ObjectPath): own keys only, so that `constructor` or `__proto__` is a key like any other.
   get(key: string): T | undefined {
-    return this.dict[key];
+    return Object.hasOwn(this.dict, key) ? this.dict[key] : undefined;
   }
 
   has(key: string): boolean {
-    return this.dict[key] !== undefined;
+    return this.get(key) !== undefined;
   }
 
   set(key: string, value: T): void {
@@ -21,7 +22,7 @@ export class CowDict<T> {
 
   /** Removes `key`; returns whether it was there. */
   delete(key: string): boolean {
-    if (this.dict[key] === undefined) return false;
+    if (this.get(key) === undefined) return false;
     delete this.own()[key];
     return true;
   }
@@ -37,7 +38,7 @@ export class CowDict<T> {
 
   private own(): Record<string, T> {
     if (!this.owned) {
-      this.dict = { ...this.dict };
+      this.dict = Object.assign(Object.create(null), this.dict);
       this.owned = true;
     }
     return this.dict as Record<string, T>;
