@@ -161,6 +161,14 @@ describe('setup', () => {
     for (const action of called) expect({ action, declared: declared.some((d) => matches(d, action)) }).toEqual({ action, declared: true });
   });
 
+  it('a service it cannot reach is said so, not called a refusal, with the network to check', async () => {
+    const r = await setup(project(), ADMIN, [], { STS_ENDPOINT: 'http://127.0.0.1:9' });
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/STS could not be reached for GetCallerIdentity: ECONNREFUSED/);
+    expect(r.err).not.toContain('refused GetCallerIdentity');
+    expect(r.err).toMatch(/fix: check this machine's network/);
+  });
+
   it('prints no secret on any of these paths, nor with a wrong secret', async () => {
     const secrets = [ADMIN.accessKeySecret, VIEWER.accessKeySecret, 'wrong-secret-for-this-key-1'];
     const runs = [

@@ -41,7 +41,8 @@ function fixOf(problem: string): string {
   if (!doc) return `unset ${name || 'the variable'} (or correct its name): the function reads only the variables of its table (docs/configuration.md)`;
   const value = doc.accepts.startsWith('https://') ? doc.accepts : `<${doc.accepts}>`;
   if (/is required when ALERT_CHANNEL/.test(problem)) return `export ${name}=${value} (or choose another channel with ALERT_CHANNEL)`;
-  return `export ${name}=${value}, or unset it${/^\(|^none$/.test(doc.default) ? '' : ` for its default (${doc.default})`}`;
+  const def = doc.default.trim();
+  return `export ${name}=${value}, or unset it${/^\(|^none$|^$/.test(def) ? '' : ` for its default (${def})`}`;
 }
 
 /** The value `load` returns, or null with its problems added to `problems`. */
@@ -88,7 +89,7 @@ function placementChecks(env: Env): DeployFinding[] {
     out.push({
       outcome: 'fail',
       text: `FC_ROLE_ARN: ${arn ? 'is not the ARN of a RAM role' : 'is not set'}`,
-      fix: "export FC_ROLE_ARN=acs:ram::<account id>:role/<role name>, copied from the role's page in the RAM console",
+      fix: 'export FC_ROLE_ARN=acs:ram::<account id>:role/<role name>, or let `npx vod-refresh-monitor setup --yes` create the role and write it into .env (docs/deploy.md, step 2)',
     });
   const bucket = (env.STATE_BUCKET ?? '').trim();
   if (BUCKET.test(bucket) && !bucket.includes('--')) out.push({ outcome: 'ok', text: `STATE_BUCKET: ${bucket}` });

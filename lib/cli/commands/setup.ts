@@ -20,20 +20,26 @@ export interface SetupOptions extends CommonOptions {
 
 const FIX_DENIED = 'run setup as an administrator of the account, or attach deploy/setup-user-policy.json to this RAM user (docs/deploy.md)';
 
+const SOCKET_CODES = /^(E[A-Z]+|EAI_AGAIN)$/;
+
 /** Runs a step of setup; a refused or failed call ends the command with exit 3 and what to do. */
 async function guarded<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     if (!(err instanceof CloudError)) throw err;
-    const what = `${err.service} refused ${err.action}: ${err.code}: ${err.message}${err.requestId ? ` (RequestId ${err.requestId})` : ''}`;
-    const fix = err.denied
-      ? err.service === 'OSS' && err.action === 'GetBucketInfo'
-        ? `the bucket may belong to another account (choose a name with --bucket), or ${FIX_DENIED}`
-        : FIX_DENIED
-      : /^(InvalidAccessKeyId|SignatureDoesNotMatch|InvalidSecurityToken)/.test(err.code)
-        ? 'check ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN for STS keys)'
-        : 'try again; nothing after this call was changed';
+    // A socket error or a timeout never reached the service: it did not refuse anything.
+    const unreached = err.code === 'RequestTimeout' || SOCKET_CODES.test(err.code);
+    const what = `${err.service} ${unreached ? 'could not be reached for' : 'refused'} ${err.action}: ${err.code}: ${err.message}${err.requestId ? ` (RequestId ${err.requestId})` : ''}`;
+    const fix = unreached
+      ? "check this machine's network (DNS, a proxy or firewall) and try again; nothing after this call was changed"
+      : err.denied
+        ? err.service === 'OSS' && err.action === 'GetBucketInfo'
+          ? `the bucket may belong to another account (choose a name with --bucket), or ${FIX_DENIED}`
+          : FIX_DENIED
+        : /^(InvalidAccessKeyId|SignatureDoesNotMatch|InvalidSecurityToken)/.test(err.code)
+          ? 'check ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN for STS keys)'
+          : 'try again; nothing after this call was changed';
     throw new CliError(EXIT.remote, `${what}\nfix: ${fix}`);
   }
 }
