@@ -154,3 +154,51 @@ function failuresShownIn(text: string): AlertEvent[] {
   }
   return events;
 }
+
+describe("the README's costs are the benchmark's", () => {
+  type BenchRow = { bench: string; figure: string; value: number | string };
+  const results = JSON.parse(doc('bench/results.json')) as { rows: BenchRow[] };
+  /** The value of the last row of `bench` whose figure matches (the largest size, where a group has several). */
+  const value = (bench: string, figure: RegExp) => {
+    const row = results.rows.filter((r) => r.bench === bench && figure.test(r.figure)).at(-1);
+    if (!row) throw new Error(`bench/results.json has no ${bench} row matching ${figure}`);
+    return String(row.value);
+  };
+  const text = section(README, 'How it works, in short');
+  const table = new Map(
+    text
+      .split('\n')
+      .filter((l) => l.startsWith('| ') && !l.startsWith('| a run') && !l.startsWith('| ---'))
+      .map((l) => l.split('|').map((c) => c.trim()))
+      .map((cells) => [cells[1]!, cells[3]!] as const),
+  );
+
+  it.each([
+    ['quiet: nothing new', () => value('quiet', /^API calls per run/)],
+    ['quiet, 10,000 URLs watched', () => value('scale', /^API calls per quiet run/)],
+    [
+      '10,000 watched URLs crossing the stuck threshold',
+      () =>
+        value('scale', /cross STUCK_AFTER_MINUTES/)
+          .split(' / ')[1]!
+          .split(' ')[0]!,
+    ],
+    ['busy: 5,000 new rows since the last run', () => value('busy', /^API calls/)],
+    ['first run over 1,000,000 rows (a full scan: 19,946)', () => value('first', /^API calls/)],
+  ])('row %s: the measured calls', (row, measured) => {
+    expect(table.get(row)).toBe(measured());
+  });
+
+  it('gives the time to alert and the peaks the benchmark measured', () => {
+    const p95 = (cadence: number) => value('alert-time', new RegExp(`^MONITOR_EVERY_MINUTES=${cadence}:`)).split(' / ')[1]!;
+    expect(text).toContain(`within ${p95(1)} s (p95) at \`MONITOR_EVERY_MINUTES=1\`, ${p95(5)} s at the default 5`);
+    expect(text).toContain(`every cap peaks at ${value('memory', /^peak RSS under s\.yaml/)} MB`);
+    expect(text).toContain(
+      `50,000 new failures at ${
+        value('linear', /^50,000: wall time/)
+          .split(' / ')[1]!
+          .split(' ')[0]
+      } MB`,
+    );
+  });
+});
