@@ -77,7 +77,14 @@ function storeOf(config: Config, overrides: HandlerOverrides, now: Clock): Resil
 }
 
 /** A run that ended, its state saved, with alerts that no channel takes (lib/monitor/unheard.ts). */
-class Unheard extends Error {}
+class Unheard extends Error {
+  constructor(
+    message: string,
+    readonly report: RunReport,
+  ) {
+    super(message);
+  }
+}
 
 /** Builds the Function Compute event handler: it parses, wires the adapters and calls runMonitor, nothing more. */
 export function createHandler(overrides: HandlerOverrides = {}) {
@@ -121,12 +128,13 @@ export function createHandler(overrides: HandlerOverrides = {}) {
       const logged = { ...report, preview: report.preview ? `${report.preview.length} message(s)` : undefined };
       logger.info({ event: 'run-report', report: logged }, `run ${report.status}`);
       const nobody = report.dryRun ? null : unheard(report);
-      if (nobody) throw new Unheard(nobody);
+      if (nobody) throw new Unheard(nobody, report);
       return report;
     } catch (err) {
       if (err instanceof Unheard) {
         logger.error({ event: 'run-unheard', reason: err.message }, 'no alert reached anyone: the invocation fails so that the failure destination speaks');
-        throw new Error(redact(`No alert of this run reached anyone: ${err.message}`));
+        // The report rides along for the CLI's `run`, which prints it before the failure (Function Compute ignores it).
+        throw Object.assign(new Error(redact(`No alert of this run reached anyone: ${err.message}`)), { report: err.report });
       }
       logger.error(
         { event: 'run-failed', err },

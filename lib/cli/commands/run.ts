@@ -31,6 +31,12 @@ export async function runCommand(s: Session, o: RunCommandOptions): Promise<Exit
   try {
     report = await handler(event, { requestId: `cli-${s.now()}`, function: { name: 'vod-refresh-monitor-cli', timeout: timeoutS } });
   } catch (err) {
+    // A run that ended, its state saved, with alerts nobody could hear: its report first, then why it failed.
+    const ended = (err as { report?: unknown }).report;
+    if (isRunReport(ended)) {
+      printReport(s.print, ended, Boolean(o.json));
+      throw new CliError(EXIT.problem, (err as Error).message);
+    }
     throw new CliError(
       EXIT.problem,
       `the run failed: ${(err as Error).message}\nNothing it read is lost: the next run starts again from the last saved state.`,
