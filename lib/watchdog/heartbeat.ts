@@ -176,7 +176,7 @@ export function outageWindowMs(cadenceMs: number): number {
 export type SeenCause =
   | { readonly kind: 'state'; readonly code: string }
   | { readonly kind: 'heartbeat'; readonly code: string }
-  | { readonly kind: 'failed-for-good'; readonly failure: Pick<Cause, 'kind' | 'text' | 'lastAtMs'> }
+  | { readonly kind: 'failed-for-good'; readonly failure: Pick<Cause, 'kind' | 'text' | 'lastAtMs'> & { readonly requestId?: string | null } }
   | { readonly kind: 'absent'; readonly lastRunMs: number | null; readonly watchingSinceMs: number }
   | { readonly kind: 'skipped'; readonly sinceMs: number; readonly count: number; readonly lock: LockSeen | null }
   | { readonly kind: 'failing'; readonly run: Heartbeat['lastRun']; readonly sinceMs: number; readonly count: number };

@@ -11,7 +11,7 @@ const shown = (s: string, max = 600) => inert(s, max);
 /** The message for a run Function Compute gave up on. */
 export function failureMessage(f: Failure): string {
   const id = f.requestId ?? 'unknown';
-  return `A monitor run failed and Function Compute gave up on it at ${localTime(f.atMs)} after ${f.attempts} attempt(s) (request ${shown(id, 100)}): ${shown(f.text)}. Fix: ${failureAdvice(f.kind).replace('<id>', shown(f.requestId ?? '<id>', 100))}. Until a run succeeds, refresh failures are not reported; the next good run says how long the monitor was blind.`;
+  return `A monitor run failed and Function Compute gave up on it at ${localTime(f.atMs)} after ${f.attempts} attempt(s) (request ${shown(id, 100)}): ${shown(f.text)}. Fix: ${failureAdvice(f.kind, f.requestId === null ? null : shown(f.requestId, 100))}. Until a run succeeds, refresh failures are not reported; the next good run says how long the monitor was blind.`;
 }
 
 function lockText(lock: LockSeen | null, lockFile: string): string {
@@ -50,13 +50,13 @@ function stateFix(code: string, stateFile: string): string {
   if (code === 'EACCES' || code === 'EPERM')
     return "the function's role may not read it: check oss:GetObject on the state folder (deploy/ram-policy.json) and ossMountConfig in s.yaml";
   if (code === 'ENOTDIR') return `a part of the path ${stateFile} is a file, not a folder: fix STATE_FILE or the mount`;
-  return 'the OSS mount does not answer: check the bucket and ossMountConfig in s.yaml; `s deploy` mounts it again';
+  return 'the OSS mount does not answer: check the bucket and ossMountConfig in s.yaml; `npx s deploy` mounts it again';
 }
 
 const FAILING_FIX: Record<string, string> = {
   'api-down': "the VOD API refuses or does not answer: `npx vod-refresh-monitor doctor` checks the endpoint and the role's vod:DescribeVodRefreshTasks",
   undelivered: '`npx vod-refresh-monitor test-alert` shows why the robot refuses (keyword, signing secret, rate limit)',
-  threw: 'the handler threw: look at the run-failed lines in SLS (`s logs`); the failure handler has the details',
+  threw: 'the handler threw: look at the run-failed lines in SLS (`npx s vod-refresh-monitor logs --type fail`); the failure handler has the details',
 };
 
 /** What on-call should do about what the watchdog sees. */
@@ -67,7 +67,7 @@ export function fixFor(c: SeenCause, stateFile: string): string {
     case 'heartbeat':
       return `check the OSS mount (ossMountConfig in s.yaml); remove ${stateFile}.heartbeat.json if it is not the monitor's`;
     case 'failed-for-good':
-      return failureAdvice(c.failure.kind).replace(' <id>', '').replace('<id>', 'the failed run');
+      return failureAdvice(c.failure.kind, c.failure.requestId ? shown(c.failure.requestId, 100) : null);
     case 'absent':
       return 'the timer may be disabled, or the function may not start: `npx vod-refresh-monitor status` shows the timer; a run killed before its end (a timeout, memory) also leaves no heartbeat, and the failure handler tells those';
     case 'skipped':
@@ -75,7 +75,10 @@ export function fixFor(c: SeenCause, stateFile: string): string {
         ? `if no monitor run is alive on ${c.lock.host ?? 'that host'}, delete ${stateFile}.lock; a lock that is never let go, or renewed forever, is a defect worth reporting with the run-skipped lines of SLS`
         : `delete ${stateFile}.lock if it is still there; the next run takes the lock`;
     case 'failing':
-      return FAILING_FIX[c.run.kind ?? ''] ?? 'look at the run-report lines in SLS (`s logs`); `npx vod-refresh-monitor status` shows the state';
+      return (
+        FAILING_FIX[c.run.kind ?? ''] ??
+        'look at the run-report lines in SLS (`npx s vod-refresh-monitor logs`); `npx vod-refresh-monitor status` shows the state'
+      );
   }
 }
 
