@@ -19,6 +19,8 @@ export interface Failure {
   readonly functionName: string | null;
   readonly attempts: number;
   readonly atMs: number;
+  /** The failed run's scheduled tick: the `triggerTime` of the timer event it was invoked with; null when not given. */
+  readonly triggeredAtMs: number | null;
   /** False when the event did not say what failed: the raw event is then logged. */
   readonly recognised: boolean;
   /** The event as received, redacted, for the log (at most 2 KB). */
@@ -110,6 +112,13 @@ function payloadOf(raw: unknown): { message: string | null; type: string | null 
   return { message: textOf(r?.errorMessage), type: textOf(r?.errorType) };
 }
 
+/** The triggerTime of the event the failed run was invoked with (requestPayload: the timer event, as JSON). */
+function triggeredOf(raw: unknown): number | null {
+  const t = textOf(asRecord(typeof raw === 'string' ? parseJson(raw) : raw)?.triggerTime);
+  const ms = t === null ? Number.NaN : Date.parse(t);
+  return Number.isFinite(ms) ? ms : null;
+}
+
 /** The event's time: epoch ms (or seconds), or an ISO string; anything else, or a time far off, is now. */
 function timeOf(x: unknown, nowMs: number): number {
   const text = typeof x === 'string' ? x.trim() : null;
@@ -154,6 +163,7 @@ export function parseFailure(event: unknown, nowMs: number, redact: (s: string) 
     functionName: clean(textOf(rc?.functionArn)?.split('/').at(-1) ?? null, 100),
     attempts: typeof count === 'number' && Number.isFinite(count) && count >= 1 ? Math.min(Math.floor(count), 1000) : 1,
     atMs: timeOf(e?.timestamp, nowMs),
+    triggeredAtMs: triggeredOf(e?.requestPayload),
     recognised: cause.recognised,
     raw: bound(text, MAX_RAW),
   };
