@@ -157,3 +157,16 @@ it("the resource the fix commands name is the monitor's resource in s.yaml", () 
   const resource = /^npx s (\S+) logs$/.exec(MONITOR_LOGS)?.[1];
   expect(yaml.resources[resource!]?.props.handler).toBe('index.handler');
 });
+
+describe("parseFailure: the failed run's scheduled tick, from the event it was invoked with", () => {
+  const timer = { triggerTime: '2026-01-05T01:55:00Z', triggerName: 'monitor-timer', payload: '{}' };
+  it.each<[string, unknown, number | null]>([
+    ['the timer event, as JSON text', JSON.stringify(timer), Date.parse(timer.triggerTime)],
+    ['the timer event, as an object', timer, Date.parse(timer.triggerTime)],
+    ['an empty payload', '', null],
+    ['a payload without triggerTime', '{"payload":"{}"}', null],
+    ['a triggerTime that is not a time', '{"triggerTime":"soon"}', null],
+  ])('%s', (_name, requestPayload, ms) => {
+    expect(parseFailure(event({ requestPayload }), NOW, none).triggeredAtMs).toBe(ms);
+  });
+});
