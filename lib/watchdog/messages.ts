@@ -94,7 +94,7 @@ function memoryCheck(code: string, file: string): string {
 /** What a watchdog that cannot keep its memory says with every message: which file, which error, what to check, and how it tells meanwhile. */
 export function memoryNote(home: MemoryHome): string {
   if (home.durable) return '';
-  return `The watchdog cannot keep its memory: ${home.file} gives ${home.code}. Check: ${memoryCheck(home.code, home.file)}; if the monitor cannot write there either, its heartbeat is stale and the runs say so themselves. Meanwhile it decides from the heartbeat alone: an outage is told on the first tick after the window and once a day, a monitor with no good run known once an hour, a failed run when it is the first after a good one; it cannot say when good runs are back (the monitor's first good run says how long it was blind).`;
+  return `The watchdog cannot keep its memory: ${home.file} gives ${home.code}. Check: ${memoryCheck(home.code, home.file)}; if the monitor cannot write there either, its heartbeat is stale and the runs say so themselves. Meanwhile it decides from the heartbeat alone: an outage is told on the first tick after the window and once a day, a monitor with no good run known once an hour, a failed run when it is the first after a good one; it may not say when good runs are back (a fresh instance does not know it told the outage; the monitor's first good run says how long it was blind).`;
 }
 
 /** How an outage is told: the state file, the monitor's cadence, now, whether it is the daily reminder, where the memory is. */
@@ -122,5 +122,7 @@ export function outageMessage(j: Judgement, cause: SeenCause, o: OutageTelling):
 /** The message when good runs are back after an outage that was told. */
 export function recoveredMessage(j: Judgement, outage: OutageMemory): string {
   const last = j.lastGoodMs ?? j.sinceMs ?? outage.sinceMs;
+  if (outage.kind === 'heartbeat')
+    return `**The monitor's heartbeat reads again**: the last good run at ${localTime(last)} (what the watchdog saw: ${shown(outage.text)}). If runs were good meanwhile, nothing was missed; otherwise the runs report the failures of the gap while the VOD API still holds them (3 days).`;
   return `**Good monitor runs are back**: the last at ${localTime(last)}, after ${duration(last - outage.sinceMs)} without one (what the watchdog saw: ${shown(outage.text)}). The runs report the failures of the gap while the VOD API still holds them (3 days).`;
 }

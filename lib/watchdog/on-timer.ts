@@ -45,9 +45,12 @@ function decide(o: {
 }): Decision {
   const prev = o.memory.watch?.outage ?? null;
   if (o.home.durable || !o.j.outage) return decideOutage(prev, o.j, o.describe, o.nowMs);
-  const say = coldOutageSay(o.sight.heartbeat?.lastGoodMs ?? null, o.j.windowMs, o.tickMs);
-  const fresh = { sinceMs: o.j.sinceMs ?? o.nowMs, kind: o.j.cause!.kind, text: o.describe(o.j.cause!) };
-  return { say, next: (delivered) => (say !== null && delivered ? { ...fresh, announcedAtMs: o.nowMs } : prev) };
+  const sinceMs = o.j.sinceMs ?? o.nowMs;
+  // A warm instance still holds the outage it could not deliver: it tries again, as with a memory.
+  const undelivered = prev !== null && prev.announcedAtMs === null && prev.sinceMs === sinceMs;
+  const say = coldOutageSay(o.sight.heartbeat?.lastGoodMs ?? null, o.j.windowMs, o.tickMs) ?? (undelivered ? 'outage' : null);
+  const fresh = { sinceMs, kind: o.j.cause!.kind, text: o.describe(o.j.cause!) };
+  return { say, next: (delivered) => (say === null ? prev : { ...fresh, announcedAtMs: delivered ? o.nowMs : null }) };
 }
 
 /**
@@ -88,7 +91,7 @@ export async function onTimer(deps: WatchdogDeps, status: boolean, triggerTime: 
       memoryDurable: home.durable,
     },
     decision.say
-      ? `${decision.say}: ${delivered ? 'told on-call' : 'not delivered; the next tick tries again'}`
+      ? `${decision.say}: ${delivered ? 'told on-call' : home.durable ? 'not delivered; the next tick tries again' : 'not delivered; a warm instance tries again on its next tick, a cold one on the next slot it tells in'}`
       : j.outage
         ? 'outage already told'
         : 'good runs happen',
