@@ -209,11 +209,12 @@ function causeOf(s: Sight, windowMs: number, watchingSinceMs: number | null, now
 }
 
 /**
- * Whether a good run happened within the window and, when none did, the cause the watchdog can see. A heartbeat that
- * cannot be read says nothing about the runs: the last good run the watchdog saw (`seenGoodMs`) stands for it. Pure.
+ * Whether a good run happened within the window and, when none did, the cause the watchdog can see. The last good run
+ * the watchdog saw (`seenGoodMs`) stands for a heartbeat that cannot be read, or one written again without it. Pure.
  */
 export function judge(s: Sight, windowMs: number, watchingSinceMs: number | null, nowMs: number, seenGoodMs: number | null = null): Judgement {
-  const lastGoodMs = s.heartbeat?.lastGoodMs ?? (s.heartbeatProblem ? seenGoodMs : null);
+  const beat = s.heartbeat?.lastGoodMs ?? null;
+  const lastGoodMs = beat === null || seenGoodMs === null ? (beat ?? seenGoodMs) : Math.max(beat, seenGoodMs);
   const sinceMs = lastGoodMs ?? watchingSinceMs;
   const outage = sinceMs === null || nowMs - sinceMs > windowMs;
   return { windowMs, lastGoodMs, sinceMs, outage, cause: outage ? causeOf(s, windowMs, watchingSinceMs, nowMs) : null };

@@ -113,9 +113,10 @@ export async function openMemory(stateFile: string, probe = true): Promise<{ mem
   const file = memoryFile(stateFile);
   const beside = await readOne(file);
   const code = beside.code ?? (probe ? await writeOne(file, JSON.stringify(beside.memory ?? EMPTY)) : null);
-  const copy = beside.memory ? null : (await readOne(fallback(stateFile))).memory;
+  const copy = (await readOne(fallback(stateFile))).memory;
   if (code === null) return { memory: beside.memory ?? copy ?? EMPTY, home: { durable: true } };
-  return { memory: copy ?? EMPTY, home: { durable: false, file, code } };
+  // The file that cannot be written is older than this instance's copy, when there is one.
+  return { memory: copy ?? beside.memory ?? EMPTY, home: { durable: false, file, code } };
 }
 
 /** Reads the memory beside the state, or in /tmp when that cannot be read. Never throws. */

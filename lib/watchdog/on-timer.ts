@@ -67,8 +67,7 @@ export async function onTimer(deps: WatchdogDeps, status: boolean, triggerTime: 
   const sight = await look(config.stateFile, memory);
   // Without a memory it keeps, "when watching began" is always now: it is not known, and not pretended.
   const watchingSinceMs = home.durable ? (memory.watch?.sinceMs ?? nowMs) : null;
-  const seenGoodMs = sight.heartbeat?.lastGoodMs ?? memory.watch?.lastGoodSeenMs ?? null;
-  const j = judge(sight, outageWindowMs(config.cadenceMs), watchingSinceMs, nowMs, seenGoodMs);
+  const j = judge(sight, outageWindowMs(config.cadenceMs), watchingSinceMs, nowMs, memory.watch?.lastGoodSeenMs ?? null);
   const prev = memory.watch?.outage ?? null;
   const describe = (c: SeenCause) => deps.redact(describeCause(c, config.stateFile));
   const decision = decide({ memory, home, sight, j, tickMs: tickMoment(triggerTime, nowMs), nowMs, describe });
@@ -77,7 +76,7 @@ export async function onTimer(deps: WatchdogDeps, status: boolean, triggerTime: 
   const notice = decision.say ? noticeOf(decision.say, j, prev, config, nowMs, home) : null;
   const delivered = notice !== null && (await tell(deps, config, { ...notice, message: deps.redact(notice.message) }));
   const outage = decision.next(delivered);
-  const watch = { sinceMs: watchingSinceMs ?? nowMs, outage, lastGoodSeenMs: seenGoodMs };
+  const watch = { sinceMs: watchingSinceMs ?? nowMs, outage, lastGoodSeenMs: j.lastGoodMs };
   const where = await saveMemory(config.stateFile, { ...memory, watch });
   deps.logger.info(
     {

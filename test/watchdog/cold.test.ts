@@ -119,14 +119,24 @@ describe('judge: a heartbeat that cannot be read', () => {
     expect(judge(sight({ heartbeatProblem: 'not JSON' }), 15 * MIN, T0, NOW, NOW - 20 * MIN)).toMatchObject({ outage: true, cause: { kind: 'heartbeat' } });
   });
 
-  it('a readable heartbeat wins over what the watchdog saw', () => {
+  it('a heartbeat written again after a torn one, without its last good run: the good run the watchdog saw still counts', () => {
     const heartbeat = {
       version: 1 as const,
-      lastRun: { atMs: NOW - 40 * MIN, endedMs: NOW - 40 * MIN, status: 'ok', good: true, kind: null, why: null },
-      lastGoodMs: NOW - 40 * MIN,
-      streak: { sinceMs: NOW - 40 * MIN, count: 1 },
+      lastRun: { atMs: NOW - 2 * MIN, endedMs: NOW - 2 * MIN, status: 'degraded', good: false, kind: 'api-down', why: 'x' },
+      lastGoodMs: null,
+      streak: { sinceMs: NOW - 2 * MIN, count: 1 },
     };
-    expect(judge(sight({ heartbeat }), 15 * MIN, T0, NOW, NOW - 5 * MIN)).toMatchObject({ outage: true, lastGoodMs: NOW - 40 * MIN });
+    expect(judge(sight({ heartbeat }), 15 * MIN, T0, NOW, NOW - 7 * MIN)).toMatchObject({ outage: false, lastGoodMs: NOW - 7 * MIN });
+  });
+
+  it('a newer good run in the heartbeat wins over the one the watchdog saw', () => {
+    const heartbeat = {
+      version: 1 as const,
+      lastRun: { atMs: NOW - 4 * MIN, endedMs: NOW - 4 * MIN, status: 'ok', good: true, kind: null, why: null },
+      lastGoodMs: NOW - 4 * MIN,
+      streak: { sinceMs: NOW - 4 * MIN, count: 1 },
+    };
+    expect(judge(sight({ heartbeat }), 15 * MIN, T0, NOW, NOW - 20 * MIN)).toMatchObject({ outage: false, lastGoodMs: NOW - 4 * MIN });
   });
 
   it('without a memory and with no good run known, the outage is raised and its start is not made up', () => {
