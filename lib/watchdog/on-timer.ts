@@ -92,7 +92,9 @@ export async function onTimer(deps: WatchdogDeps, status: boolean, triggerTime: 
     decision.say
       ? `${decision.say}: ${delivered ? 'told on-call' : home.durable ? 'not delivered; the next tick tries again' : 'not delivered; a warm instance tries again on its next tick, a cold one on the next slot it tells in'}`
       : j.outage
-        ? 'outage already told'
+        ? home.durable
+          ? 'outage already told'
+          : 'outage not told on this tick: without a memory, only the first tick after the window (and one a day) tells it'
         : 'good runs happen',
   );
   return { mode, announced: decision.say !== null, delivered, ...base, heartbeat: viewOf(j, sight, config, outage, home, deps.redact) };
