@@ -5,7 +5,7 @@ export type WatchdogEvent =
   /** Function Compute's onFailure destination event, or anything that is not a timer event: treated as a failure. */
   | { readonly kind: 'failure'; readonly event: unknown }
   /** Its own timer (the dead man's switch), or `{"status": true}` in the payload: say what it sees, change nothing. */
-  | { readonly kind: 'timer'; readonly status: boolean; readonly problems: readonly string[] };
+  | { readonly kind: 'timer'; readonly status: boolean; readonly triggerTime: string | null; readonly problems: readonly string[] };
 
 function objectOf(event: unknown): Record<string, unknown> | null {
   let raw = event;
@@ -29,5 +29,5 @@ export function classifyEvent(event: unknown): WatchdogEvent {
   const o = objectOf(event);
   if (o === null || 'requestContext' in o || (typeof o.triggerName !== 'string' && typeof o.triggerTime !== 'string')) return { kind: 'failure', event };
   const t = parseTimerEvent(o);
-  return { kind: 'timer', status: t.status, problems: t.problems };
+  return { kind: 'timer', status: t.status, triggerTime: t.triggerTime, problems: t.problems };
 }

@@ -19,6 +19,8 @@ export interface Failure {
   readonly functionName: string | null;
   readonly attempts: number;
   readonly atMs: number;
+  /** The failed run's scheduled tick: the `triggerTime` of the timer event it was invoked with; null when not given. */
+  readonly triggeredAtMs: number | null;
   /** False when the event did not say what failed: the raw event is then logged. */
   readonly recognised: boolean;
   /** The event as received, redacted, for the log (at most 2 KB). */
@@ -110,6 +112,13 @@ function payloadOf(raw: unknown): { message: string | null; type: string | null 
   return { message: textOf(r?.errorMessage), type: textOf(r?.errorType) };
 }
 
+/** The triggerTime of the event the failed run was invoked with (requestPayload: the timer event, as JSON). */
+function triggeredOf(raw: unknown): number | null {
+  const t = textOf(asRecord(typeof raw === 'string' ? parseJson(raw) : raw)?.triggerTime);
+  const ms = t === null ? Number.NaN : Date.parse(t);
+  return Number.isFinite(ms) ? ms : null;
+}
+
 /** The event's time: epoch ms (or seconds), or an ISO string; anything else, or a time far off, is now. */
 function timeOf(x: unknown, nowMs: number): number {
   const text = typeof x === 'string' ? x.trim() : null;
@@ -154,6 +163,7 @@ export function parseFailure(event: unknown, nowMs: number, redact: (s: string) 
     functionName: clean(textOf(rc?.functionArn)?.split('/').at(-1) ?? null, 100),
     attempts: typeof count === 'number' && Number.isFinite(count) && count >= 1 ? Math.min(Math.floor(count), 1000) : 1,
     atMs: timeOf(e?.timestamp, nowMs),
+    triggeredAtMs: triggeredOf(e?.requestPayload),
     recognised: cause.recognised,
     raw: bound(text, MAX_RAW),
   };
@@ -167,23 +177,33 @@ export function causeKey(f: Pick<Failure, 'kind' | 'text'>): string {
     .slice(0, 16);
 }
 
-/** What on-call should do about a failed run of this kind (`<id>`: the failed request's id). */
-export function failureAdvice(kind: Cause['kind']): string {
+/**
+ * The monitor as `s` names it: the resource of s.yaml (runnable after the README's `npm ci`, as `npx s`). `s logs`
+ * must name it, or it runs for each function in turn (docs/operations.md).
+ */
+export const MONITOR_LOGS = 'npx s vod-refresh-monitor logs';
+
+/**
+ * What on-call should do about a failed run of this kind. `id`: the failed request's id, already made inert; null
+ * when the event did not give it (the command then lists the failed runs).
+ */
+export function failureAdvice(kind: Cause['kind'], id: string | null): string {
+  const logs = `\`${MONITOR_LOGS} ${id === null ? '--type fail' : `--request-id ${id}`}\``;
   switch (kind) {
     case 'config':
-      return 'fix the variable(s) named above in s.yaml (environmentVariables) or in your shell, then `s deploy`';
+      return 'fix the variable(s) named above in s.yaml (environmentVariables) or in your shell, then `npx s deploy`';
     case 'timeout':
-      return 'the run was killed at the function timeout; the monitor stops itself before it, so something hung (the OSS mount, DNS): look at `s logs --request-id <id>`, and raise `timeout` in s.yaml if runs are merely slow';
+      return `the run was killed at the function timeout; the monitor stops itself before it, so something hung (the OSS mount, DNS): look at ${logs}, and raise \`timeout\` in s.yaml if runs are merely slow`;
     case 'memory':
-      return 'raise `memorySize` in s.yaml (256 -> 512) and `s deploy`; Function Compute does not retry this, the next timer tick runs again';
+      return 'raise `memorySize` in s.yaml (256 -> 512) and `npx s deploy`; Function Compute does not retry this, the next timer tick runs again';
     case 'throttled':
-      return 'the monitor has one reserved instance (concurrencyConfig): a run that hangs keeps the next ones waiting; look at `s logs`, and at the concurrency quota in Quota Center';
+      return `the monitor has one reserved instance (concurrencyConfig): a run that hangs keeps the next ones waiting; look at \`${MONITOR_LOGS} --type fail\`, and at the concurrency quota in Quota Center`;
     case 'platform':
-      return 'nothing to change here, and Function Compute does not retry it: the next timer tick runs again; if it repeats, open a ticket quoting request <id>';
+      return `nothing to change here, and Function Compute does not retry it: the next timer tick runs again; if it repeats, open a ticket quoting ${id === null ? 'the failed request id' : `request ${id}`}`;
     case 'unknown':
-      return 'the event did not say what failed: look at the run in SLS (`s logs --request-id <id>`) and at the watchdog-event line, which holds the event as received';
+      return `the event did not say what failed: look at the run in SLS (${logs}) and at the watchdog-event line, which holds the event as received`;
     default:
-      return 'look at the run in SLS: `s logs --request-id <id>`; if it repeats, report it with that log';
+      return `look at the run in SLS: ${logs}; if it repeats, report it with that log`;
   }
 }
 

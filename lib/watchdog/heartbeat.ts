@@ -176,8 +176,8 @@ export function outageWindowMs(cadenceMs: number): number {
 export type SeenCause =
   | { readonly kind: 'state'; readonly code: string }
   | { readonly kind: 'heartbeat'; readonly code: string }
-  | { readonly kind: 'failed-for-good'; readonly failure: Pick<Cause, 'kind' | 'text' | 'lastAtMs'> }
-  | { readonly kind: 'absent'; readonly lastRunMs: number | null; readonly watchingSinceMs: number }
+  | { readonly kind: 'failed-for-good'; readonly failure: Pick<Cause, 'kind' | 'text' | 'lastAtMs'> & { readonly requestId?: string | null } }
+  | { readonly kind: 'absent'; readonly lastRunMs: number | null; readonly watchingSinceMs: number | null }
   | { readonly kind: 'skipped'; readonly sinceMs: number; readonly count: number; readonly lock: LockSeen | null }
   | { readonly kind: 'failing'; readonly run: Heartbeat['lastRun']; readonly sinceMs: number; readonly count: number };
 
@@ -185,15 +185,18 @@ export type SeenCause =
 export interface Judgement {
   readonly windowMs: number;
   readonly lastGoodMs: number | null;
-  /** What "no good run since" counts from: the last good run, or when watching began when none was seen. */
-  readonly sinceMs: number;
+  /**
+   * What "no good run since" counts from: the last good run, or when watching began when none was seen; null when
+   * neither is known (a watchdog that cannot keep its memory, and no good run in the heartbeat).
+   */
+  readonly sinceMs: number | null;
   /** No good run within the window. */
   readonly outage: boolean;
   /** Why, when `outage`. */
   readonly cause: SeenCause | null;
 }
 
-function causeOf(s: Sight, windowMs: number, watchingSinceMs: number, nowMs: number): SeenCause {
+function causeOf(s: Sight, windowMs: number, watchingSinceMs: number | null, nowMs: number): SeenCause {
   if (s.stateProblem) return { kind: 'state', code: s.stateProblem };
   const last = s.heartbeat?.lastRun ?? null;
   const newer = s.failures.filter((f) => last === null || f.lastAtMs > last.endedMs).sort((a, b) => b.lastAtMs - a.lastAtMs)[0];
@@ -205,11 +208,15 @@ function causeOf(s: Sight, windowMs: number, watchingSinceMs: number, nowMs: num
   return { kind: 'failing', run: last, sinceMs: streak.sinceMs, count: streak.count };
 }
 
-/** Whether a good run happened within the window and, when none did, the cause the watchdog can see. Pure. */
-export function judge(s: Sight, windowMs: number, watchingSinceMs: number, nowMs: number): Judgement {
-  const lastGoodMs = s.heartbeat?.lastGoodMs ?? null;
+/**
+ * Whether a good run happened within the window and, when none did, the cause the watchdog can see. The last good run
+ * the watchdog saw (`seenGoodMs`) stands for a heartbeat that cannot be read, or one written again without it. Pure.
+ */
+export function judge(s: Sight, windowMs: number, watchingSinceMs: number | null, nowMs: number, seenGoodMs: number | null = null): Judgement {
+  const beat = s.heartbeat?.lastGoodMs ?? null;
+  const lastGoodMs = beat === null || seenGoodMs === null ? (beat ?? seenGoodMs) : Math.max(beat, seenGoodMs);
   const sinceMs = lastGoodMs ?? watchingSinceMs;
-  const outage = nowMs - sinceMs > windowMs;
+  const outage = sinceMs === null || nowMs - sinceMs > windowMs;
   return { windowMs, lastGoodMs, sinceMs, outage, cause: outage ? causeOf(s, windowMs, watchingSinceMs, nowMs) : null };
 }
 
@@ -231,7 +238,7 @@ export function decideOutage(
     return { say: 'recovered', next: (delivered) => (delivered ? null : prev) };
   }
   if (prev === null || prev.sinceMs !== j.sinceMs || prev.announcedAtMs === null) {
-    const fresh = { sinceMs: j.sinceMs, kind: j.cause!.kind, text: describe(j.cause!) };
+    const fresh = { sinceMs: j.sinceMs ?? nowMs, kind: j.cause!.kind, text: describe(j.cause!) };
     return { say: 'outage', next: (delivered) => ({ ...fresh, announcedAtMs: delivered ? nowMs : null }) };
   }
   if (nowMs - prev.announcedAtMs < OUTAGE_REMIND_MS) return { say: null, next: () => prev };

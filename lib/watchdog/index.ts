@@ -14,7 +14,7 @@ export async function runWatchdog(deps: WatchdogDeps, event: unknown): Promise<W
     const e = classifyEvent(event);
     if (e.kind === 'failure') return await onFailure(deps, e.event);
     for (const p of e.problems) deps.logger.warn({ event: 'event-ignored' }, p);
-    return await onTimer(deps, e.status);
+    return await onTimer(deps, e.status, e.triggerTime);
   } catch (err) {
     deps.logger.error({ event: 'watchdog-failed', err }, 'the watchdog itself failed; nothing was told');
     const reason = deps.redact(err instanceof Error ? err.message : String(err));

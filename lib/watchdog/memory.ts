@@ -38,6 +38,8 @@ const watchSchema = v.object({
   /** The first timer tick of this memory: with no heartbeat yet, the window is counted from here. */
   sinceMs: v.number(),
   outage: v.nullable(outageSchema),
+  /** The last good run a readable heartbeat showed: it stands for the heartbeat while that cannot be read. */
+  lastGoodSeenMs: v.optional(v.nullable(v.number())),
 });
 
 /**
@@ -72,6 +74,51 @@ function memoryOf(raw: unknown): Memory | null {
   return { causes, watch: watch.success ? watch.output : null };
 }
 
+const EMPTY: Memory = { causes: {}, watch: null };
+const codeOf = (err: unknown) => (err as NodeJS.ErrnoException).code ?? 'error';
+
+/** Where the memory is kept this invocation: beside the state, or (`durable: false`) only in this instance's /tmp. */
+export type MemoryHome = { readonly durable: true } | { readonly durable: false; readonly file: string; readonly code: string };
+
+/** One file's memory: null when it is not there or not a memory (a torn file is rewritten); `code` when it cannot be read. */
+async function readOne(file: string): Promise<{ memory: Memory | null; code: string | null }> {
+  try {
+    return { memory: memoryOf(JSON.parse(await fs.readFile(file, 'utf8'))), code: null };
+  } catch (err) {
+    return { memory: null, code: err instanceof SyntaxError || codeOf(err) === 'ENOENT' ? null : codeOf(err) };
+  }
+}
+
+/** Writes a file whole (a temporary file, then a rename); the error code when it cannot, leaving no temporary file. */
+async function writeOne(file: string, body: string): Promise<string | null> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(tmp, body);
+    await fs.rename(tmp, file);
+    return null;
+  } catch (err) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    return codeOf(err);
+  }
+}
+
+/**
+ * The watchdog's memory and whether it can keep it: the file beside the state is read, then written back as read (a
+ * folder there, a read-only or failing mount fail one or the other); `probe: false` (status) only reads. When it
+ * cannot, the instance's /tmp copy is all there is, and a cold instance has none: the handlers then decide from
+ * durable facts only. Never throws.
+ */
+export async function openMemory(stateFile: string, probe = true): Promise<{ memory: Memory; home: MemoryHome }> {
+  const file = memoryFile(stateFile);
+  const beside = await readOne(file);
+  const code = beside.code ?? (probe ? await writeOne(file, JSON.stringify(beside.memory ?? EMPTY)) : null);
+  const copy = (await readOne(fallback(stateFile))).memory;
+  if (code === null) return { memory: beside.memory ?? copy ?? EMPTY, home: { durable: true } };
+  // The file that cannot be written is older than this instance's copy, when there is one.
+  return { memory: copy ?? beside.memory ?? EMPTY, home: { durable: false, file, code } };
+}
+
 /** Reads the memory beside the state, or in /tmp when that cannot be read. Never throws. */
 export async function loadMemory(stateFile: string): Promise<Memory> {
   for (const file of [memoryFile(stateFile), fallback(stateFile)]) {
@@ -82,23 +129,13 @@ export async function loadMemory(stateFile: string): Promise<Memory> {
       // missing or unreadable: try the next place, else start empty
     }
   }
-  return { causes: {}, watch: null };
+  return EMPTY;
 }
 
 /** Writes the memory beside the state; falls back to /tmp (per instance) when the state folder cannot be written. */
 export async function saveMemory(stateFile: string, memory: Memory): Promise<string> {
   const body = JSON.stringify(memory);
-  for (const file of [memoryFile(stateFile), fallback(stateFile)]) {
-    try {
-      await fs.mkdir(path.dirname(file), { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      await fs.writeFile(tmp, body);
-      await fs.rename(tmp, file);
-      return file;
-    } catch {
-      // try the next place
-    }
-  }
+  for (const file of [memoryFile(stateFile), fallback(stateFile)]) if ((await writeOne(file, body)) === null) return file;
   return 'nowhere';
 }
 

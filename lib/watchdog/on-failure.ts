@@ -1,6 +1,7 @@
+import { coldFailureTold } from './cold';
 import { decideAnnouncement, parseFailure } from './failure';
 import { readHeartbeat } from './heartbeat';
-import { loadMemory, saveMemory } from './memory';
+import { openMemory, saveMemory } from './memory';
 import { failureMessage } from './messages';
 import { tell } from './tell';
 import type { WatchdogDeps, WatchdogReport } from './types';
@@ -38,22 +39,25 @@ export async function onFailure(deps: WatchdogDeps, event: unknown): Promise<Wat
   const base = { mode: 'failure', kind: failure.kind, cause: failure.text } as const;
   if ('problem' in deps.config) return cannotTell(deps, base, deps.config.problem);
   const config = deps.config;
-  const memory = await loadMemory(config.stateFile);
+  const { memory, home } = await openMemory(config.stateFile);
   const { heartbeat } = await readHeartbeat(config.stateFile);
   const decision = decideAnnouncement(memory, failure, heartbeat?.lastGoodMs ?? null, nowMs);
-  const delivered =
-    decision.announce &&
-    (await tell(deps, config, { topic: `run-failed:${decision.key}`, atMs: nowMs, code: 'RunFailed', message: deps.redact(failureMessage(failure)) }));
+  // Without a memory it can keep, from durable facts: the failed run's tick against the heartbeat's last good run.
+  const announce = home.durable ? decision.announce : coldFailureTold(heartbeat?.lastGoodMs ?? null, failure.triggeredAtMs ?? failure.atMs, config.cadenceMs);
+  const message = deps.redact(failureMessage(failure, home));
+  const delivered = announce && (await tell(deps, config, { topic: `run-failed:${decision.key}`, atMs: nowMs, code: 'RunFailed', message }));
   const cause = decision.causes[decision.key]!;
   const causes = delivered ? { ...decision.causes, [decision.key]: { ...cause, announcedAtMs: deps.now() } } : decision.causes;
   const where = await saveMemory(config.stateFile, { ...memory, causes });
   deps.logger.info(
-    { event: 'watchdog-done', announced: decision.announce, delivered, memory: where },
-    decision.announce
+    { event: 'watchdog-done', announced: announce, delivered, memory: where, memoryDurable: home.durable },
+    announce
       ? delivered
         ? 'told on-call'
         : 'could not tell on-call; the next failure of this cause tries again'
-      : 'this cause was already told; counted',
+      : home.durable
+        ? 'this cause was already told; counted'
+        : 'not the first failed run after a good one, and the watchdog cannot keep its memory: counted, not told',
   );
-  return { ...base, announced: decision.announce, delivered };
+  return { ...base, announced: announce, delivered };
 }

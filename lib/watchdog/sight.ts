@@ -27,7 +27,7 @@ export interface Sight {
   /** The lock file; null when there is none. */
   readonly lock: LockSeen | null;
   /** The causes the failure handler recorded (from onFailure events). */
-  readonly failures: readonly Pick<Cause, 'kind' | 'text' | 'lastAtMs'>[];
+  readonly failures: readonly (Pick<Cause, 'kind' | 'text' | 'lastAtMs'> & { readonly requestId?: string | null })[];
 }
 
 const codeOf = (err: unknown) => (err as NodeJS.ErrnoException).code ?? 'error';
@@ -90,6 +90,6 @@ export async function look(stateFile: string, memory: Memory): Promise<Sight> {
     heartbeatProblem: beat.problem,
     stateProblem: state,
     lock,
-    failures: Object.values(memory.causes).map((c) => ({ kind: c.kind, text: c.text, lastAtMs: c.lastAtMs })),
+    failures: Object.values(memory.causes).map((c) => ({ kind: c.kind, text: c.text, lastAtMs: c.lastAtMs, requestId: c.requestId })),
   };
 }

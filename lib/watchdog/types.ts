@@ -1,7 +1,7 @@
 import type { loadAlertConfig } from '../config';
 import type { Clock } from '../ports';
 import type { Heartbeat } from './heartbeat';
-import type { OutageMemory } from './memory';
+import type { MemoryHome, OutageMemory } from './memory';
 import type { Teller } from './tell';
 
 /** The alert variables (all the watchdog reads). */
@@ -23,7 +23,10 @@ export interface HeartbeatView {
   readonly lastRun: Heartbeat['lastRun'] | null;
   /** No good run within the window: the watchdog is raising (or would raise) an outage. */
   readonly outage: boolean;
-  readonly sinceMs: number;
+  /** What "no good run since" counts from; null when not known (no good run seen, and no memory kept). */
+  readonly sinceMs: number | null;
+  /** Where the watchdog keeps its memory; `durable: false` with the file and the error when it cannot. */
+  readonly memory: MemoryHome;
   /** The cause it sees, in words, and the fix; null while good runs happen. */
   readonly cause: { readonly kind: string; readonly text: string; readonly fix: string } | null;
   /** The outage it remembers, and when it told on-call. */

@@ -266,7 +266,7 @@ describe('s.yaml rendered by `s preview` with only the required variables', () =
       }),
     ]);
     const tick = { triggerTime: '2026-01-05T02:00:00Z', triggerName: 'watchdog-timer', payload: watchdog.triggers![0]!.triggerConfig.payload };
-    expect(classifyEvent(Buffer.from(JSON.stringify(tick)))).toEqual({ kind: 'timer', status: false, problems: [] });
+    expect(classifyEvent(Buffer.from(JSON.stringify(tick)))).toEqual({ kind: 'timer', status: false, triggerTime: '2026-01-05T02:00:00Z', problems: [] });
     expect(watchdog.asyncInvokeConfig).toMatchObject({ maxAsyncRetryAttempts: 0 });
     expect(watchdog.asyncInvokeConfig?.destinationConfig).toBeUndefined();
   });

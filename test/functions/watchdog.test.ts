@@ -124,13 +124,13 @@ const SHAPES: Array<[string, unknown, RegExp, RegExp]> = [
       }),
     ),
     /TypeError: x is not a function/,
-    /s logs --request-id r-unhandled/,
+    /`npx s vod-refresh-monitor logs --request-id r-unhandled`/,
   ],
   [
     'an unhandled error without a message',
     Buffer.from(JSON.stringify({ ...documented(), requestContext: { condition: '' }, responseContext: { functionError: 'UnhandledInvocationError' } })),
     /ended with an error Function Compute did not pass on \(condition UnhandledInvocationError\)/,
-    /s logs --request-id/,
+    /`npx s vod-refresh-monitor logs --type fail`/,
   ],
   [
     'a configuration the monitor refused',

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { load } from 'js-yaml';
 import { makeRedactor } from '../../lib/redact';
-import { causeKey, decideAnnouncement, type Failure, failureAdvice, parseFailure } from '../../lib/watchdog/failure';
-import type { Memory } from '../../lib/watchdog/memory';
+import { causeKey, decideAnnouncement, type Failure, failureAdvice, MONITOR_LOGS, parseFailure } from '../../lib/watchdog/failure';
+import { FAILURE_KINDS, type Memory } from '../../lib/watchdog/memory';
 
 const NOW = Date.UTC(2026, 0, 5, 2, 0, 0);
 const none = (s: string) => s;
@@ -110,9 +113,18 @@ describe('failureAdvice: the fix for each kind', () => {
     ['throttled', /reservedConcurrency|reserved instance/],
     ['platform', /does not retry/],
     ['unknown', /watchdog-event/],
-    ['error', /s logs --request-id/],
+    ['error', /`npx s vod-refresh-monitor logs --request-id r-1`/],
   ])('%s', (kind, fix) => {
-    expect(failureAdvice(kind)).toMatch(fix);
+    expect(failureAdvice(kind, 'r-1')).toMatch(fix);
+  });
+
+  it.each(FAILURE_KINDS)('%s: every command it gives runs as the README installs `s` (npx s, the resource named)', (kind) => {
+    for (const id of ['r-1', null]) {
+      const commands = [...failureAdvice(kind, id).matchAll(/`([^`]*\blogs\b[^`]*)`/g)].map((m) => m[1]);
+      for (const c of commands)
+        expect(c).toMatch(id === null ? /^npx s vod-refresh-monitor logs --type fail$/ : /^npx s vod-refresh-monitor logs (--request-id r-1|--type fail)$/);
+      expect(failureAdvice(kind, id)).not.toMatch(/`s |<id>/);
+    }
   });
 });
 
@@ -137,5 +149,24 @@ describe('decideAnnouncement: once per cause per outage', () => {
   it('tells again a cause whose alert was not delivered', () => {
     const first = decideAnnouncement(empty, f, null, NOW);
     expect(decideAnnouncement({ causes: first.causes, watch: null }, f, null, NOW + 1000).announce).toBe(true);
+  });
+});
+
+it("the resource the fix commands name is the monitor's resource in s.yaml", () => {
+  const yaml = load(readFileSync(path.join(__dirname, '..', '..', 's.yaml'), 'utf8')) as { resources: Record<string, { props: { handler: string } }> };
+  const resource = /^npx s (\S+) logs$/.exec(MONITOR_LOGS)?.[1];
+  expect(yaml.resources[resource!]?.props.handler).toBe('index.handler');
+});
+
+describe("parseFailure: the failed run's scheduled tick, from the event it was invoked with", () => {
+  const timer = { triggerTime: '2026-01-05T01:55:00Z', triggerName: 'monitor-timer', payload: '{}' };
+  it.each<[string, unknown, number | null]>([
+    ['the timer event, as JSON text', JSON.stringify(timer), Date.parse(timer.triggerTime)],
+    ['the timer event, as an object', timer, Date.parse(timer.triggerTime)],
+    ['an empty payload', '', null],
+    ['a payload without triggerTime', '{"payload":"{}"}', null],
+    ['a triggerTime that is not a time', '{"triggerTime":"soon"}', null],
+  ])('%s', (_name, requestPayload, ms) => {
+    expect(parseFailure(event({ requestPayload }), NOW, none).triggeredAtMs).toBe(ms);
   });
 });
