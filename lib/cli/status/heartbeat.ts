@@ -18,6 +18,18 @@ function outage(v: HeartbeatView): Finding {
   return { outcome: 'fail', text: `the watchdog is raising an outage, after ${window}: ${v.cause.text} (${told})`, fix: v.cause.fix };
 }
 
+/** A watchdog without its memory still tells outages, from the heartbeat alone: on-call should know, and fix it. */
+function memory(v: HeartbeatView): Finding[] {
+  if (!v.memory || v.memory.durable) return [];
+  return [
+    {
+      outcome: 'warn',
+      text: `the watchdog cannot keep its memory at ${v.memory.file} (${v.memory.code}): it tells an outage from the heartbeat alone, when it begins and once a day (docs/operations.md, "A watchdog that cannot keep its memory")`,
+      fix: "make that file writable by the functions' role on the OSS mount (a folder in its place, a read-only mount or a missing oss:PutObject)",
+    },
+  ];
+}
+
 /** What the heartbeat shows, as the deployed watchdog sees it: last good run, last run, and whether it raises an outage. */
 export function heartbeatFindings(d: Deployed, nowMs: number): Finding[] {
   if (!d.heartbeat) return [];
@@ -27,5 +39,5 @@ export function heartbeatFindings(d: Deployed, nowMs: number): Finding[] {
     v.lastGoodMs === null
       ? { outcome: v.outage ? 'fail' : 'note', text: 'no good run in the heartbeat yet (one that read the API and could deliver)' }
       : { outcome: v.outage ? 'fail' : 'ok', text: `last good run ${whenAgo(v.lastGoodMs, nowMs)} (one that read the API and could deliver)` };
-  return [good, lastRun(v, nowMs), outage(v)];
+  return [good, lastRun(v, nowMs), outage(v), ...memory(v)];
 }
