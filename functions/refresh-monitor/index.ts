@@ -132,9 +132,9 @@ export function createHandler(overrides: HandlerOverrides = {}) {
       return report;
     } catch (err) {
       if (err instanceof Unheard) {
-        logger.error({ event: 'run-unheard', reason: err.message }, 'no alert reached anyone: the invocation fails so that the failure destination speaks');
+        logger.error({ event: 'run-unheard', reason: err.message }, 'alerts reached nobody: the invocation fails so that the failure destination speaks');
         // The report rides along for the CLI's `run`, which prints it before the failure (Function Compute ignores it).
-        throw Object.assign(new Error(redact(`No alert of this run reached anyone: ${err.message}`)), { report: err.report });
+        throw Object.assign(new Error(redact(err.message)), { report: err.report });
       }
       logger.error(
         { event: 'run-failed', err },
