@@ -41,6 +41,7 @@ export function postJson(url: string, body: unknown, timeoutMs: number): Promise
   const ms = Math.max(1, timeoutMs);
   return new Promise((resolve) => {
     let written = false;
+    let answered = false;
     let settled = false;
     const done = (r: { status: number; json: unknown } | SendResult) => {
       if (settled) return;
@@ -50,13 +51,25 @@ export function postJson(url: string, body: unknown, timeoutMs: number): Promise
     };
     // A broken connection is tried again, as it always was (a repeat beats a loss); only silence after the request
     // went out may mean it arrived.
-    const failed = (code: string) => done(code === 'timeout' && written ? mayHaveArrived(ms) : unreachable(code, ms));
+    const failed = (code: string) => done(answered || (code === 'timeout' && written) ? mayHaveArrived(ms, answered) : unreachable(code, ms));
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(target, { method: 'POST', headers: { 'content-type': 'application/json;charset=utf-8', 'content-length': payload.length } }, (res) => {
+      // An answer began: the robot took the request, so a break from here on may have followed a delivery.
+      answered = true;
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size <= MAX_ANSWER_BYTES) chunks.push(c);
+        else {
+          // No robot answers this much: what came is classified by its status, and the rest is not read.
+          done({ status: res.statusCode ?? 0, json: null });
+          req.destroy();
+        }
+      });
       res.on('end', () => done({ status: res.statusCode ?? 0, json: parseOrNull(Buffer.concat(chunks).toString('utf8')) }));
       res.on('error', () => failed('ECONNRESET'));
+      res.on('aborted', () => failed('ECONNRESET'));
     });
     req.on('finish', () => {
       written = true;
@@ -70,8 +83,12 @@ export function postJson(url: string, body: unknown, timeoutMs: number): Promise
   });
 }
 
-function mayHaveArrived(ms: number): SendResult {
-  return { ok: false, kind: 'timeout', code: 'timeout', reason: `no answer within ${ms} ms (the message may have arrived)` };
+/** A robot's answer is a few hundred bytes; past this the rest is not read. */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+function mayHaveArrived(ms: number, answered: boolean): SendResult {
+  const why = answered ? 'the answer broke off before its end' : `no answer within ${ms} ms`;
+  return { ok: false, kind: 'timeout', code: 'timeout', reason: `${why} (the message may have arrived)` };
 }
 
 function unreachable(code: string, ms: number): SendResult {
