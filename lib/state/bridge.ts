@@ -2,8 +2,8 @@
 // outage from /tmp. When the real one can be read again it wins — it may hold alerts still waiting, the watched rows,
 // the failures followed — and takes from the bridge what the outage's runs did: the keys they delivered (so nothing
 // they told is told twice, and what they delivered of its outbox leaves it), the alerts they could not deliver, their
-// runs and last good run (so the outage of the mount is not told as blindness), and the outage itself (so its end is
-// told).
+// runs and last good run (so the outage of the mount is not told as blindness), the API's health and the sends as
+// they last saw them, and the outage itself (so its end is told).
 import { type MonitorState, RUNS_KEPT } from './schema';
 
 /** `real` with what the runs of `bridge` delivered, queued and met added. Neither is changed. */
@@ -27,6 +27,9 @@ export function withBridge(real: MonitorState, bridge: MonitorState): MonitorSta
     outbox,
     runs,
     lastOkMs: Number.isFinite(lastOkMs) ? lastOkMs : null,
+    // The bridge's runs came last: the API's health as they saw it and told it, and their sends (the rate limit).
+    health: bridge.health,
+    recentSends: bridge.recentSends,
     stateIo: real.stateIo ?? bridge.stateIo,
   };
 }
