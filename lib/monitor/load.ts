@@ -2,6 +2,7 @@ import { stateResetKey } from '../events/keys';
 import type { AlertEvent } from '../events/schema';
 import { StateError } from '../state/errors';
 import { emptyState, type MonitorState } from '../state/schema';
+import { withoutTold } from './outbox';
 import type { MonitorDeps, RunOptions } from './types';
 
 /** The state a run starts from, and what loading it showed (a migration, a refused file). */
@@ -19,7 +20,7 @@ export async function loadStage(deps: MonitorDeps, options: RunOptions, nowMs: n
         { event: 'state-migrated', from: loaded.migratedFrom },
         `the state file was written by an earlier version (${loaded.migratedFrom}); converted`,
       );
-    return { state: loaded?.state ?? emptyState(nowMs), report: { migratedFrom: loaded?.migratedFrom ?? null, reset: null } };
+    return { state: loaded ? withoutTold(loaded.state) : emptyState(nowMs), report: { migratedFrom: loaded?.migratedFrom ?? null, reset: null } };
   } catch (err) {
     if (!(err instanceof StateError) || err.code === 'StateIo') throw err;
     const keptAt = options.dryRun ? null : await deps.store.quarantine(nowMs);

@@ -26,6 +26,15 @@ export function enqueue(state: MonitorState, events: readonly AlertEvent[], nowM
 }
 
 /**
+ * The state without the outbox entries already told: a ledger saved after the head that queued them (the head's save
+ * failed), or a copy that bridged an outage, may hold their keys as delivered. Sending them again would be a repeat.
+ */
+export function withoutTold(state: MonitorState): MonitorState {
+  const outbox = state.outbox.filter((o) => !Object.hasOwn(state.reported, o.event.key));
+  return outbox.length === state.outbox.length ? state : { ...state, outbox };
+}
+
+/**
  * Records a delivery: what the robot confirmed leaves the outbox for `reported` (until the API has forgotten its
  * row); a timed-out send counts against MAX_UNCERTAIN_SENDS; an alert refused even in short form counts against
  * MAX_REFUSALS, and past it is dropped with a notice that says so. A delivered failure begins its reminders' interval.

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { StateError, type StateIo, stateIoError } from './errors';
 import { errnoOf, nodeFs, type StateFs } from './fs';
-import { applyDelta, LEDGER_FIELDS, LedgerParser, type LedgerPart, ledgerDelta, ledgerLines } from './ledger-file';
+import { applyDelta, LEDGER_FIELDS, LedgerParser, type LedgerPart, ledgerDelta, ledgerLines, MAX_DELTA } from './ledger-file';
 import { FileLock, LockIoError, type LockResult } from './lock';
 import { checkState, parseJson } from './migrate';
 import type { MonitorState } from './schema';
@@ -60,6 +60,8 @@ export class FileStateStore implements StateStore {
   constructor(
     readonly location: string,
     private readonly fs: StateFs = nodeFs,
+    /** How many changed entries the head may carry before the ledger file is written whole again. */
+    private readonly maxDelta = MAX_DELTA,
   ) {
     this.locker = new FileLock(`${location}.lock`, fs);
   }
@@ -106,7 +108,7 @@ export class FileStateStore implements StateStore {
     await this.io('write', this.location, () => this.fs.mkdir(path.dirname(this.location)));
     // A few changes go in the head (a delta over the ledger file); many, or no ledger file yet, rewrite the file.
     const was = this.ledger;
-    let delta = was ? ledgerDelta(was.base, part, was.carried) : null;
+    let delta = was ? ledgerDelta(was.base, part, was.carried, this.maxDelta) : null;
     let gen = was?.gen ?? 0;
     if (delta === null) {
       gen++;
