@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import { Ledger } from '../../lib/decide/ledger';
-import { failedKey, recoveredKey } from '../../lib/events/keys';
-import { rowKey } from '../../lib/identity';
-import { emptyState, type MonitorState } from '../../lib/state/schema';
-import { formatApiTime } from '../../lib/vod/time';
-import type { RefreshTask } from '../../lib/vod/types';
-import { silentLogger } from '../helpers/fakes';
+import { Ledger } from '../../../lib/decide/ledger';
+import { failedKey, recoveredKey } from '../../../lib/events/keys';
+import { rowKey } from '../../../lib/identity';
+import { emptyState, type MonitorState } from '../../../lib/state/schema';
+import { formatApiTime } from '../../../lib/vod/time';
+import type { RefreshTask } from '../../../lib/vod/types';
+import { silentLogger } from '../../helpers/fakes';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 const MIN = 60_000;
