@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { failedKey, KEY_TTL_MS, NOTICE_TTL_MS, noticeKey } from '../../lib/events/keys';
-import type { AlertEvent } from '../../lib/events/schema';
+import type { AlertEvent, EventOf } from '../../lib/events/schema';
 import { FORGET_BATCH_MS } from '../../lib/events/told';
 import { enqueue, MAX_REFUSALS, MAX_UNCERTAIN_SENDS, record } from '../../lib/monitor/outbox';
 import { emptyState, type MonitorState } from '../../lib/state/schema';
@@ -9,7 +9,7 @@ import { formatApiTime } from '../../lib/vod/time';
 const T0 = Date.parse('2026-11-28T12:00:00Z');
 const MIN = 60_000;
 
-const failed = (n: number, createdMs = T0 - 10 * MIN): AlertEvent => {
+const failed = (n: number, createdMs = T0 - 10 * MIN): EventOf<'failed'> => {
   const objectPath = `http://v.example.com/${n}.mp4`;
   return {
     kind: 'failed',
