@@ -1,15 +1,11 @@
 import fc from 'fast-check';
-import { loadConfig } from '../../lib/config';
 import { KEY_TTL_MS } from '../../lib/events/keys';
 import type { AlertEvent } from '../../lib/events/schema';
 import { FORGET_BATCH_MS, forgetExpired, letGo, tell } from '../../lib/events/told';
-import { runMonitor } from '../../lib/monitor';
 import { record } from '../../lib/monitor/outbox';
 import { emptyState, type MonitorState } from '../../lib/state/schema';
 import { formatApiTime, QUERY_WINDOW_MS } from '../../lib/vod/time';
-import { FakeVodApi, fakeClock, fakeDeps, keyOf, MemoryStore, RecordingNotifier } from '../helpers/fakes';
 
-const MIN = 60_000;
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-11-28T12:00:00Z');
 
@@ -112,30 +108,5 @@ describe("a delivered alert's key lives as long as the API can list its row: fro
       }),
       { numRuns: 300 },
     );
-  });
-});
-
-describe('the pipeline forgets a delivered key once the API has forgotten its row', () => {
-  it('a 2-day-old failure listed on a first run is reported once, its key kept while the row is listed, then dropped', async () => {
-    const clock = fakeClock(T0);
-    const store = new MemoryStore();
-    const notifier = new RecordingNotifier();
-    const api = new FakeVodApi(clock.now);
-    const config = loadConfig({ DINGTALK_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=t', FIRST_RUN_LOOKBACK_MINUTES: '4320' });
-    const deps = () => fakeDeps({ config, api, store, notifier, now: clock.now, sleep: clock.sleep });
-    const run = () => runMonitor(deps(), { dryRun: false, triggerTime: null });
-    const created = Math.floor((T0 - 2 * DAY) / 1000) * 1000;
-    const row = api.add({ ObjectPath: 'http://v.example.com/old.mp4', createdMs: created, Status: 'Failed', Description: 'Origin Timeout' });
-    const key = `failed:${keyOf(row)}`;
-    await run();
-    expect(notifier.sent.flatMap((m) => m.keys)).toEqual([key]);
-    expect(store.state!.reported[key]).toBe(created + KEY_TTL_MS);
-    clock.set(created + QUERY_WINDOW_MS - 5 * MIN);
-    await run();
-    expect(store.state!.reported[key]).toBe(created + KEY_TTL_MS);
-    clock.set(created + KEY_TTL_MS + FORGET_BATCH_MS + 5 * MIN);
-    await run();
-    expect(store.state!.reported[key]).toBeUndefined();
-    expect(notifier.sent.flatMap((m) => m.keys).filter((k) => k.startsWith('failed:'))).toEqual([key]);
   });
 });
