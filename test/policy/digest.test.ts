@@ -223,7 +223,13 @@ describe('buildDigests: one digest per receiver, then the next period', () => {
       plan(),
     );
     const fp = (objectType = 'file', description: string | null = null) => ({ key: 'k', taskId: '1', objectType, createdAtMs: 0, description, checkedToMs: 0 });
-    const w = (path: string, createdAtMs: number) => ({ task: task(path, { status: 'Refreshing' }), createdAtMs, firstSeenMs: 0, checkedAtMs: 0, stuckAtMs: null });
+    const w = (path: string, createdAtMs: number) => ({
+      task: task(path, { status: 'Refreshing' }),
+      createdAtMs,
+      firstSeenMs: 0,
+      checkedAtMs: 0,
+      stuckAtMs: null,
+    });
     const state: MonitorState = {
       ...emptyState(0),
       daily,
