@@ -76,3 +76,41 @@ describe('pruneReported', () => {
     expect(pruneReported(state).pruned).toBe(0);
   });
 });
+
+describe('what pruning lets go, and the floor it leaves', () => {
+  const HOUR = 60 * MIN;
+  const fill = (n: number, createdMs: number, prefix = 'failed:') =>
+    Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i} http://v.example.com/${i}`, createdMs + KEY_TTL_MS]));
+  const scanned = (over: Partial<MonitorState> = {}): MonitorState => ({ ...emptyState(0), scanned: true, frontierMs: NOW, ...over });
+
+  it('readAgainFromMs: the frontier less the widest overlap, or an older pending range, less a minute; null before a scan', () => {
+    expect(readAgainFromMs(scanned())).toBe(NOW - HOUR - MIN);
+    expect(readAgainFromMs(scanned({ pendingRanges: [{ startMs: NOW - 5 * HOUR, endMs: NOW - 4 * HOUR, cutShort: 0 }] }))).toBe(NOW - 5 * HOUR - MIN);
+    expect(readAgainFromMs(scanned({ pendingRanges: [{ startMs: NOW - 10 * MIN, endMs: NOW, cutShort: 0 }] }))).toBe(NOW - HOUR - MIN);
+    expect(readAgainFromMs(scanned({ scanned: false }))).toBeNull();
+    expect(readAgainFromMs(scanned({ frontierMs: null }))).toBeNull();
+  });
+
+  it(`over ${MAX_REPORTED_KEPT} keys, lets go the failures no read meets again, and raises the floor to that line`, () => {
+    const old = fill(MAX_REPORTED_KEPT, NOW - 10 * HOUR);
+    const line = {
+      'failed:line http://v.example.com/l': NOW - HOUR - MIN + KEY_TTL_MS,
+      'failed:under http://v.example.com/u': NOW - HOUR - MIN - 1 + KEY_TTL_MS,
+    };
+    const s = scanned({ reported: { ...old, ...line, 'stuck:1 http://v.example.com/1': NOW - 10 * HOUR + KEY_TTL_MS } });
+    const { state, pruned } = pruneReported(s);
+    expect(pruned).toBe(MAX_REPORTED_KEPT + 1);
+    expect(Object.keys(state.reported).sort()).toEqual(['failed:line http://v.example.com/l', 'stuck:1 http://v.example.com/1']);
+    expect(state.reportedFloorMs).toBe(NOW - HOUR - MIN);
+    // a floor already higher stays
+    expect(pruneReported({ ...s, reportedFloorMs: NOW }).state.reportedFloorMs).toBe(NOW);
+  });
+
+  it(`at ${MAX_REPORTED_KEPT} keys, or with nothing to let go, the very same state`, () => {
+    const at = scanned({ reported: fill(MAX_REPORTED_KEPT, NOW - 10 * HOUR) });
+    expect(pruneReported(at)).toEqual({ state: at, pruned: 0 });
+    expect(pruneReported(at).state).toBe(at);
+    const recent = scanned({ reported: fill(MAX_REPORTED_KEPT + 1, NOW - 10 * MIN) });
+    expect(pruneReported(recent).state).toBe(recent);
+  });
+});
