@@ -4,8 +4,6 @@ import fc from 'fast-check';
 import { MAX_REPORTED_KEPT, pruneReported, readAgainFromMs } from '../../lib/decide/retention';
 import { KEY_TTL_MS } from '../../lib/events/keys';
 import { emptyState, type MonitorState } from '../../lib/state/schema';
-import { readState, writeState } from '../helpers/state-files';
-import { startWorld } from '../helpers/world';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -79,41 +77,40 @@ describe('pruneReported', () => {
   });
 });
 
-describe('through the handler', () => {
-  type World = Awaited<ReturnType<typeof startWorld>>;
-  let world: World;
-  afterEach(async () => {
-    await world?.close();
+describe('what pruning lets go, and the floor it leaves', () => {
+  const HOUR = 60 * MIN;
+  const fill = (n: number, createdMs: number, prefix = 'failed:') =>
+    Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i} http://v.example.com/${i}`, createdMs + KEY_TTL_MS]));
+  const scanned = (over: Partial<MonitorState> = {}): MonitorState => ({ ...emptyState(0), scanned: true, frontierMs: NOW, ...over });
+
+  it('readAgainFromMs: the frontier less the widest overlap, or an older pending range, less a minute; null before a scan', () => {
+    expect(readAgainFromMs(scanned())).toBe(NOW - HOUR - MIN);
+    expect(readAgainFromMs(scanned({ pendingRanges: [{ startMs: NOW - 5 * HOUR, endMs: NOW - 4 * HOUR, cutShort: 0 }] }))).toBe(NOW - 5 * HOUR - MIN);
+    expect(readAgainFromMs(scanned({ pendingRanges: [{ startMs: NOW - 10 * MIN, endMs: NOW, cutShort: 0 }] }))).toBe(NOW - HOUR - MIN);
+    expect(readAgainFromMs(scanned({ scanned: false }))).toBeNull();
+    expect(readAgainFromMs(scanned({ frontierMs: null }))).toBeNull();
   });
 
-  it("after an outage's keys were let go, a recovered failure is not reported again by a read widened for an old watched row", async () => {
-    world = await startWorld();
-    await world.run();
-    world.clock.advance(5 * MIN);
-    // A failure, reported; a URL created in the same minute that hangs in Pending (watched for days).
-    const failed = world.fail('http://video.example.com/old/failed.mp4', 30_000);
-    world.vod.store.add({ ObjectPath: 'http://video.example.com/old/pending.mp4', creationMs: world.clock.now() - 29_000, Status: 'Pending' });
-    await world.run();
-    expect(world.listed()).toEqual([failed]);
-    // The URL is refreshed successfully: its failure is no longer followed.
-    world.clock.advance(5 * MIN);
-    world.vod.store.add({ ObjectPath: 'http://video.example.com/old/failed.mp4', creationMs: world.clock.now() - 10_000, Status: 'Complete' });
-    await world.run();
-    // A day and a half of quiet runs later (the clock jumps; the monitor reads the gap), an outage's keys fill the state.
-    world.clock.advance(30 * HOUR);
-    await world.run();
-    world.clock.advance(5 * MIN);
-    await world.run();
-    const state = readState(world.stateFile) as MonitorState;
-    for (let i = 0; i < MAX_REPORTED_KEPT + 1000; i++) state.reported[`failed:8${i}/outage`] = world.clock.now() - 40 * HOUR + KEY_TTL_MS;
-    writeState(world.stateFile, state);
-    for (let i = 0; i < 4; i++) {
-      world.clock.advance(5 * MIN);
-      await world.run();
-    }
-    const after = readState(world.stateFile) as MonitorState;
-    expect(Object.keys(after.reported).length).toBeLessThan(1000);
-    expect(after.reportedFloorMs).not.toBeNull();
-    expect(world.listed()).toEqual([failed]);
-  }, 60_000);
+  it(`over ${MAX_REPORTED_KEPT} keys, lets go the failures no read meets again, and raises the floor to that line`, () => {
+    const old = fill(MAX_REPORTED_KEPT, NOW - 10 * HOUR);
+    const line = {
+      'failed:line http://v.example.com/l': NOW - HOUR - MIN + KEY_TTL_MS,
+      'failed:under http://v.example.com/u': NOW - HOUR - MIN - 1 + KEY_TTL_MS,
+    };
+    const s = scanned({ reported: { ...old, ...line, 'stuck:1 http://v.example.com/1': NOW - 10 * HOUR + KEY_TTL_MS } });
+    const { state, pruned } = pruneReported(s);
+    expect(pruned).toBe(MAX_REPORTED_KEPT + 1);
+    expect(Object.keys(state.reported).sort()).toEqual(['failed:line http://v.example.com/l', 'stuck:1 http://v.example.com/1']);
+    expect(state.reportedFloorMs).toBe(NOW - HOUR - MIN);
+    // a floor already higher stays
+    expect(pruneReported({ ...s, reportedFloorMs: NOW }).state.reportedFloorMs).toBe(NOW);
+  });
+
+  it(`at ${MAX_REPORTED_KEPT} keys, or with nothing to let go, the very same state`, () => {
+    const at = scanned({ reported: fill(MAX_REPORTED_KEPT, NOW - 10 * HOUR) });
+    expect(pruneReported(at)).toEqual({ state: at, pruned: 0 });
+    expect(pruneReported(at).state).toBe(at);
+    const recent = scanned({ reported: fill(MAX_REPORTED_KEPT + 1, NOW - 10 * MIN) });
+    expect(pruneReported(recent).state).toBe(recent);
+  });
 });

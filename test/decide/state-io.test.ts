@@ -1,5 +1,5 @@
 import { stateIoNotices } from '../../lib/decide/state-io';
-import type { StateIo } from '../../lib/state/errors';
+import { ioAdvice, type StateIo } from '../../lib/state/errors';
 
 const T = Date.parse('2026-12-03T10:00:00Z');
 const eio: StateIo = { op: 'read', file: '/mnt/s/state.json', errno: 'EIO' };
@@ -46,5 +46,42 @@ describe('stateIoNotices: a lock problem is told as the lock, not the state', ()
   it('its end says the lock is taken again, not that the state is saved again', () => {
     const back = text(stateIoNotices({ sinceMs: T - 60_000, ...claim }, [], true, T));
     expect(back).toMatch(/^The monitor takes the lock beside its state \(\/mnt\/s\/state\.json\.lock\) again/);
+  });
+});
+
+describe('what the notices say', () => {
+  it.each([
+    ['read', 'read'],
+    ['write', 'save'],
+  ] as const)('a problem to %s the state says the monitor cannot %s it, where, since when, and what to check', (op, verb) => {
+    const io: StateIo = { op, file: '/mnt/s/state.json', errno: 'EIO' };
+    const [e] = stateIoNotices(null, [io], false, T).events;
+    expect(e).toEqual({
+      kind: 'notice',
+      key: `notice:state-io:${T}:${op}:EIO`,
+      code: 'StateIo',
+      message: `The monitor cannot ${verb} its state at /mnt/s/state.json (EIO), since 2026-12-03 18:00:00 UTC+8. Check: ${ioAdvice(io)}. It goes on watching from a copy in this instance's /tmp: new failures are still reported, and some may be reported twice until this is fixed.`,
+    });
+  });
+
+  it('the message names the problem met now, the time since the outage began', () => {
+    const [e] = stateIoNotices(open, [full], false, T).events;
+    expect(e!.key).toBe(`notice:state-io:${open.sinceMs}:read:EIO`);
+    expect(e!.kind === 'notice' && e.message).toMatch(
+      /^The monitor cannot save its state at \/mnt\/s\/state.json \(ENOSPC\), since 2026-12-03 17:50:00 UTC\+8\./,
+    );
+  });
+
+  it.each([
+    ['read', 'read'],
+    ['write', 'save'],
+  ] as const)('the end of an outage to %s the state says what it could not do, since when, and why', (op, verb) => {
+    const [e] = stateIoNotices({ sinceMs: T - 600_000, op, file: '/mnt/s/state.json', errno: 'EIO' }, [], true, T).events;
+    expect(e).toEqual({
+      kind: 'notice',
+      key: `notice:state-io-back:${T}`,
+      code: 'StateIoBack',
+      message: `The monitor saves its state at /mnt/s/state.json again (it could not ${verb} it since 2026-12-03 17:50:00 UTC+8, EIO).`,
+    });
   });
 });

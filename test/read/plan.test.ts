@@ -1,11 +1,14 @@
 // The ranges left for later runs: what a run could not settle is kept whole (nothing lost), cut into pieces a later
 // run can finish when this one ran out of time on it.
 import fc from 'fast-check';
-import { type PlannedRange, pieceRows, remainingRanges } from '../../lib/read/plan';
-import { MAX_PAGE_SIZE } from '../../lib/vod/params';
+import { type PlannedRange, pieceRows, planRead, remainingRanges, windowEdge } from '../../lib/read/plan';
+import { emptyState, type MonitorState } from '../../lib/state/schema';
+import { MAX_PAGE_SIZE, WINDOW_EDGE_MARGIN_MS } from '../../lib/vod/params';
+import { QUERY_WINDOW_MS } from '../../lib/vod/time';
 
 const S = 1000;
 const MIN = 60_000;
+const HOUR = 60 * MIN;
 const T0 = Date.parse('2026-11-25T00:00:00Z');
 
 /** Every whole second the ranges cover. */
@@ -96,5 +99,171 @@ describe('remainingRanges', () => {
       { startMs: T0 + 30 * MIN, endMs: a.endMs, cutShort: 0 },
       { startMs: b.startMs, endMs: b.endMs, cutShort: 0 },
     ]);
+  });
+});
+
+describe('windowEdge: the oldest start the API accepts, with a margin, on a whole second', () => {
+  it('is 3 days back plus the margin, rounded up to the second', () => {
+    expect(windowEdge(T0)).toBe(T0 - QUERY_WINDOW_MS + WINDOW_EDGE_MARGIN_MS);
+    expect(windowEdge(T0 + 1)).toBe(T0 - QUERY_WINDOW_MS + WINDOW_EDGE_MARGIN_MS + S);
+    expect(windowEdge(T0 + 999)).toBe(T0 - QUERY_WINDOW_MS + WINDOW_EDGE_MARGIN_MS + S);
+    expect(windowEdge(T0 + 1000)).toBe(T0 - QUERY_WINDOW_MS + WINDOW_EDGE_MARGIN_MS + S);
+  });
+});
+
+describe('planRead: what a run reads', () => {
+  const NOW = T0 + 500; // the API's clock, not on a second
+  const END = T0 - S; // a second before now, on the second
+  const EDGE = windowEdge(NOW);
+  const input = { apiNowMs: NOW, overlapMs: 2 * MIN, firstRunLookbackMs: 60 * MIN };
+  const settled = (over: Partial<MonitorState> = {}): MonitorState => ({ ...emptyState(0), scanned: true, frontierMs: T0 - 10 * MIN, ...over });
+  const watched = (createdAtMs: number) => ({
+    task: {
+      taskId: '1',
+      objectPath: 'http://v.example.com/a',
+      objectType: 'file',
+      status: 'Refreshing',
+      description: null,
+      creationTime: null,
+      domain: 'v.example.com',
+    },
+    createdAtMs,
+    firstSeenMs: 0,
+    checkedAtMs: 0,
+    stuckAtMs: null,
+  });
+
+  it('a first run reads the whole window in one range, listing only the lookback', () => {
+    expect(planRead(emptyState(0), input)).toEqual({
+      firstRun: true,
+      ranges: [{ startMs: EDGE, endMs: END, isNew: true, listSinceMs: END - 60 * MIN }],
+      frontierMs: END,
+      backlogBeforeMs: END - 60 * MIN,
+      widenTo: null,
+      olderWatched: [],
+    });
+  });
+
+  it('a lookback as long as the window lists from a second after its edge', () => {
+    const p = planRead(emptyState(0), { ...input, firstRunLookbackMs: QUERY_WINDOW_MS });
+    expect(p.backlogBeforeMs).toBe(EDGE + S);
+    expect(p.ranges[0]!.listSinceMs).toBe(EDGE + S);
+  });
+
+  it('a first run that read part of the window goes on from where it stopped, with the same listing rule', () => {
+    const state = settled({
+      scanned: false,
+      frontierMs: T0 - 30 * MIN,
+      backlogBeforeMs: T0 - 90 * MIN,
+      pendingRanges: [
+        { startMs: EDGE - HOUR, endMs: T0 - 2 * HOUR, cutShort: 0 },
+        { startMs: T0 - 2 * HOUR + S, endMs: T0 - HOUR, cutShort: 1 },
+      ],
+    });
+    expect(planRead(state, input)).toEqual({
+      firstRun: true,
+      ranges: [
+        { startMs: T0 - 32 * MIN, endMs: END, isNew: true, listSinceMs: T0 - 90 * MIN },
+        { startMs: T0 - 2 * HOUR + S, endMs: T0 - HOUR, cutShort: 1, isNew: false, listSinceMs: T0 - 90 * MIN },
+        { startMs: EDGE, endMs: T0 - 2 * HOUR, cutShort: 0, isNew: false, listSinceMs: T0 - 90 * MIN },
+      ],
+      frontierMs: END,
+      backlogBeforeMs: T0 - 90 * MIN,
+      widenTo: null,
+      olderWatched: [],
+    });
+  });
+
+  it.each([
+    ['no frontier', { frontierMs: null }],
+    ['no listing rule', { backlogBeforeMs: null }],
+    ['nothing left inside the window', { pendingRanges: [{ startMs: EDGE - 2 * HOUR, endMs: EDGE, cutShort: 0 }] }],
+  ])('a first run with %s starts over', (_, over) => {
+    const state = settled({
+      scanned: false,
+      frontierMs: T0 - 30 * MIN,
+      backlogBeforeMs: T0 - 90 * MIN,
+      pendingRanges: [{ startMs: T0 - 3 * HOUR, endMs: T0 - 2 * HOUR, cutShort: 0 }],
+      ...over,
+    });
+    expect(planRead(state, input).ranges).toEqual([{ startMs: EDGE, endMs: END, isNew: true, listSinceMs: END - 60 * MIN }]);
+  });
+
+  it('a later run reads from its frontier less the overlap, then what earlier runs left, newest first', () => {
+    const state = settled({
+      pendingRanges: [
+        { startMs: T0 - 5 * HOUR, endMs: T0 - 4 * HOUR, cutShort: 0 },
+        { startMs: T0 - 3 * HOUR, endMs: T0 - 2 * HOUR, cutShort: 2 },
+      ],
+    });
+    expect(planRead(state, input)).toEqual({
+      firstRun: false,
+      ranges: [
+        { startMs: T0 - 12 * MIN, endMs: END, isNew: true },
+        { startMs: T0 - 3 * HOUR, endMs: T0 - 2 * HOUR, cutShort: 2, isNew: false },
+        { startMs: T0 - 5 * HOUR, endMs: T0 - 4 * HOUR, cutShort: 0, isNew: false },
+      ],
+      frontierMs: END,
+      backlogBeforeMs: null,
+      widenTo: null,
+      olderWatched: [],
+    });
+  });
+
+  it('a frontier ahead of this clock: the new range still ends now and starts an overlap before it', () => {
+    const p = planRead(settled({ frontierMs: T0 + HOUR }), input);
+    expect(p.ranges).toEqual([{ startMs: END - S - 2 * MIN, endMs: END, isNew: true }]);
+  });
+
+  it('never below the window edge, nor below the delivered keys kept; a frontier past the edge is clamped', () => {
+    expect(planRead(settled({ frontierMs: EDGE - HOUR }), input).ranges[0]!.startMs).toBe(EDGE);
+    expect(planRead(settled({ reportedFloorMs: T0 - 5 * MIN }), input).ranges[0]!.startMs).toBe(T0 - 5 * MIN);
+    expect(planRead(settled({ frontierMs: null }), input).ranges[0]!.startMs).toBe(EDGE);
+    const left = settled({ pendingRanges: [{ startMs: EDGE - HOUR, endMs: EDGE + HOUR, cutShort: 0 }] });
+    expect(planRead(left, input).ranges[1]).toEqual({ startMs: EDGE, endMs: EDGE + HOUR, cutShort: 0, isNew: false });
+  });
+
+  it("a first run's listing rule holds for the pieces it left to later runs", () => {
+    const state = settled({ backlogBeforeMs: T0 - 90 * MIN, pendingRanges: [{ startMs: T0 - 3 * HOUR, endMs: T0 - 2 * HOUR, cutShort: 0 }] });
+    const p = planRead(state, input);
+    expect(p.ranges.map((r) => r.listSinceMs)).toEqual([T0 - 90 * MIN, T0 - 90 * MIN]);
+    expect(p.backlogBeforeMs).toBe(T0 - 90 * MIN);
+  });
+
+  describe('the widened start that covers the watched rows, in one page', () => {
+    const w = { a: watched(T0 - 3 * HOUR), b: watched(T0 - 2 * HOUR), c: watched(T0 - 5 * MIN) };
+
+    it('from a second before the oldest watched row, when few rows are expected there', () => {
+      const p = planRead(settled({ watching: w, rowsPerMinute: 0.1 }), input);
+      expect(p.widenTo).toBe(T0 - 3 * HOUR - S);
+      expect(p.olderWatched).toEqual(['a', 'b']);
+    });
+
+    it('not when more rows are expected than a page holds (exactly a page is still one)', () => {
+      const span = (T0 - 12 * MIN - (T0 - 3 * HOUR - S)) / MIN;
+      expect(planRead(settled({ watching: w, rowsPerMinute: MAX_PAGE_SIZE / span }), input).widenTo).toBe(T0 - 3 * HOUR - S);
+      expect(planRead(settled({ watching: w, rowsPerMinute: (MAX_PAGE_SIZE + 1) / span }), input).widenTo).toBeNull();
+      // the rate not known yet counts as none
+      expect(planRead(settled({ watching: w, rowsPerMinute: null }), input).widenTo).toBe(T0 - 3 * HOUR - S);
+    });
+
+    it('not from the start a widened read already gave up on, nor below the delivered keys kept', () => {
+      expect(planRead(settled({ watching: w, wideGaveUpFromMs: T0 - 3 * HOUR - S }), input).widenTo).toBeNull();
+      expect(planRead(settled({ watching: w, reportedFloorMs: T0 - 3 * HOUR }), input).widenTo).toBeNull();
+      expect(planRead(settled({ watching: w, reportedFloorMs: T0 - 3 * HOUR - S }), input).widenTo).toBe(T0 - 3 * HOUR - S);
+    });
+
+    it('not below the window edge', () => {
+      const p = planRead(settled({ watching: { old: watched(EDGE - HOUR) } }), input);
+      expect(p.widenTo).toBe(EDGE);
+    });
+
+    it('not on a first run, nor when older ranges are read anyway, nor with no watched row before the new range', () => {
+      expect(planRead({ ...emptyState(0), watching: w }, input).widenTo).toBeNull();
+      const pending = settled({ watching: w, pendingRanges: [{ startMs: T0 - 5 * HOUR, endMs: T0 - 4 * HOUR, cutShort: 0 }] });
+      expect(planRead(pending, input)).toMatchObject({ widenTo: null, olderWatched: ['a', 'b'] });
+      const p = planRead(settled({ watching: { c: w.c, d: watched(T0 - 12 * MIN) } }), input);
+      expect(p).toMatchObject({ widenTo: null, olderWatched: [] });
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { nodeFs } from '../../lib/state/fs';
@@ -129,6 +129,131 @@ describe('FileLock: one runner at a time, and no leftover can wedge it', () => {
     expect(await new FileLock(file, nodeFs).acquire(TTL, NOW)).toEqual({
       held: false,
       holder: { host: 'other', pid: 1, acquiredAtMs: NOW - 1000, expiresAtMs: NOW + 30_000 },
+    });
+  });
+});
+
+describe('FileLock: when a lock is dead, and what is said of its holder', () => {
+  const live = (over: Record<string, unknown>) =>
+    JSON.stringify({ token: 'x', host: 'other', pid: 1, acquiredAtMs: NOW - 1000, expiresAtMs: NOW + 30_000, ...over });
+  const held = async (file: string, content: string) => {
+    writeFileSync(file, content);
+    return (await new FileLock(file, nodeFs).acquire(TTL, NOW)).held;
+  };
+
+  it('a lock expiring now is dead; one expiring a millisecond later is not', async () => {
+    expect(await held(lockFile(), live({ expiresAtMs: NOW }))).toBe(true);
+    expect(await held(lockFile(), live({ expiresAtMs: NOW + 1 }))).toBe(false);
+  });
+
+  it('a lock may claim up to a minute more than a run lives (clocks differ); more is a clock that ran ahead', async () => {
+    expect(await held(lockFile(), live({ expiresAtMs: NOW + TTL + 60_000 }))).toBe(false);
+    expect(await held(lockFile(), live({ expiresAtMs: NOW + TTL + 60_001 }))).toBe(true);
+  });
+
+  it("this very process's live lock is not dead, nor another host's with the same pid", async () => {
+    expect(await held(lockFile(), live({ host: hostname(), pid: process.pid }))).toBe(false);
+    expect(await held(lockFile(), live({ host: 'other', pid: 2 ** 22 + 4321 }))).toBe(false);
+    expect(await held(lockFile(), live({ host: hostname(), pid: '4321' }))).toBe(false);
+  });
+
+  it('a live process of this host (pid 1 here) keeps its lock', async () => {
+    expect(await held(lockFile(), live({ host: hostname(), pid: 1 }))).toBe(false);
+  });
+
+  it('a lock without an expiry is garbage: taken over once its file is older than the grace, either way of the clock', async () => {
+    for (const [offset, taken] of [
+      [GARBAGE_GRACE_MS, false],
+      [GARBAGE_GRACE_MS + 1, true],
+      [-GARBAGE_GRACE_MS, false],
+      [-GARBAGE_GRACE_MS - 1, true],
+    ] as const) {
+      const file = lockFile();
+      writeFileSync(file, live({ expiresAtMs: 'soon' }));
+      const mtime = statSync(file).mtimeMs;
+      expect((await new FileLock(file, nodeFs, () => mtime + offset).acquire(TTL, NOW)).held).toBe(taken);
+    }
+  });
+
+  it('the holder is named by the fields of the right type only, never by its token', async () => {
+    const file = lockFile();
+    writeFileSync(file, JSON.stringify({ token: 'secret-ish', host: 7, pid: 'one', acquiredAtMs: 'then', expiresAtMs: NOW + 30_000 }));
+    expect(await new FileLock(file, nodeFs).acquire(TTL, NOW)).toEqual({ held: false, holder: { expiresAtMs: NOW + 30_000 } });
+    writeFileSync(file, '');
+    expect(await new FileLock(file, nodeFs).acquire(TTL, NOW)).toEqual({ held: false, holder: {} });
+  });
+
+  it('what this run writes names it: host, pid, when, and until when', async () => {
+    const file = lockFile();
+    await new FileLock(file, nodeFs).acquire(TTL, NOW);
+    const body = JSON.parse(readFileSync(file, 'utf8'));
+    expect(body).toEqual({ token: expect.any(String), host: hostname(), pid: process.pid, acquiredAtMs: NOW, expiresAtMs: NOW + TTL });
+  });
+});
+
+describe('FileLock: release, and what a takeover leaves', () => {
+  it('releases only its own lock: one taken over from it stays', async () => {
+    const file = lockFile();
+    const a = new FileLock(file, nodeFs);
+    await a.acquire(TTL, NOW);
+    writeFileSync(file, JSON.stringify({ token: 'other', host: 'other', pid: 1, acquiredAtMs: NOW, expiresAtMs: NOW + TTL }));
+    await a.release();
+    expect(existsSync(file)).toBe(true);
+  });
+
+  it('a run that holds nothing releases nothing; a release is done once', async () => {
+    const file = lockFile();
+    const a = new FileLock(file, nodeFs);
+    const b = new FileLock(file, nodeFs);
+    await b.release();
+    await a.acquire(TTL, NOW);
+    await b.release();
+    expect(existsSync(file)).toBe(true);
+    await a.release();
+    expect(existsSync(file)).toBe(false);
+    await b.acquire(TTL, NOW);
+    await a.release();
+    expect(existsSync(file)).toBe(true);
+  });
+
+  it('once it holds the lock, a run sweeps the takeover markers of its lock, and only those', async () => {
+    const file = lockFile();
+    const dir = path.dirname(file);
+    writeFileSync(path.join(dir, 'state.json.lock.takeover-abc.1'), '{}');
+    writeFileSync(path.join(dir, 'other.lock.takeover-abc.1'), '{}');
+    expect(await new FileLock(file, nodeFs).acquire(TTL, NOW)).toEqual({ held: true });
+    expect(readdirSync(dir).sort()).toEqual(['other.lock.takeover-abc.1', 'state.json.lock']);
+  });
+
+  it('a claim marker without a time of its own is judged by its file time', async () => {
+    for (const [content, ago, taken] of [
+      ['not json', 15 * 60_000, true],
+      ['{}', 15 * 60_000, true],
+      ['{}', 1000, false],
+      [JSON.stringify({ atMs: Date.now() }), 15 * 60_000, false],
+    ] as const) {
+      const file = lockFile();
+      writeFileSync(file, JSON.stringify({ token: 't', host: 'other', pid: 1, acquiredAtMs: NOW - 2 * TTL, expiresAtMs: NOW - TTL }));
+      const first = new FileLock(file, faultyFs([{ ops: ['rename'], where: 'state.json.lock', errno: 'EIO' }]).fs);
+      await expect(first.acquire(TTL, NOW)).rejects.toBeInstanceOf(LockIoError);
+      const [marker] = markers(file);
+      writeFileSync(path.join(path.dirname(file), marker!), content);
+      age(path.join(path.dirname(file), marker!), ago);
+      expect((await new FileLock(file, nodeFs).acquire(TTL, NOW)).held).toBe(taken);
+    }
+  });
+
+  it('a file system that refuses is named, with the file and what could not be done', async () => {
+    const file = lockFile();
+    await expect(new FileLock(file, faultyFs([{ ops: ['mkdir'], where: () => true, errno: 'EACCES' }]).fs).acquire(TTL, NOW)).rejects.toMatchObject({
+      name: 'LockIoError',
+      errno: 'EACCES',
+      file,
+      message: `cannot create ${file} (EACCES)`,
+    });
+    writeFileSync(file, '');
+    await expect(new FileLock(file, faultyFs([{ ops: ['readFile'], where: 'state.json.lock', errno: 'EIO' }]).fs).acquire(TTL, NOW)).rejects.toMatchObject({
+      message: `cannot read the lock file ${file} (EIO)`,
     });
   });
 });

@@ -2,7 +2,7 @@
 // first-run mode. The first run's listing rule must still hold for those pieces (lib/read/plan.ts): their old
 // failures are counted once (by TotalCount, or by a whole read's rows once it settles), never listed one by one.
 // (Pieces here are read whole; the filtered case is the same rule, by TotalCount, as in backlog-counted-once.)
-import { failedSent, slowMonitor } from './virtual';
+import { failedSent, slowMonitor } from '../helpers/virtual';
 
 const MIN = 60_000;
 

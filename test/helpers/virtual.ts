@@ -2,7 +2,7 @@
 // test/helpers/fakes fakeClock, whose sleeps add up), so a 2 s VOD answered three at a time costs 2 s, not 6.
 import { loadConfig } from '../../lib/config';
 import { type RunReport, runMonitor } from '../../lib/monitor';
-import { FakeVodApi, fakeDeps, MemoryStore, RecordingNotifier } from '../helpers/fakes';
+import { FakeVodApi, fakeDeps, MemoryStore, RecordingNotifier } from './fakes';
 
 export function virtualClock(startMs = Date.parse('2026-11-28T12:00:00Z')) {
   let t = startMs;

@@ -3,7 +3,7 @@
 // with MONITOR_NAME without the keyword and DINGTALK_KEYWORDS unset, `doctor` fails (310000) and a real "blind"
 // notice is refused, yet `test-alert` exits 0 and says the robot accepted the alert. lib/cli/commands/test-alert.ts.
 import { EXIT } from '../../lib/cli/main';
-import { type CliWorld, startCliWorld } from '../cli/world';
+import { type CliWorld, startCliWorld } from './world';
 
 let w: CliWorld;
 beforeEach(async () => {

@@ -3,7 +3,7 @@
 // never cut, and the outage's older failures were never reported. Now no request starts with less time than the
 // run's slowest answer, a range is cut to pieces read whole, and a run too short for its VOD says so.
 import { keyOf } from '../helpers/fakes';
-import { failedSent, slowMonitor } from './virtual';
+import { failedSent, slowMonitor } from '../helpers/virtual';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -4,7 +4,7 @@
 // receivers (webhooks masked)"; "Secrets stay out of the file". lib/cli/doctor/alerting.ts:13-21 (where()).
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type CliWorld, startCliWorld } from '../cli/world';
+import { type CliWorld, startCliWorld } from '../world';
 
 let w: CliWorld;
 beforeEach(async () => {

@@ -1,7 +1,7 @@
 // Review: a first run's history is said to be counted once. A whole read whose TotalCount changes while it is read
 // (a row the API lists late) is read a second time by VodReader.list; every old failure is then decided twice, and
 // the 'backlog' verdict adds it to the range's history each time: the count line says twice the real number.
-import { slowMonitor } from './virtual';
+import { slowMonitor } from '../helpers/virtual';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

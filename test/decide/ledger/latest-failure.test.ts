@@ -1,10 +1,10 @@
-import { Ledger } from '../../lib/decide/ledger';
-import type { VerdictContext } from '../../lib/decide/verdict';
-import { rowKey } from '../../lib/identity';
-import { emptyState } from '../../lib/state/schema';
-import { formatApiTime } from '../../lib/vod/time';
-import type { RefreshTask } from '../../lib/vod/types';
-import { silentLogger } from '../helpers/fakes';
+import { Ledger } from '../../../lib/decide/ledger';
+import type { VerdictContext } from '../../../lib/decide/verdict';
+import { rowKey } from '../../../lib/identity';
+import { emptyState } from '../../../lib/state/schema';
+import { formatApiTime } from '../../../lib/vod/time';
+import type { RefreshTask } from '../../../lib/vod/types';
+import { silentLogger } from '../../helpers/fakes';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 const MIN = 60_000;

@@ -2,7 +2,7 @@
 // the range is settled, the row is never watched, and its later failure is never reported.
 import type { TaskPage } from '../../lib/vod/types';
 import { keyOf } from '../helpers/fakes';
-import { failedSent, slowMonitor } from './virtual';
+import { failedSent, slowMonitor } from '../helpers/virtual';
 
 const MIN = 60_000;
 

@@ -2,7 +2,7 @@
 // (1) a range read by Status filter also decided all-row pages (page 1, the Pending hunt): their old failures were
 // added on top of the TotalCount that already held them; (2) a range read whole was cut short by the deadline: the
 // rows read were counted, and counted again when the next run read the range.
-import { slowMonitor } from './virtual';
+import { slowMonitor } from '../helpers/virtual';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

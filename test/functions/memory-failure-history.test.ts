@@ -9,9 +9,9 @@ import { rssLimitMb } from '../../bench/deployed';
 import { MAX_FAILED_PATHS, MAX_WATCHED } from '../../lib/decide/ledger';
 import { MAX_REPORTED_KEPT } from '../../lib/decide/retention';
 import { rowKey } from '../../lib/identity';
+import { campaignWatching, runChild } from '../helpers/big-state';
 import { readState, writeState } from '../helpers/state-files';
 import { startWorld } from '../helpers/world';
-import { campaignWatching, runChild } from './big-state';
 
 const MIN = 60_000;
 const FAILURES = 100_000;

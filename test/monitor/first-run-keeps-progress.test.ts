@@ -3,7 +3,7 @@
 // point. Failures of the lookback are listed each time, but a row that was Refreshing or Pending before the
 // lookback and fails later is never reported, the older failures are never counted, and nothing tells on-call.
 import { keyOf } from '../helpers/fakes';
-import { failedSent, slowMonitor } from './virtual';
+import { failedSent, slowMonitor } from '../helpers/virtual';
 
 const MIN = 60_000;
 

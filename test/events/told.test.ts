@@ -1,15 +1,11 @@
 import fc from 'fast-check';
-import { loadConfig } from '../../lib/config';
 import { KEY_TTL_MS } from '../../lib/events/keys';
 import type { AlertEvent } from '../../lib/events/schema';
-import { FORGET_BATCH_MS } from '../../lib/events/told';
-import { runMonitor } from '../../lib/monitor';
+import { FORGET_BATCH_MS, forgetExpired, letGo, tell } from '../../lib/events/told';
 import { record } from '../../lib/monitor/outbox';
 import { emptyState, type MonitorState } from '../../lib/state/schema';
 import { formatApiTime, QUERY_WINDOW_MS } from '../../lib/vod/time';
-import { FakeVodApi, fakeClock, fakeDeps, keyOf, MemoryStore, RecordingNotifier } from '../helpers/fakes';
 
-const MIN = 60_000;
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-11-28T12:00:00Z');
 
@@ -29,6 +25,51 @@ const failedAt = (createdMs: number | null): AlertEvent => ({
 const nothing = { delivered: new Set<string>(), uncertain: new Set<string>(), refused: new Map<string, string>(), recentSends: {} };
 const deliveredAt = (event: AlertEvent, nowMs: number): MonitorState =>
   record({ ...emptyState(0), outbox: [{ event, queuedAtMs: 0, uncertain: 0, refusals: 0 }] }, { ...nothing, delivered: new Set([event.key]) }, nowMs).state;
+
+describe('the notification log has one writer, and changes only when something changes', () => {
+  it('tell records new keys, keeps the later expiry of a key told twice, and leaves the given log untouched', () => {
+    const log = { a: 100, b: 200 };
+    const next = tell(log, [
+      ['a', 50],
+      ['b', 300],
+      ['c', 10],
+    ]);
+    expect(next).toEqual({ a: 100, b: 300, c: 10 });
+    expect(log).toEqual({ a: 100, b: 200 });
+  });
+
+  it('tell of nothing new (or of an earlier or equal expiry) returns the very same log', () => {
+    const log = { a: 100 };
+    expect(tell(log, [])).toBe(log);
+    expect(tell(log, [['a', 100]])).toBe(log);
+    expect(tell(log, [['a', 99]])).toBe(log);
+  });
+
+  it('tell of one key twice in one batch keeps the later of the two', () => {
+    expect(
+      tell({}, [
+        ['a', 200],
+        ['a', 100],
+      ]),
+    ).toEqual({ a: 200 });
+  });
+
+  it('forgetExpired forgets nothing until one key has been expired FORGET_BATCH_MS, then every expired key', () => {
+    const now = 10 * FORGET_BATCH_MS;
+    const log = { old: now - FORGET_BATCH_MS, recent: now - 1, live: now, later: now + 1 };
+    expect(forgetExpired(log, now)).toBe(log);
+    const older = { ...log, old: now - FORGET_BATCH_MS - 1 };
+    expect(forgetExpired(older, now)).toEqual({ live: now, later: now + 1 });
+    expect(older.old).toBe(now - FORGET_BATCH_MS - 1);
+  });
+
+  it('letGo drops the keys named, and returns the same log when none is', () => {
+    const log = { a: 1, b: 2, c: 3 };
+    expect(letGo(log, [])).toBe(log);
+    expect(letGo(log, ['a', 'c', 'z'])).toEqual({ b: 2 });
+    expect(log).toEqual({ a: 1, b: 2, c: 3 });
+  });
+});
 
 describe("a delivered alert's key lives as long as the API can list its row: from the row's creation, not from the delivery", () => {
   it('is kept until creation + KEY_TTL_MS, however late it was delivered, then forgotten (in a batch, within FORGET_BATCH_MS)', () => {
@@ -67,30 +108,5 @@ describe("a delivered alert's key lives as long as the API can list its row: fro
       }),
       { numRuns: 300 },
     );
-  });
-});
-
-describe('the pipeline forgets a delivered key once the API has forgotten its row', () => {
-  it('a 2-day-old failure listed on a first run is reported once, its key kept while the row is listed, then dropped', async () => {
-    const clock = fakeClock(T0);
-    const store = new MemoryStore();
-    const notifier = new RecordingNotifier();
-    const api = new FakeVodApi(clock.now);
-    const config = loadConfig({ DINGTALK_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=t', FIRST_RUN_LOOKBACK_MINUTES: '4320' });
-    const deps = () => fakeDeps({ config, api, store, notifier, now: clock.now, sleep: clock.sleep });
-    const run = () => runMonitor(deps(), { dryRun: false, triggerTime: null });
-    const created = Math.floor((T0 - 2 * DAY) / 1000) * 1000;
-    const row = api.add({ ObjectPath: 'http://v.example.com/old.mp4', createdMs: created, Status: 'Failed', Description: 'Origin Timeout' });
-    const key = `failed:${keyOf(row)}`;
-    await run();
-    expect(notifier.sent.flatMap((m) => m.keys)).toEqual([key]);
-    expect(store.state!.reported[key]).toBe(created + KEY_TTL_MS);
-    clock.set(created + QUERY_WINDOW_MS - 5 * MIN);
-    await run();
-    expect(store.state!.reported[key]).toBe(created + KEY_TTL_MS);
-    clock.set(created + KEY_TTL_MS + FORGET_BATCH_MS + 5 * MIN);
-    await run();
-    expect(store.state!.reported[key]).toBeUndefined();
-    expect(notifier.sent.flatMap((m) => m.keys).filter((k) => k.startsWith('failed:'))).toEqual([key]);
   });
 });

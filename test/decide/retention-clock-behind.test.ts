@@ -7,7 +7,7 @@ import { MAX_REPORTED_KEPT } from '../../lib/decide/retention';
 import { KEY_TTL_MS } from '../../lib/events/keys';
 import { runMonitor } from '../../lib/monitor';
 import { FakeVodApi, fakeDeps, MemoryStore, RecordingNotifier } from '../helpers/fakes';
-import { failedSent, virtualClock } from './virtual';
+import { failedSent, virtualClock } from '../helpers/virtual';
 
 const MIN = 60_000;
 

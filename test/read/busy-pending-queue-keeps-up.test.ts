@@ -5,7 +5,7 @@
 // range is never settled inside the shipped 120 s timeout: every run is "partial", a pending range is added every
 // run and never read, watched rows are never checked again, and a queued URL that fails later is never reported.
 import { keyOf } from '../helpers/fakes';
-import { failedSent, slowMonitor } from './virtual';
+import { failedSent, slowMonitor } from '../helpers/virtual';
 
 const MIN = 60_000;
 

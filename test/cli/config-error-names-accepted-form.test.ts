@@ -2,7 +2,7 @@
 // is accepted prints "use the robot webhook, ***?access_token=***" (WeCom: "***?key=***"). The value has no token
 // to hide. lib/redact.ts:62-69 (envSecrets adds the whole URL), used by lib/cli/main.ts:97.
 import { EXIT } from '../../lib/cli/main';
-import { type CliWorld, startCliWorld } from '../cli/world';
+import { type CliWorld, startCliWorld } from './world';
 
 let w: CliWorld;
 beforeEach(async () => {

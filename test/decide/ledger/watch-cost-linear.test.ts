@@ -3,10 +3,10 @@
 // merged ids of 2,000 URLs, the size the README's own fault table exercises) cost seconds of CPU, and 20,000 about
 // 50 s in the built handler (measured: a 20,000-row run took 54 s of which ~4 s were API calls), all of it outside
 // any deadline check, on a 128 MB Function Compute instance that has a fraction of a vCPU.
-import { Ledger } from '../../lib/decide/ledger';
-import { emptyState } from '../../lib/state/schema';
-import type { RefreshTask } from '../../lib/vod/types';
-import { silentLogger } from '../helpers/fakes';
+import { Ledger } from '../../../lib/decide/ledger';
+import { emptyState } from '../../../lib/state/schema';
+import type { RefreshTask } from '../../../lib/vod/types';
+import { silentLogger } from '../../helpers/fakes';
 
 it('deciding 10,000 new Refreshing rows (5 merged ids) takes well under a second of CPU', () => {
   const now = Date.parse('2026-11-28T12:00:00Z');

@@ -2,7 +2,7 @@
 // watched rows are looked up, one lookup at a time. A handful of URLs hanging in Pending (each its own TaskId)
 // eats every run's read budget, so the ranges left over are never read and the outage's failures never reported.
 import { keyOf } from '../helpers/fakes';
-import { failedSent, slowMonitor } from './virtual';
+import { failedSent, slowMonitor } from '../helpers/virtual';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -3,7 +3,7 @@
 // after an hour of "cannot read refresh tasks" on-call also gets "the monitor is falling behind ... raise the timeout
 // in s.yaml, or look at why VOD answers slowly": wrong advice for a refusal that no timeout fixes.
 import { VodError } from '../../lib/vod/errors';
-import { slowMonitor } from './virtual';
+import { slowMonitor } from '../helpers/virtual';
 
 const MIN = 60_000;
 

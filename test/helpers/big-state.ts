@@ -5,7 +5,7 @@ import path from 'node:path';
 import { deployedNodeOptions } from '../../bench/deployed';
 import { MAX_WATCHED } from '../../lib/decide/ledger';
 import { rowKey } from '../../lib/identity';
-import { FC_CREDENTIALS, type startWorld } from '../helpers/world';
+import { FC_CREDENTIALS, type startWorld } from './world';
 
 type World = Awaited<ReturnType<typeof startWorld>>;
 const MIN = 60_000;

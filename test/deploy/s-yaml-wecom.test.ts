@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../lib/config';
-import { quietSHome } from '../deploy/s-home';
+import { quietSHome } from './s-home';
 
 const ROOT = path.resolve(__dirname, '../..');
 

@@ -3,8 +3,8 @@
 // re-submission"). lib/cli/doctor/vod.ts:100 and :106.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { EXIT } from '../../lib/cli/main';
-import { type CliWorld, startCliWorld } from '../cli/world';
+import { EXIT } from '../../../lib/cli/main';
+import { type CliWorld, startCliWorld } from '../world';
 
 let w: CliWorld;
 beforeEach(async () => {
@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 it('doctor points AUTO_REFRESH users at the policy that grants the refresh and preload actions', async () => {
-  const base = readFileSync(path.resolve(__dirname, '../../deploy/ram-policy.json'), 'utf8');
+  const base = readFileSync(path.resolve(__dirname, '../../../deploy/ram-policy.json'), 'utf8');
   expect(base).not.toContain('vod:RefreshVodObjectCaches');
   const r = await w.cli(['doctor', '--no-send'], { AUTO_REFRESH: 'on' });
   expect(r.code).toBe(EXIT.ok);

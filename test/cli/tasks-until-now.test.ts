@@ -1,7 +1,7 @@
 // Finding: README's synopsis is `tasks [--since 1h] [--until now]` and `tasks --help` says `--until ... (default:
 // now)`, but `--until now` is refused with exit 2 ("is not accepted"). lib/cli/format.ts:79-88 (parseWhen).
 import { EXIT } from '../../lib/cli/main';
-import { type CliWorld, startCliWorld } from '../cli/world';
+import { type CliWorld, startCliWorld } from './world';
 
 let w: CliWorld;
 beforeEach(async () => {

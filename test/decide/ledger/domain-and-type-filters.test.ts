@@ -1,6 +1,6 @@
-import { loadConfig } from '../../lib/config';
-import { runMonitor } from '../../lib/monitor';
-import { type Call, FakeVodApi, fakeClock, fakeDeps, keyOf, MemoryStore, RecordingNotifier } from '../helpers/fakes';
+import { loadConfig } from '../../../lib/config';
+import { runMonitor } from '../../../lib/monitor';
+import { type Call, FakeVodApi, fakeClock, fakeDeps, keyOf, MemoryStore, RecordingNotifier } from '../../helpers/fakes';
 
 const MIN = 60_000;
 const WEBHOOK = 'https://oapi.dingtalk.com/robot/send?access_token=t';

@@ -3,9 +3,9 @@
 // the monitor's memorySize in s.yaml: Function Compute stops a run that goes past it.
 import { rssLimitMb } from '../../bench/deployed';
 import { MAX_WATCHED } from '../../lib/decide/ledger';
+import { campaignWatching, runChild } from '../helpers/big-state';
 import { readState, writeState } from '../helpers/state-files';
 import { startWorld } from '../helpers/world';
-import { campaignWatching, runChild } from './big-state';
 
 const MIN = 60_000;
 type World = Awaited<ReturnType<typeof startWorld>>;
