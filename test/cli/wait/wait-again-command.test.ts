@@ -32,7 +32,9 @@ async function cli(argv: string[]): Promise<{ code: number; out: string }> {
 }
 
 async function timedOutRefresh() {
-  // Another job's URL on the same domain, submitted in the same second: the API merges both into one task id.
+  // Another job's URL on the same domain, submitted in the same second: the API merges both into one task id. The
+  // clock starts at the top of a second, so that the CLI's own pacing before its call cannot cross into the next.
+  w.world.clock.advance(1000 - (w.world.clock.now() % 1000));
   const other = w.world.vod.store.submit({
     urls: ['http://video.example.com/other-team/x.mp4'],
     kind: 'file',
