@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
-import { nodeFs } from '../../lib/state/fs';
+import { nodeFs, type StateFs } from '../../lib/state/fs';
 import { FileLock, GARBAGE_GRACE_MS, LockIoError } from '../../lib/state/lock';
 import { faultyFs } from '../helpers/faulty-fs';
 
@@ -255,5 +255,161 @@ describe('FileLock: release, and what a takeover leaves', () => {
     await expect(new FileLock(file, faultyFs([{ ops: ['readFile'], where: 'state.json.lock', errno: 'EIO' }]).fs).acquire(TTL, NOW)).rejects.toMatchObject({
       message: `cannot read the lock file ${file} (EIO)`,
     });
+  });
+});
+
+describe('FileLock: the races a takeover can lose, and the edges of each step', () => {
+  const dead = () => JSON.stringify({ token: 't', host: 'other', pid: 1, acquiredAtMs: NOW - 2 * TTL, expiresAtMs: NOW - TTL });
+  /** nodeFs, with the first call of `op` on a path `where` accepts preceded (or followed) by `hook`. */
+  const once = (
+    op: 'writeFile' | 'rename',
+    where: (file: string) => boolean,
+    hook: { before?: () => Promise<unknown>; after?: () => Promise<unknown> },
+  ): StateFs => {
+    let fired = false;
+    const around = async (file: string, act: () => Promise<void>) => {
+      const mine = !fired && where(file);
+      if (mine) fired = true;
+      if (mine) await hook.before?.();
+      await act();
+      if (mine) await hook.after?.();
+    };
+    return op === 'writeFile'
+      ? { ...nodeFs, writeFile: (f, data, options) => around(f, () => nodeFs.writeFile(f, data, options)) }
+      : { ...nodeFs, rename: (from, to) => around(from, () => nodeFs.rename(from, to)) };
+  };
+  const isMarker = (f: string) => f.includes('.takeover-');
+  /** The name of the first claim on the dead lock standing in `file` (a takeover that failed at its rename leaves it). */
+  const firstClaim = async (file: string, realNow: () => number) => {
+    const rename = faultyFs([{ ops: ['rename'], where: 'state.json.lock', errno: 'EIO' }]).fs;
+    await expect(new FileLock(file, rename, realNow).acquire(TTL, NOW)).rejects.toBeInstanceOf(LockIoError);
+    return path.join(path.dirname(file), markers(file)[0]!);
+  };
+
+  it('a lock released between "exists" and reading it: tried again, and taken', async () => {
+    const file = lockFile();
+    const disk = faultyFs([{ ops: ['writeFile'], where: (f) => f === file, errno: 'EEXIST', times: 1 }]);
+    expect(await new FileLock(file, disk.fs).acquire(TTL, NOW)).toEqual({ held: true });
+  });
+
+  it('"exists" yet never readable: three tries, then said as a lock problem', async () => {
+    const file = lockFile();
+    const disk = faultyFs([{ ops: ['writeFile'], where: (f) => f === file, errno: 'EEXIST' }]);
+    await expect(new FileLock(file, disk.fs).acquire(TTL, NOW)).rejects.toMatchObject({ errno: 'LOCK_UNREADABLE' });
+    expect(disk.calls.filter((c) => c.op === 'writeFile' && c.file === file)).toHaveLength(3);
+  });
+
+  it('a run that holds nothing does not touch the disk on release; one whose lock is gone or unreadable releases quietly', async () => {
+    const disk = faultyFs();
+    await new FileLock(lockFile(), disk.fs).release();
+    expect(disk.calls).toEqual([]);
+    const file = lockFile();
+    const gone = new FileLock(file, nodeFs);
+    await gone.acquire(TTL, NOW);
+    rmSync(file);
+    await expect(gone.release()).resolves.toBeUndefined();
+    let armed = false;
+    const failing = faultyFs([{ ops: ['stat'], where: () => armed, errno: 'EIO' }]);
+    const unreadable = new FileLock(lockFile(), failing.fs);
+    await unreadable.acquire(TTL, NOW);
+    armed = true;
+    await expect(unreadable.release()).resolves.toBeUndefined();
+  });
+
+  it("a create the disk refuses (EIO) is named, and another run's lock standing there is left alone", async () => {
+    const file = lockFile();
+    const refuse = faultyFs([{ ops: ['writeFile'], where: (f) => f === file, errno: 'EIO' }]);
+    await expect(new FileLock(file, refuse.fs).acquire(TTL, NOW)).rejects.toMatchObject({
+      name: 'LockIoError',
+      message: `cannot write the lock file ${file} (EIO)`,
+    });
+    const theirs = JSON.stringify({ token: 'x', host: 'other', pid: 1, acquiredAtMs: NOW, expiresAtMs: NOW + TTL });
+    writeFileSync(file, theirs);
+    await expect(new FileLock(file, refuse.fs).acquire(TTL, NOW)).rejects.toMatchObject({ errno: 'EIO' });
+    expect(readFileSync(file, 'utf8')).toBe(theirs);
+  });
+
+  it('a claimant overtaken (another run took the dead lock over before its claim was made) gives up: one holder', async () => {
+    const file = lockFile();
+    writeFileSync(file, dead());
+    age(file, 60_000);
+    const b = new FileLock(file, nodeFs);
+    let bHeld: unknown;
+    const slow = once('writeFile', isMarker, { before: async () => (bHeld = await b.acquire(TTL, NOW)) });
+    const a = await new FileLock(file, slow).acquire(TTL, NOW);
+    expect(bHeld).toEqual({ held: true });
+    expect(a.held).toBe(false);
+    expect(JSON.parse(readFileSync(file, 'utf8')).token).not.toBe('t');
+  });
+
+  it('the dead lock gone once the claim is made (its holder released it), or replaced after the rename: not held', async () => {
+    const gone = lockFile();
+    writeFileSync(gone, dead());
+    const rm = once('writeFile', isMarker, { after: async () => rmSync(gone) });
+    expect((await new FileLock(gone, rm).acquire(TTL, NOW)).held).toBe(false);
+    const replaced = lockFile();
+    writeFileSync(replaced, dead());
+    const other = JSON.stringify({ token: 'other', host: 'other', pid: 1, acquiredAtMs: NOW, expiresAtMs: NOW + TTL });
+    const over = once('rename', () => true, { after: async () => writeFileSync(replaced, other) });
+    expect((await new FileLock(replaced, over).acquire(TTL, NOW)).held).toBe(false);
+    const vanished = lockFile();
+    writeFileSync(vanished, dead());
+    const after = once('rename', () => true, { after: async () => rmSync(vanished) });
+    expect((await new FileLock(vanished, after).acquire(TTL, NOW)).held).toBe(false);
+  });
+
+  it("a claim names its time on the claimant's clock; one exactly a lifetime old is still alive, a millisecond more is abandoned", async () => {
+    const T = Date.now();
+    for (const [ago, taken] of [
+      [TTL, false],
+      [TTL + 1, true],
+    ] as const) {
+      const file = lockFile();
+      writeFileSync(file, dead());
+      const marker = await firstClaim(file, () => T);
+      expect(JSON.parse(readFileSync(marker, 'utf8'))).toEqual({ token: expect.any(String), atMs: T });
+      writeFileSync(marker, JSON.stringify({ atMs: T - ago }));
+      expect((await new FileLock(file, nodeFs, () => T).acquire(TTL, NOW)).held).toBe(taken);
+    }
+  });
+
+  it('claims on one dead lock: 7 abandoned, the 8th is made; 8 abandoned, the run gives up', async () => {
+    const T = Date.now();
+    for (const [abandoned, taken] of [
+      [7, true],
+      [8, false],
+    ] as const) {
+      const file = lockFile();
+      writeFileSync(file, dead());
+      const first = await firstClaim(file, () => T);
+      for (let n = 1; n <= abandoned; n++) writeFileSync(first.replace(/\.1$/, `.${n}`), JSON.stringify({ atMs: T - 2 * TTL }));
+      expect((await new FileLock(file, nodeFs, () => T).acquire(TTL, NOW)).held).toBe(taken);
+    }
+  });
+
+  it('a claim or a replacement the disk refuses is named, with the file and the step', async () => {
+    const file = lockFile();
+    writeFileSync(file, dead());
+    const noMarker = faultyFs([{ ops: ['writeFile'], where: '.takeover-', errno: 'EIO' }]);
+    await expect(new FileLock(file, noMarker.fs).acquire(TTL, NOW)).rejects.toMatchObject({
+      name: 'LockIoError',
+      message: expect.stringMatching(/^cannot write the lock takeover marker .*state\.json\.lock\.takeover-\w+\.1 \(EIO\)$/),
+    });
+    const noRename = faultyFs([{ ops: ['rename'], where: 'state.json.lock', errno: 'EIO' }]);
+    await expect(new FileLock(file, noRename.fs).acquire(TTL, NOW)).rejects.toMatchObject({ message: `cannot write the lock file ${file} (EIO)` });
+  });
+
+  it('a live process of this host that another user runs (kill says EPERM) keeps its lock', async () => {
+    const file = lockFile();
+    writeFileSync(file, JSON.stringify({ token: 'x', host: hostname(), pid: 2 ** 22 + 4321, acquiredAtMs: NOW, expiresAtMs: NOW + 30_000 }));
+    const kill = jest.spyOn(process, 'kill').mockImplementation(() => {
+      throw Object.assign(new Error('kill EPERM'), { code: 'EPERM' });
+    });
+    try {
+      expect((await new FileLock(file, nodeFs).acquire(TTL, NOW)).held).toBe(false);
+      expect(kill).toHaveBeenCalledWith(2 ** 22 + 4321, 0);
+    } finally {
+      kill.mockRestore();
+    }
   });
 });
