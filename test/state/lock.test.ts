@@ -295,7 +295,10 @@ describe('FileLock: the races a takeover can lose, and the edges of each step', 
   it('"exists" yet never readable: three tries, then said as a lock problem', async () => {
     const file = lockFile();
     const disk = faultyFs([{ ops: ['writeFile'], where: (f) => f === file, errno: 'EEXIST' }]);
-    await expect(new FileLock(file, disk.fs).acquire(TTL, NOW)).rejects.toMatchObject({ errno: 'LOCK_UNREADABLE' });
+    await expect(new FileLock(file, disk.fs).acquire(TTL, NOW)).rejects.toMatchObject({
+      errno: 'LOCK_UNREADABLE',
+      message: `cannot read the lock file, which exists but is not a readable file: ${file} (LOCK_UNREADABLE)`,
+    });
     expect(disk.calls.filter((c) => c.op === 'writeFile' && c.file === file)).toHaveLength(3);
   });
 
