@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { urlText } from '../../lib/notify/escape';
 import { readState } from '../helpers/state-files';
-import { FC_CREDENTIALS, shown, startWorld } from '../helpers/world';
+import { FC_CREDENTIALS, NOON_IN_SHANGHAI_MS, shown, startWorld } from '../helpers/world';
 
 const MIN = 60_000;
 type World = Awaited<ReturnType<typeof startWorld>>;
@@ -15,7 +15,7 @@ const refreshCalls = (w: World) => w.vod.stats.log.filter((p) => p.Action === 'R
 
 describe('automatic re-submission (AUTO_REFRESH=on)', () => {
   it('re-submits a failed URL once, says so at once, then that it recovered; the failure rings nobody while it is handled', async () => {
-    world = await startWorld({ env: { AUTO_REFRESH: 'on', AUTO_REFRESH_DELAY_MINUTES: '0' } });
+    world = await startWorld({ startMs: NOON_IN_SHANGHAI_MS, env: { AUTO_REFRESH: 'on', AUTO_REFRESH_DELAY_MINUTES: '0' } });
     await world.run();
     world.clock.advance(5 * MIN);
     const f = world.vod.store.add({
@@ -42,7 +42,7 @@ describe('automatic re-submission (AUTO_REFRESH=on)', () => {
   });
 
   it('a URL that fails again after its retry is reported once more, for good, and rings; no further retry', async () => {
-    world = await startWorld({ env: { AUTO_REFRESH: 'on', AUTO_REFRESH_DELAY_MINUTES: '0' } });
+    world = await startWorld({ startMs: NOON_IN_SHANGHAI_MS, env: { AUTO_REFRESH: 'on', AUTO_REFRESH_DELAY_MINUTES: '0' } });
     await world.run();
     world.clock.advance(5 * MIN);
     world.vod.nextFates.push({ afterMs: 30_000, Status: 'Failed', Description: 'Origin Timeout' });
@@ -64,7 +64,7 @@ describe('automatic re-submission (AUTO_REFRESH=on)', () => {
   });
 
   it('with the quota share spent, re-submits nothing and says why, once a day', async () => {
-    world = await startWorld({ env: { AUTO_REFRESH: 'on', AUTO_REFRESH_DELAY_MINUTES: '0' } });
+    world = await startWorld({ startMs: NOON_IN_SHANGHAI_MS, env: { AUTO_REFRESH: 'on', AUTO_REFRESH_DELAY_MINUTES: '0' } });
     world.vod.quota.url = 150;
     await world.run();
     for (let i = 0; i < 3; i++) {
@@ -79,7 +79,7 @@ describe('automatic re-submission (AUTO_REFRESH=on)', () => {
   });
 
   it('submits many URLs of one domain in one call, directories as Directory and preloads with PreloadVodObjectCaches', async () => {
-    world = await startWorld({ env: { AUTO_REFRESH: 'on', AUTO_REFRESH_DELAY_MINUTES: '0' } });
+    world = await startWorld({ startMs: NOON_IN_SHANGHAI_MS, env: { AUTO_REFRESH: 'on', AUTO_REFRESH_DELAY_MINUTES: '0' } });
     await world.run();
     world.clock.advance(5 * MIN);
     for (let i = 0; i < 20; i++) world.fail(`http://video.example.com/many/${i}.mp4`, MIN, 'Internal Error');
@@ -108,7 +108,11 @@ describe('automatic re-submission (AUTO_REFRESH=on)', () => {
   });
 
   it('a URL the API will not take again (its domain is offline) is handed to a human at once, and rings; never tried again', async () => {
-    world = await startWorld({ env: { AUTO_REFRESH: 'on', AUTO_REFRESH_DELAY_MINUTES: '0' }, domains: { 'video.example.com': 'offline' } });
+    world = await startWorld({
+      startMs: NOON_IN_SHANGHAI_MS,
+      env: { AUTO_REFRESH: 'on', AUTO_REFRESH_DELAY_MINUTES: '0' },
+      domains: { 'video.example.com': 'offline' },
+    });
     await world.run();
     world.clock.advance(5 * MIN);
     const url = world.fail('http://video.example.com/offline.mp4');
@@ -129,7 +133,7 @@ describe('automatic re-submission (AUTO_REFRESH=on)', () => {
   });
 
   it('a re-submission whose answer was lost (connection reset) counts as made; with no new row for the URL in an hour, a human is called by name', async () => {
-    world = await startWorld({ env: { AUTO_REFRESH: 'on', AUTO_REFRESH_DELAY_MINUTES: '0' } });
+    world = await startWorld({ startMs: NOON_IN_SHANGHAI_MS, env: { AUTO_REFRESH: 'on', AUTO_REFRESH_DELAY_MINUTES: '0' } });
     await world.run();
     world.clock.advance(5 * MIN);
     world.fail('http://video.example.com/lost.mp4');
@@ -155,7 +159,7 @@ describe('automatic re-submission (AUTO_REFRESH=on)', () => {
   });
 
   it('a preload queue that is full: waits and tries later, without looping in the run', async () => {
-    world = await startWorld({ env: { AUTO_REFRESH: 'on', AUTO_REFRESH_DELAY_MINUTES: '0' } });
+    world = await startWorld({ startMs: NOON_IN_SHANGHAI_MS, env: { AUTO_REFRESH: 'on', AUTO_REFRESH_DELAY_MINUTES: '0' } });
     await world.run();
     world.clock.advance(5 * MIN);
     world.vod.preloadQueueFull = true;
@@ -176,7 +180,7 @@ describe('automatic re-submission (AUTO_REFRESH=on)', () => {
   });
 
   it('a crash (SIGKILL) after VOD accepted the submission, before the run saved it: the URL is not submitted again', async () => {
-    world = await startWorld({ env: { AUTO_REFRESH: 'on', AUTO_REFRESH_DELAY_MINUTES: '0' } });
+    world = await startWorld({ startMs: NOON_IN_SHANGHAI_MS, env: { AUTO_REFRESH: 'on', AUTO_REFRESH_DELAY_MINUTES: '0' } });
     await world.run();
     world.clock.advance(5 * MIN);
     world.fail('http://video.example.com/crash.mp4', MIN);

@@ -14,6 +14,13 @@ export const FC_CREDENTIALS = { accessKeyId: 'STS.NUworldKey', accessKeySecret: 
  * A clock that flows with real time and can be moved forward. Its `sleep` moves it instead of waiting (then yields
  * one turn of the event loop), so backoffs and pacing cost no real time; concurrent sleeps add up, as fakeClock's do.
  */
+/**
+ * 12:00 in Shanghai (UTC+8), far from the day's edges: for a world whose test crosses a Shanghai day otherwise (a
+ * quota day, a once-a-day notice, a mute or a digest set at a time of day), so that it passes at any hour it runs.
+ * Only for tests that keep to the world's clock (no child process: those read the machine's).
+ */
+export const NOON_IN_SHANGHAI_MS = Date.parse('2026-12-01T04:00:00Z');
+
 export function movableClock(startMs = Date.now()) {
   const realStart = Date.now();
   let offset = startMs - realStart;
@@ -62,9 +69,9 @@ export function listedRows(texts: readonly string[], section: 'failed' | 'stuck'
 
 /** Both simulators, a state file in a temp folder, and the built handler wired to them. */
 export async function startWorld(
-  options: { env?: Record<string, string | undefined>; seed?: number; domains?: Record<string, DomainState>; fs?: StateFs } = {},
+  options: { env?: Record<string, string | undefined>; seed?: number; domains?: Record<string, DomainState>; fs?: StateFs; startMs?: number } = {},
 ) {
-  const clock = movableClock();
+  const clock = movableClock(options.startMs);
   const vod = await startVodSim({
     accounts: [DEFAULT_ACCOUNT, FC_CREDENTIALS],
     now: clock.now,

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_ROBOT, type DingTalkSim, startDingTalkSim } from '../../sim/dingtalk/server';
-import { listedRows, startWorld } from '../helpers/world';
+import { listedRows, NOON_IN_SHANGHAI_MS, startWorld } from '../helpers/world';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -15,7 +15,7 @@ afterEach(async () => {
 
 /** Two robots: A (the world's, signed) for video.example.com and the rest, B (a second robot host) for *.example.cn. */
 async function twoRobots(extra = '') {
-  world = await startWorld();
+  world = await startWorld({ startMs: NOON_IN_SHANGHAI_MS });
   robotB = await startDingTalkSim({ now: world.clock.now, robots: [{ accessToken: 'team-b-token', keywords: ['VOD'] }] });
   const file = path.join(world.dir, 'alerting.yaml');
   writeFileSync(
@@ -70,7 +70,7 @@ describe('routing alerts to several robots (ALERTING_CONFIG)', () => {
   });
 
   it("a muted domain's failures arrive as a count when the window ends", async () => {
-    const until = new Date(Date.now() + 20 * MIN).toISOString();
+    const until = new Date(NOON_IN_SHANGHAI_MS + 20 * MIN).toISOString();
     await twoRobots(`mutes:\n  - name: cn-migration\n    match: { domain: ['*.example.cn'] }\n    until: '${until}'\n    reason: origin migration`);
     for (let i = 0; i < 3; i++) {
       world.clock.advance(5 * MIN);
@@ -88,8 +88,8 @@ describe('routing alerts to several robots (ALERTING_CONFIG)', () => {
   });
 
   it("counts a muted window's failures in the day's digest all the same", async () => {
-    const until = new Date(Date.now() + 12 * MIN).toISOString();
-    const digestAt = new Date(Date.now() + 8 * HOUR + 22 * MIN);
+    const until = new Date(NOON_IN_SHANGHAI_MS + 12 * MIN).toISOString();
+    const digestAt = new Date(NOON_IN_SHANGHAI_MS + 8 * HOUR + 22 * MIN);
     const at = `${String(digestAt.getUTCHours()).padStart(2, '0')}:${String(digestAt.getUTCMinutes()).padStart(2, '0')}`;
     await twoRobots(`mutes:\n  - name: cn-migration\n    match: { domain: ['*.example.cn'] }\n    until: '${until}'\ndigest:\n  at: '${at}'`);
     world.clock.advance(5 * MIN);
@@ -148,7 +148,7 @@ describe('routing alerts to several robots (ALERTING_CONFIG)', () => {
   });
 
   it('sends each receiver a daily digest at its time, once', async () => {
-    const now = new Date(Date.now() + 8 * HOUR + 12 * MIN);
+    const now = new Date(NOON_IN_SHANGHAI_MS + 8 * HOUR + 12 * MIN);
     const at = `${String(now.getUTCHours()).padStart(2, '0')}:${String(now.getUTCMinutes()).padStart(2, '0')}`;
     await twoRobots(`digest:\n  at: '${at}'`);
     world.clock.advance(5 * MIN);
@@ -170,7 +170,7 @@ describe('routing alerts to several robots (ALERTING_CONFIG)', () => {
   });
 
   it('a broken alerting file does not silence the monitor: the environment robot takes the alerts, and says why', async () => {
-    world = await startWorld();
+    world = await startWorld({ startMs: NOON_IN_SHANGHAI_MS });
     const file = path.join(world.dir, 'alerting.yaml');
     writeFileSync(
       file,

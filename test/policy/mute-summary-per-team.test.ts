@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_ROBOT, type DingTalkSim, startDingTalkSim } from '../../sim/dingtalk/server';
-import { startWorld } from '../helpers/world';
+import { NOON_IN_SHANGHAI_MS, startWorld } from '../helpers/world';
 
 // A mute that matches alerts of several receivers (README's own example: `sunday-maintenance` matches
 // description 'Origin Timeout' on every domain, while routes send video.example.com to one robot and *.example.cn
@@ -20,9 +20,9 @@ afterEach(async () => {
 });
 
 it("a mute spanning two teams' domains sums up each team's held failures to that team", async () => {
-  world = await startWorld();
+  world = await startWorld({ startMs: NOON_IN_SHANGHAI_MS });
   robotB = await startDingTalkSim({ now: world.clock.now, robots: [{ accessToken: 'team-b-token', keywords: ['VOD'] }] });
-  const until = new Date(Date.now() + 22 * MIN).toISOString();
+  const until = new Date(NOON_IN_SHANGHAI_MS + 22 * MIN).toISOString();
   const file = path.join(world.dir, 'alerting.yaml');
   writeFileSync(
     file,
