@@ -17,6 +17,11 @@ export class CloudError extends Error {
     this.name = 'CloudError';
   }
 
+  /** The service was never reached (a socket error or a timeout): it refused nothing. */
+  get unreached(): boolean {
+    return this.code === 'RequestTimeout' || SOCKET.has(this.code);
+  }
+
   /** The caller lacks the permission for this action (RAM NoPermission, OSS AccessDenied). */
   get denied(): boolean {
     return /^(NoPermission|Forbidden|AccessDenied)/.test(this.code);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { StateError, type StateIo, stateIoError } from './errors';
 import { errnoOf, nodeFs, type StateFs } from './fs';
-import { applyDelta, LEDGER_FIELDS, LedgerParser, type LedgerPart, ledgerDelta, ledgerLines, MAX_DELTA } from './ledger-file';
+import { applyDelta, carriedOf, LEDGER_FIELDS, LedgerParser, type LedgerPart, ledgerDelta, ledgerLines, MAX_DELTA } from './ledger-file';
 import { FileLock, LockIoError, type LockResult } from './lock';
 import { checkState, parseJson } from './migrate';
 import type { MonitorState } from './schema';
@@ -120,7 +120,7 @@ export class FileStateStore implements StateStore {
     const head: Record<string, unknown> = { ...state, ledgerFile: true, ledgerGen: gen, ledgerDelta: delta };
     for (const f of LEDGER_FIELDS) delete head[f];
     await this.writeAtomically(this.location, JSON.stringify(head));
-    this.ledger = { base: part, gen, carried: new Map(delta.map(([f, k]) => [`${f}\u0000${k}`, [f, k] as const])) };
+    this.ledger = { base: part, gen, carried: carriedOf(delta) };
   }
 
   /** Removes the state's files (a copy no longer needed); the lock stays as it is. */

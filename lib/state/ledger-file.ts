@@ -121,6 +121,9 @@ export function ledgerDelta(
   });
 }
 
+/** The keys a delta carries, as ledgerDelta and applyDelta count them. */
+export const carriedOf = (delta: readonly DeltaEntry[]): Map<string, readonly [string, string]> => new Map(delta.map(([f, k]) => [id(f, k), [f, k] as const]));
+
 /** Applies a head's delta to the ledger read from its file, in place; returns the keys it carried. */
 export function applyDelta(part: Record<string, Record<string, unknown>>, delta: unknown): Map<string, readonly [string, string]> {
   const carried = new Map<string, readonly [string, string]>();

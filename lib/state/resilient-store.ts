@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { realSleep } from '../ports';
 import { withBridge } from './bridge';
 import { StateError, type StateIo } from './errors';
 import type { Loaded, StateStore } from './file-store';
@@ -19,8 +20,6 @@ const isIo = (err: unknown): err is StateError => err instanceof StateError && e
 const TRANSIENT = new Set(['EIO', 'EAGAIN', 'EBUSY', 'ETIMEDOUT', 'ECONNRESET', 'ENOTCONN', 'EINTR']);
 /** The waits before the second and third read of a state that failed with one of those. */
 export const READ_RETRY_MS = [100, 400] as const;
-
-const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The state where it belongs (the OSS mount), and a copy in this instance's /tmp for when it cannot be read or
@@ -73,7 +72,7 @@ export class ResilientStore implements StateStore {
       } catch (err) {
         if (!isIo(err)) throw err;
         if (TRANSIENT.has(err.io!.errno) && attempt < this.retryMs.length) {
-          await wait(this.retryMs[attempt]!);
+          await realSleep(this.retryMs[attempt]!);
           continue;
         }
         this.note(err.io!);

@@ -20,16 +20,13 @@ export interface SetupOptions extends CommonOptions {
 
 const FIX_DENIED = 'run setup as an administrator of the account, or attach deploy/setup-user-policy.json to this RAM user (docs/deploy.md)';
 
-const SOCKET_CODES = /^(E[A-Z]+|EAI_AGAIN)$/;
-
 /** Runs a step of setup; a refused or failed call ends the command with exit 3 and what to do. */
 async function guarded<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     if (!(err instanceof CloudError)) throw err;
-    // A socket error or a timeout never reached the service: it did not refuse anything.
-    const unreached = err.code === 'RequestTimeout' || SOCKET_CODES.test(err.code);
+    const unreached = err.unreached;
     const what = `${err.service} ${unreached ? 'could not be reached for' : 'refused'} ${err.action}: ${err.code}: ${err.message}${err.requestId ? ` (RequestId ${err.requestId})` : ''}`;
     const fix = unreached
       ? "check this machine's network (DNS, a proxy or firewall) and try again; nothing after this call was changed"
