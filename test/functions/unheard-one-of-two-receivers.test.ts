@@ -5,10 +5,9 @@
 // other receivers delivered, and the handler prefixes "No alert of this run reached anyone" to it. The error the
 // failure destination and the watchdog relay to on-call is false: team-a was heard. (Failing the invocation for
 // team-b may well be right; its words must say that only team-b's robot refuses and team-a's alerts went out.)
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { DEFAULT_ROBOT, type DingTalkSim, startDingTalkSim } from '../../sim/dingtalk/server';
-import { listedRows, startWorld } from '../helpers/world';
+import type { DingTalkSim } from '../../sim/dingtalk/server';
+import { startTwoTeams } from '../helpers/two-teams';
+import { listedRows, type startWorld } from '../helpers/world';
 
 const MIN = 60_000;
 type World = Awaited<ReturnType<typeof startWorld>>;
@@ -20,37 +19,8 @@ afterEach(async () => {
 });
 
 it('a run whose only refusing robot is team-b does not tell on-call that nobody heard it', async () => {
-  world = await startWorld();
   // team-b's robot asks for a keyword its receiver does not carry: it refuses every message (310000).
-  robotB = await startDingTalkSim({ now: world.clock.now, robots: [{ accessToken: 'team-b-token', keywords: ['CDN-B'] }] });
-  const file = path.join(world.dir, 'alerting.yaml');
-  writeFileSync(
-    file,
-    [
-      'receivers:',
-      '  - name: team-a',
-      '    dingtalk:',
-      '      webhook: ${TEAM_A_WEBHOOK}',
-      '      secret: ${TEAM_A_SECRET}',
-      '      keywords: [VOD]',
-      '  - name: team-b',
-      '    dingtalk:',
-      '      webhook: ${TEAM_B_WEBHOOK}',
-      '      keywords: [VOD]',
-      'route:',
-      '  receiver: team-a',
-      '  routes:',
-      "    - match: { domain: ['*.example.cn'] }",
-      '      receiver: team-b',
-    ].join('\n'),
-  );
-  Object.assign(world.env, {
-    ALERTING_CONFIG: file,
-    TEAM_A_WEBHOOK: world.ding.webhook(),
-    TEAM_A_SECRET: DEFAULT_ROBOT.secret,
-    TEAM_B_WEBHOOK: robotB.webhook('team-b-token'),
-  });
-  await world.run();
+  ({ world, robotB } = await startTwoTeams({ robotBKeywords: ['CDN-B'] }));
   world.clock.advance(5 * MIN);
   const a = world.fail('http://video.example.com/a.mp4');
   world.fail('http://img.example.cn/b.mp4');

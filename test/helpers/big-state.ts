@@ -2,13 +2,11 @@
 // set at its cap (a campaign of merged 2,000-URL ids still Refreshing).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { campaign } from '../../bench/big-state';
 import { deployedNodeOptions } from '../../bench/deployed';
-import { MAX_WATCHED } from '../../lib/decide/ledger';
-import { rowKey } from '../../lib/identity';
 import { FC_CREDENTIALS, type startWorld } from './world';
 
 type World = Awaited<ReturnType<typeof startWorld>>;
-const MIN = 60_000;
 
 /** One run in a child process; `died` says how it ended when it printed nothing (a heap out of memory). */
 export function runChild(w: World, timeoutSec: number): Promise<{ report?: Record<string, unknown>; error?: string; peakRss: number; died?: string }> {
@@ -28,28 +26,5 @@ export function runChild(w: World, timeoutSec: number): Promise<{ report?: Recor
   );
 }
 
-/** MAX_WATCHED rows submitted 20 minutes ago in merged ids of 2,000, as the state watches them. */
-export function campaignWatching(w: World, now: number): Record<string, unknown> {
-  const created = now - 20 * MIN;
-  const watching: Record<string, unknown> = {};
-  for (let k = 0; k * 2000 < MAX_WATCHED; k++) {
-    const urls = Array.from({ length: 2000 }, (_, i) => `http://video.example.com/campaign-2026-11/show-${k}/1080p/segment-${String(i).padStart(5, '0')}.ts`);
-    const { rows } = w.vod.store.submit({ urls, kind: 'file', atMs: created + k * 1000 });
-    for (const r of rows)
-      watching[rowKey(r.TaskId, r.ObjectPath)] = {
-        task: {
-          taskId: r.TaskId,
-          objectPath: r.ObjectPath,
-          objectType: 'file',
-          status: 'Refreshing',
-          description: null,
-          creationTime: r.CreationTime,
-          domain: 'video.example.com',
-        },
-        createdAtMs: created + k * 1000,
-        firstSeenMs: created + 2 * MIN,
-        checkedAtMs: now - 5 * MIN,
-      };
-  }
-  return watching;
-}
+/** MAX_WATCHED rows submitted 20 minutes ago in merged ids of 2,000, as the state watches them (bench/big-state.ts). */
+export const campaignWatching = (w: World, now: number) => campaign(w.vod.store, now);

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_ROBOT, type DingTalkSim, startDingTalkSim } from '../../sim/dingtalk/server';
+import type { DingTalkSim } from '../../sim/dingtalk/server';
+import { startTwoTeams } from '../helpers/two-teams';
 import { listedRows, NOON_IN_SHANGHAI_MS, startWorld } from '../helpers/world';
 
 const MIN = 60_000;
@@ -15,38 +16,7 @@ afterEach(async () => {
 
 /** Two robots: A (the world's, signed) for video.example.com and the rest, B (a second robot host) for *.example.cn. */
 async function twoRobots(extra = '') {
-  world = await startWorld({ startMs: NOON_IN_SHANGHAI_MS });
-  robotB = await startDingTalkSim({ now: world.clock.now, robots: [{ accessToken: 'team-b-token', keywords: ['VOD'] }] });
-  const file = path.join(world.dir, 'alerting.yaml');
-  writeFileSync(
-    file,
-    [
-      'receivers:',
-      '  - name: team-a',
-      '    dingtalk:',
-      '      webhook: ${TEAM_A_WEBHOOK}',
-      '      secret: ${TEAM_A_SECRET}',
-      '      keywords: [VOD]',
-      "      atMobiles: ['13800000001']",
-      '  - name: team-b',
-      '    dingtalk:',
-      '      webhook: ${TEAM_B_WEBHOOK}',
-      '      keywords: [VOD]',
-      'route:',
-      '  receiver: team-a',
-      '  routes:',
-      "    - match: { domain: ['*.example.cn'] }",
-      '      receiver: team-b',
-      extra,
-    ].join('\n'),
-  );
-  Object.assign(world.env, {
-    ALERTING_CONFIG: file,
-    TEAM_A_WEBHOOK: world.ding.webhook(),
-    TEAM_A_SECRET: DEFAULT_ROBOT.secret,
-    TEAM_B_WEBHOOK: robotB.webhook('team-b-token'),
-  });
-  await world.run();
+  ({ world, robotB } = await startTwoTeams({ startMs: NOON_IN_SHANGHAI_MS, extra, aMobiles: ['13800000001'] }));
 }
 const textsOf = (sim: DingTalkSim) => sim.accepted.map((m) => m.body.markdown?.text ?? '');
 

@@ -1,7 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { DEFAULT_ROBOT, type DingTalkSim, startDingTalkSim } from '../../sim/dingtalk/server';
-import { NOON_IN_SHANGHAI_MS, startWorld } from '../helpers/world';
+import type { DingTalkSim } from '../../sim/dingtalk/server';
+import { startTwoTeams } from '../helpers/two-teams';
+import { NOON_IN_SHANGHAI_MS, type startWorld } from '../helpers/world';
 
 // A mute that matches alerts of several receivers (README's own example: `sunday-maintenance` matches
 // description 'Origin Timeout' on every domain, while routes send video.example.com to one robot and *.example.cn
@@ -20,41 +19,9 @@ afterEach(async () => {
 });
 
 it("a mute spanning two teams' domains sums up each team's held failures to that team", async () => {
-  world = await startWorld({ startMs: NOON_IN_SHANGHAI_MS });
-  robotB = await startDingTalkSim({ now: world.clock.now, robots: [{ accessToken: 'team-b-token', keywords: ['VOD'] }] });
   const until = new Date(NOON_IN_SHANGHAI_MS + 22 * MIN).toISOString();
-  const file = path.join(world.dir, 'alerting.yaml');
-  writeFileSync(
-    file,
-    [
-      'receivers:',
-      '  - name: team-a',
-      '    dingtalk:',
-      '      webhook: ${TEAM_A_WEBHOOK}',
-      '      secret: ${TEAM_A_SECRET}',
-      '      keywords: [VOD]',
-      '  - name: team-b',
-      '    dingtalk:',
-      '      webhook: ${TEAM_B_WEBHOOK}',
-      '      keywords: [VOD]',
-      'route:',
-      '  receiver: team-a',
-      '  routes:',
-      "    - match: { domain: ['*.example.cn'] }",
-      '      receiver: team-b',
-      'mutes:',
-      '  - name: origin-maintenance',
-      "    match: { description: ['Origin Timeout'] }",
-      `    until: '${until}'`,
-    ].join('\n'),
-  );
-  Object.assign(world.env, {
-    ALERTING_CONFIG: file,
-    TEAM_A_WEBHOOK: world.ding.webhook(),
-    TEAM_A_SECRET: DEFAULT_ROBOT.secret,
-    TEAM_B_WEBHOOK: robotB.webhook('team-b-token'),
-  });
-  await world.run();
+  const extra = ['mutes:', '  - name: origin-maintenance', "    match: { description: ['Origin Timeout'] }", `    until: '${until}'`].join('\n');
+  ({ world, robotB } = await startTwoTeams({ startMs: NOON_IN_SHANGHAI_MS, extra }));
   world.clock.advance(5 * MIN);
   world.fail('http://video.example.com/a.mp4'); // team A's
   await world.run();
