@@ -119,19 +119,6 @@ export async function openMemory(stateFile: string, probe = true): Promise<{ mem
   return { memory: copy ?? beside.memory ?? EMPTY, home: { durable: false, file, code } };
 }
 
-/** Reads the memory beside the state, or in /tmp when that cannot be read. Never throws. */
-export async function loadMemory(stateFile: string): Promise<Memory> {
-  for (const file of [memoryFile(stateFile), fallback(stateFile)]) {
-    try {
-      const memory = memoryOf(JSON.parse(await fs.readFile(file, 'utf8')));
-      if (memory) return memory;
-    } catch {
-      // missing or unreadable: try the next place, else start empty
-    }
-  }
-  return EMPTY;
-}
-
 /** Writes the memory beside the state; falls back to /tmp (per instance) when the state folder cannot be written. */
 export async function saveMemory(stateFile: string, memory: Memory): Promise<string> {
   const body = JSON.stringify(memory);
@@ -141,7 +128,8 @@ export async function saveMemory(stateFile: string, memory: Memory): Promise<str
 
 /** The newest cause the failure handler recorded, for the monitor's "was blind" notice; null when none. */
 export async function lastFailureCause(stateFile: string): Promise<string | null> {
-  const causes = Object.values((await loadMemory(stateFile)).causes);
+  // Read only: the monitor never writes the watchdog's memory.
+  const causes = Object.values((await openMemory(stateFile, false)).memory.causes);
   if (causes.length === 0) return null;
   return causes.sort((a, b) => b.lastAtMs - a.lastAtMs)[0]!.text;
 }
