@@ -56,7 +56,7 @@ export const isHostName = (text: string) => text.length <= 253 && HOST.test(text
 export function isPlainUrl(url: string): boolean {
   if (url.length > MAX_URL_CHARS) return false;
   const m = /^https?:\/\/([^/?#]+)([/?][A-Za-z0-9\-._~%/?=&+,;:!()]*)?$/.exec(url);
-  if (!m || !isHostName(m[1]!)) return false;
+  if (!m || !isHostName(m[1]!) || !browsersReadHost(url, m[1]!)) return false;
   const rest = m[2] ?? '';
   if (rest.includes('://')) return false;
   // GFM links a `www.` that follows a delimiter (`(www.x`, `_www.x`): a link to another host inside the path.
@@ -66,6 +66,19 @@ export function isPlainUrl(url: string): boolean {
   // (/_next/), a tilde starting one (/~user/).
   if (/_(?![A-Za-z0-9])|[A-Za-z0-9]~|~(?![A-Za-z0-9])/.test(rest)) return false;
   return !/&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i.test(rest);
+}
+
+/**
+ * Whether a browser's URL parser reads the host as it is written. A host ending in a number is read as an IPv4
+ * address: `123` leads to 0.0.0.123, `0x10` to 0.0.0.16, and `13800000000` (past 2^32) is no URL at all. Written
+ * verbatim, such a URL would link somewhere it does not show, or be linked by one client and not another.
+ */
+function browsersReadHost(url: string, host: string): boolean {
+  try {
+    return new URL(url).hostname === host.replace(/:\d+$/, '').toLowerCase();
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -132,6 +132,9 @@ describe('URLs in messages', () => {
     ['an underscore that could close emphasis opened by the URL above it', 'http://x.example/a/b_'],
     ['a tilde inside a word (GFM strikes through between two)', 'http://x.example/a~b.mp4'],
     ['a newline and a heading', 'http://x.example/a\n# fine\n> quoted'],
+    ['a numeric host no browser parses (past 2^32)', 'http://13800000000'],
+    ['a numeric host a browser reads as another address', 'http://0x10/a.mp4'],
+    ['a short numeric host (0.0.0.123 to a browser)', 'http://123/a.mp4'],
   ])('shows a path with %s as inert text', (_name, path) => {
     expect(isPlainUrl(path)).toBe(false);
     const shown = urlText(path);
@@ -147,6 +150,8 @@ describe('URLs in messages', () => {
     'http://video.example.com/_next/static/_thumbs/cover.jpg?_t=1',
     'http://video.example.com/copy(2).mp4',
     'http://video.example.com/~user/a.mp4',
+    'http://10.0.0.7:8080/origin/a.mp4',
+    'http://Video.Example.com/a.mp4',
   ])('writes %s as it is', (url) => {
     expect(urlText(url)).toBe(url);
   });
