@@ -51,7 +51,7 @@ export function verdictOf(row: RefreshTask, key: string, createdAtMs: number, vi
   if (!ctx.wanted(row)) return 'ignored';
   if (row.status === 'Failed') {
     if (view.known(failedKey(key))) return 'already-reported';
-    if (ctx.legacyBeforeMs !== null && createdAtMs <= ctx.legacyBeforeMs && view.legacy(row.taskId)) return 'legacy-reported';
+    if (createdAtMs <= (ctx.legacyBeforeMs ?? -Infinity) && view.legacy(row.taskId)) return 'legacy-reported';
     if (createdAtMs < ctx.listSinceMs && !view.watched(key)) return 'backlog';
     return 'new-failure';
   }
