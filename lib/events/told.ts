@@ -10,7 +10,7 @@ export function tell(told: Told, entries: Iterable<readonly [key: string, expire
   let next: Record<string, number> | null = null;
   for (const [key, expiresAtMs] of entries) {
     const was = (next ?? told)[key];
-    if (was !== undefined && was >= expiresAtMs) continue;
+    if ((was ?? -Infinity) >= expiresAtMs) continue;
     next ??= { ...told };
     next[key] = expiresAtMs;
   }

@@ -90,6 +90,8 @@ describe('expiryOf: how long a delivered key is kept', () => {
   it('a notice told once, or once a day: a day from its delivery', () => {
     expect(expiryOf(notice(noticeKey('quota', { once: true })), T0)).toBe(T0 + NOTICE_TTL_MS);
     expect(expiryOf(notice(noticeKey('quota', { day: '2026-11-28' })), T0)).toBe(T0 + NOTICE_TTL_MS);
+    // an outage notice told once names its start inside the topic: it is not a notice of one moment
+    expect(expiryOf(notice(noticeKey(`state-io:${T0}:read:EIO`, { once: true })), T0)).toBe(T0 + NOTICE_TTL_MS);
   });
 
   it('(property) a notice of one moment, and every other one-off event, is not kept', () => {
@@ -103,6 +105,22 @@ describe('expiryOf: how long a delivered key is kept', () => {
       { kind: 'health-up', key: healthUpKey(T0), code: 'Ok', downSinceMs: T0 - HOUR },
       { kind: 'blind', key: blindKey(T0), fromMs: T0 - HOUR, toMs: T0, cause: null },
       { kind: 'state-reset', key: stateResetKey(T0), reason: 'corrupt', keptAt: '/tmp/x' },
+      { kind: 'health-down', key: healthDownKey(T0), code: 'Throttling', message: 'throttled', sinceMs: T0 },
+      {
+        kind: 'digest',
+        key: digestKey('2026-11-28', 'oncall'),
+        receiver: 'oncall',
+        day: '2026-11-28',
+        fromMs: T0 - 24 * HOUR,
+        toMs: T0,
+        failures: {},
+        topUrls: [],
+        account: null,
+        unresolved: 0,
+        stuck: 0,
+        retries: null,
+        runs: { total: 288, ok: 288, blindMs: 0 },
+      },
     ];
     for (const e of oneOffs) expect(expiryOf(e, T0)).toBeNull();
   });
