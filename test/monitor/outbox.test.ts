@@ -130,6 +130,23 @@ describe('record: what the robot confirmed, what timed out, what it refused', ()
     });
   });
 
+  it('a send that timed out once and is confirmed now is delivered, not unconfirmed (also when another receiver timed out again)', () => {
+    const key = failed(1).key;
+    const first = record(queued([failed(1)]), outcome({ uncertain: [key] }), T0);
+    for (const now of [outcome({ delivered: [key] }), outcome({ delivered: [key], uncertain: [key] })]) {
+      const r = record(first.state, now, T0 + MIN);
+      expect(r.state.outbox).toEqual([]);
+      expect(r.unconfirmed).toEqual([]);
+      expect(r.state.reported[key]).toBe(T0 - 10 * MIN + KEY_TTL_MS);
+    }
+  });
+
+  it('delivering only notices of one moment leaves the notification log as it was (the very same object: nothing to save)', () => {
+    const key = noticeKey('dropped', { at: T0 });
+    const s = { ...queued([notice(key)]), reported: { [failed(9).key]: T0 + KEY_TTL_MS } };
+    expect(record(s, outcome({ delivered: [key] }), T0).state.reported).toBe(s.reported);
+  });
+
   it('an alert neither delivered nor refused nor timed out waits as it was', () => {
     const s = record(queued([failed(1)]), outcome(), T0 + MIN).state;
     expect(s.outbox).toEqual([{ event: failed(1), queuedAtMs: T0, uncertain: 0, refusals: 0 }]);
