@@ -31,8 +31,9 @@ export function readAgainFromMs(state: MonitorState): number | null {
  */
 export function pruneReported(state: MonitorState): { state: MonitorState; pruned: number } {
   const keys = Object.keys(state.reported);
-  const floor = readAgainFromMs(state);
-  if (keys.length <= MAX_REPORTED_KEPT || floor === null) return { state, pruned: 0 };
+  if (keys.length <= MAX_REPORTED_KEPT) return { state, pruned: 0 };
+  // Before a range was ever settled every row may be read again: no key is below the line.
+  const floor = readAgainFromMs(state) ?? -Infinity;
   const followed = new Set(Object.values(state.failedPaths).map((f) => failedKey(f.key)));
   const gone = keys.filter((key) => isFailedKey(key) && state.reported[key]! - KEY_TTL_MS < floor && !followed.has(key));
   if (gone.length === 0) return { state, pruned: 0 };

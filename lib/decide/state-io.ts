@@ -12,7 +12,8 @@ export const REPEATS_POSSIBLE = 'The monitor cannot save its state: repeats are 
 /** The lock file a lock problem met, a takeover's claim marker (`<lock>.takeover-<id>.1`) named by its lock. */
 const lockOf = (file: string) => file.replace(/\.lock\.takeover-[^/]*$/, '.lock');
 
-const what = (io: StateIo) => (io.op === 'read' ? 'read' : io.op === 'lock' ? 'lock' : 'save');
+/** The verb for a problem with the state's own file (a lock problem has messages of its own). */
+const what = (io: StateIo) => (io.op === 'read' ? 'read' : 'save');
 
 /**
  * What the state's own health tells on-call, from the problems this run met with its files: a problem opens an

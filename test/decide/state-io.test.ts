@@ -18,6 +18,7 @@ describe('stateIoNotices: one notice per outage, one when it ends', () => {
     const r = stateIoNotices(before, problems, saved, T);
     expect(r.outage).toEqual(after);
     expect(r.events.map((e) => (e.kind === 'notice' ? e.code : e.kind))).toEqual(codes);
+    for (const e of r.events) expect(e).toMatchObject({ kind: 'notice', key: expect.stringMatching(/^notice:state-io/) });
   });
 
   it('an outage keeps one key while it lasts, and its key is kept a day once told (so it is said again after a day)', () => {

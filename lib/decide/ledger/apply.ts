@@ -64,7 +64,7 @@ export function applyVerdict(book: Book, ctx: LedgerContext, logger: Logger, s: 
       watch(book, ctx, logger, s, wasWatched?.stuckAtMs ?? (book.told(stuckKey(key)) ? ctx.nowMs : null));
       return !wasWatched || wasWatched.task.status !== row.status;
     case 'ignored':
-      if (wasWatched) unwatch(book, key);
+      unwatch(book, key);
       return false;
     case 'stale':
       return false;

@@ -56,7 +56,7 @@ export class Ledger {
   }
 
   countHistory(objectType: string, count: number, sinceMs: number, untilMs: number): void {
-    if (count > 0) addHistory(this.book.history, { count, byDescription: {}, byType: { [objectType]: count }, sinceMs, untilMs });
+    addHistory(this.book.history, { count, byDescription: {}, byType: { [objectType]: count }, sinceMs, untilMs });
   }
 
   seen(key: RowKey): boolean {

@@ -89,6 +89,24 @@ describe('applying a verdict: what the row becomes, and whether the run logs it 
     }
   });
 
+  it('a watched row that ends as a legacy failure or as a recovery is let go, and that is a change', () => {
+    const watched = { ...emptyState(NOW), watching: watchedAs(row('1', 'Refreshing', 5)) };
+    const legacy = run({ ...watched, legacyIds: { '1': 1 } }, [row('1', 'Failed', 5)]);
+    expect(legacy.d.verdicts['legacy-reported']).toBe(1);
+    expect(legacy.d.watching).toEqual({});
+    const recovered = run({ ...watched, failedPaths: { [URL]: failure('0', 20) } }, [row('1', 'Complete', 5)]);
+    expect(recovered.d.verdicts.recovered).toBe(1);
+    expect(recovered.d.watching).toEqual({});
+    // and neither is revived by a stale listing later in the run
+    expect(run({ ...watched, legacyIds: { '1': 1 } }, [row('1', 'Failed', 5), row('1', 'Refreshing', 5)]).d.watching).toEqual({});
+  });
+
+  it('a watched row read again keeps its one place under the watch cap', () => {
+    const s = { ...emptyState(NOW), watching: watchedAs(row('1', 'Refreshing', 5)) };
+    const { d } = run(s, [row('1', 'Pending', 5), row('1', 'Refreshing', 5), row('2', 'Refreshing', 5)], 2);
+    expect(Object.keys(d.watching)).toEqual([key('1'), key('2')]);
+  });
+
   it('a watched row seen as it was changes nothing; one whose status moved is written again', () => {
     const s = { ...emptyState(NOW), watching: watchedAs(row('1', 'Refreshing', 5)) };
     const same = run(s, [row('1', 'Refreshing', 5)]);

@@ -163,7 +163,10 @@ describe("the ledger's questions and the recovery checks it keeps", () => {
     expect(l.finish().events).toEqual([]);
     const m = new Ledger(emptyState(NOW), ctx, silentLogger());
     m.countHistory('file', 3, NOW - 3000 * MIN, NOW - 60 * MIN);
-    expect(m.finish().events).toEqual([expect.objectContaining({ kind: 'backlog', count: 3, byType: { file: 3 } })]);
+    m.countHistory('preload', 0, NOW - 4000 * MIN, NOW - 10 * MIN);
+    expect(m.finish().events).toEqual([
+      expect.objectContaining({ kind: 'backlog', count: 3, byType: { file: 3 }, sinceMs: NOW - 3000 * MIN, untilMs: NOW - 60 * MIN }),
+    ]);
   });
 
   it("recoveryChecked moves a failed URL's check forward only, and never before what the coverage already says", () => {
@@ -182,6 +185,51 @@ describe("the ledger's questions and the recovery checks it keeps", () => {
     expect(new Ledger(s, ctx, silentLogger()).failures()[0]![1]).toBe(s.failedPaths[URL]);
     const covered = { ...s, recoveryCoverage: { fromMs: NOW - 50 * MIN, toMs: NOW - 10 * MIN } };
     expect(new Ledger(covered, ctx, silentLogger()).failures()).toEqual([[URL, failure(NOW - 10 * MIN)]]);
+  });
+
+  it('a check the coverage already holds, or a new coverage apart from URLs the old one never reached, writes nothing', () => {
+    const s = { ...emptyState(NOW), failedPaths: { [URL]: failure(NOW - 30 * MIN) }, recoveryCoverage: { fromMs: NOW - 30 * MIN, toMs: NOW - 20 * MIN } };
+    const l = new Ledger(s, ctx, silentLogger());
+    l.recoveryChecked(URL, NOW - 25 * MIN);
+    l.recoveryChecked(URL, NOW - 20 * MIN);
+    expect(l.finish().failedPaths).toBe(s.failedPaths);
+    const far = { ...s, failedPaths: { [URL]: failure(NOW - 200 * MIN) } };
+    const m = new Ledger(far, ctx, silentLogger());
+    m.coverRecoveries(NOW - 10 * MIN, NOW - 5 * MIN);
+    const d = m.finish();
+    expect(d.recoveryCoverage).toEqual({ fromMs: NOW - 10 * MIN, toMs: NOW - 5 * MIN });
+    expect(d.failedPaths).toBe(far.failedPaths);
+  });
+
+  it('vanished frees its place under the watch cap', () => {
+    const s = { ...emptyState(NOW), watching: { [KEY]: watchedRow('Refreshing', 10) } };
+    const l = new Ledger(s, ctx, silentLogger(), 1);
+    l.vanished(KEY);
+    const next = { ...row('7002', 'Refreshing', 5) };
+    l.observe([next]);
+    expect(Object.keys(l.finish().watching)).toEqual([rowKey('7002', URL)]);
+  });
+
+  it('a listing counted in its own scope counts only once committed (a listing cut short is counted again whole, later)', () => {
+    const lookback = { ...ctx, listSinceMs: NOW - 60 * MIN };
+    const old = [row('7001', 'Failed', 90), row('7002', 'Failed', 100)];
+    const cut = new Ledger(emptyState(NOW), lookback, silentLogger());
+    cut.observe(old, cut.historyScope());
+    expect(cut.finish().events).toEqual([]);
+    const whole = new Ledger(emptyState(NOW), lookback, silentLogger());
+    const scope = whole.historyScope();
+    whole.observe(old, scope);
+    whole.commitHistory(scope);
+    expect(whole.finish().events).toEqual([
+      expect.objectContaining({ kind: 'backlog', count: 2, byType: { file: 2 }, sinceMs: NOW - 100 * MIN, untilMs: NOW - 90 * MIN }),
+    ]);
+  });
+
+  it('a watched row that failed before the lookback is a new failure: it was watched, so on-call must hear of it', () => {
+    const s = { ...emptyState(NOW), watching: { [KEY]: watchedRow('Refreshing', 90) } };
+    const d = new Ledger(s, { ...ctx, listSinceMs: NOW - 60 * MIN }, silentLogger());
+    d.observe([row('7001', 'Failed', 90)]);
+    expect(d.finish().events).toEqual([expect.objectContaining({ kind: 'failed', key: failedKey(KEY) })]);
   });
 
   it('coverRecoveries: a whole read joins the coverage; one apart writes the old coverage into the URLs first', () => {
