@@ -1,8 +1,9 @@
 import { REPEATS_POSSIBLE, stateIoNotices } from '../decide/state-io';
+import type { Logger } from '../ports';
 import { StateError } from '../state/errors';
+import type { StateStore } from '../state/file-store';
 import type { MonitorState } from '../state/schema';
 import { enqueue } from './outbox';
-import type { MonitorDeps } from './types';
 
 /**
  * The saves of a run, named: the outbox before anything is sent, a re-submission's intent before its call, and what
@@ -10,7 +11,13 @@ import type { MonitorDeps } from './types';
  * keeps a copy), the problem joins the outbox as a notice, once per outage; when it cannot be saved anywhere, the run
  * still delivers (repeats are then possible), and fails at its end so that the failure destination tells on-call.
  */
-export function savesOf(deps: MonitorDeps) {
+/** What the saves need of a run: the saving side of its store, and its logger. */
+interface SavesDeps {
+  readonly store: Pick<StateStore, 'save' | 'problems' | 'savedWhereItBelongs'>;
+  readonly logger: Logger;
+}
+
+export function savesOf(deps: SavesDeps) {
   let savedNowhere: StateError | null = null;
   const save = async (state: MonitorState): Promise<void> => {
     try {
