@@ -137,13 +137,15 @@ export function remainingRanges(
       left.push({ startMs, endMs: r.endMs, cutShort: 1 });
       continue;
     }
-    const wanted = rows === null ? 2 : Math.min(MAX_PIECES, Math.max(2, Math.ceil(rows / rowsPerPiece)));
+    // Its size unknown: in two.
+    const wanted = Math.min(MAX_PIECES, Math.max(2, Math.ceil((rows ?? 0) / rowsPerPiece)));
     const n = Math.max(1, Math.min(wanted, Math.floor((r.endMs - startMs) / 60_000)));
     const step = (r.endMs - startMs) / n;
     for (let i = 0; i < n; i++) {
       const from = i === 0 ? startMs : second(startMs + i * step) + 1000;
       const to = i === n - 1 ? r.endMs : second(startMs + (i + 1) * step);
-      if (to > from) left.push({ startMs: from, endMs: to, cutShort: 0 });
+      // Each piece is at least a minute less a second: never empty (the API refuses an EndTime not after StartTime).
+      left.push({ startMs: from, endMs: to, cutShort: 0 });
     }
   }
   left.sort((a, b) => a.startMs - b.startMs);

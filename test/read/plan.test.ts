@@ -26,9 +26,16 @@ describe('pieceRows', () => {
         expect(rows).toBeGreaterThanOrEqual(2 * MAX_PAGE_SIZE);
         expect(rows).toBeLessThanOrEqual(max);
         if (rows > 2 * MAX_PAGE_SIZE && rows < max) expect(Math.abs(rows - (pages * MAX_PAGE_SIZE) / 3)).toBeLessThan(1);
+        else expect([2 * MAX_PAGE_SIZE, max]).toContain(rows);
         expect(pieceRows(pages + 30, max)).toBeGreaterThanOrEqual(rows);
       }),
     );
+  });
+
+  it('a run that read 30 pages leaves pieces of 500 rows (a third of its 1,500)', () => {
+    expect(pieceRows(30, 2000)).toBe(500);
+    expect(pieceRows(30, 400)).toBe(400);
+    expect(pieceRows(3, 2000)).toBe(2 * MAX_PAGE_SIZE);
   });
 });
 
@@ -89,6 +96,39 @@ describe('remainingRanges', () => {
     expect(seconds(left)).toEqual(seconds([r]));
     if (pieces === 1) expect(left[0]!.cutShort).toBe(1);
     else expect(left.every((p) => p.cutShort === 0)).toBe(true);
+  });
+
+  it('never cuts below a minute a piece: a 3-minute range of 10,000 rows leaves 3 pieces, each an API query (end after start)', () => {
+    const r: PlannedRange = { startMs: T0, endMs: T0 + 3 * MIN, isNew: false };
+    const left = remainingRanges([r], new Set(), new Map([[r, 10_000]]), T0 - MIN, 100);
+    expect(left).toHaveLength(3);
+    expect(seconds(left)).toEqual(seconds([r]));
+    for (const p of left) expect(p.endMs - p.startMs).toBeGreaterThanOrEqual(MIN - S);
+    // shorter than a minute: kept whole
+    const short: PlannedRange = { startMs: T0, endMs: T0 + 30 * S, isNew: false };
+    expect(remainingRanges([short], new Set(), new Map([[short, 10_000]]), T0 - MIN, 100)).toEqual([{ startMs: T0, endMs: T0 + 30 * S, cutShort: 0 }]);
+  });
+
+  it('a range of exactly as many rows as the run read is kept whole, once', () => {
+    const r: PlannedRange = { startMs: T0, endMs: T0 + 20 * MIN, isNew: false };
+    expect(remainingRanges([r], new Set(), new Map([[r, 650]]), T0 - MIN, 200, 650)).toEqual([{ startMs: T0, endMs: r.endMs, cutShort: 1 }]);
+  });
+
+  it('ranges that overlap, even by their last second, are merged, and the merged one keeps the most times cut short', () => {
+    const a: PlannedRange = { startMs: T0, endMs: T0 + 10 * MIN, isNew: false, cutShort: 0 };
+    const b: PlannedRange = { startMs: T0 + 10 * MIN, endMs: T0 + 20 * MIN, isNew: false, cutShort: 1 };
+    const c: PlannedRange = { startMs: T0 + 20 * MIN + S, endMs: T0 + 30 * MIN, isNew: false, cutShort: 0 };
+    expect(remainingRanges([c, b, a], new Set(), new Map(), T0 - MIN)).toEqual([
+      { startMs: T0, endMs: T0 + 20 * MIN, cutShort: 1 },
+      { startMs: T0 + 20 * MIN + S, endMs: T0 + 30 * MIN, cutShort: 0 },
+    ]);
+  });
+
+  it('a range that ended at the 3-day edge, or before it, is gone (the API no longer lists it)', () => {
+    const at: PlannedRange = { startMs: T0 - HOUR, endMs: T0, isNew: false };
+    const before: PlannedRange = { startMs: T0 - 2 * HOUR, endMs: T0 - HOUR, isNew: false };
+    expect(remainingRanges([at, before], new Set(), new Map(), T0)).toEqual([]);
+    expect(remainingRanges([at, before], new Set(), new Map([[at, 5000]]), T0)).toEqual([]);
   });
 
   it('drops what a settled range covers and what left the 3-day window', () => {
@@ -189,6 +229,29 @@ describe('planRead: what a run reads', () => {
     expect(planRead(state, input).ranges).toEqual([{ startMs: EDGE, endMs: END, isNew: true, listSinceMs: END - 60 * MIN }]);
   });
 
+  it('a first run goes on when any range it left is still inside the window (those gone are left out)', () => {
+    const state = settled({
+      scanned: false,
+      frontierMs: T0 - 30 * MIN,
+      backlogBeforeMs: T0 - 90 * MIN,
+      pendingRanges: [
+        { startMs: EDGE - 3 * HOUR, endMs: EDGE - HOUR, cutShort: 0 },
+        { startMs: T0 - 2 * HOUR, endMs: T0 - HOUR, cutShort: 0 },
+      ],
+    });
+    const p = planRead(state, input);
+    expect(p.firstRun).toBe(true);
+    expect(p.ranges.map((r) => [r.startMs, r.endMs])).toEqual([
+      [T0 - 32 * MIN, END],
+      [T0 - 2 * HOUR, T0 - HOUR],
+    ]);
+  });
+
+  it('a later run leaves out what earlier runs left that is no longer inside the window', () => {
+    const state = settled({ pendingRanges: [{ startMs: EDGE - 3 * HOUR, endMs: EDGE - HOUR, cutShort: 0 }] });
+    expect(planRead(state, input).ranges).toEqual([{ startMs: T0 - 12 * MIN, endMs: END, isNew: true }]);
+  });
+
   it('a later run reads from its frontier less the overlap, then what earlier runs left, newest first', () => {
     const state = settled({
       pendingRanges: [
@@ -264,6 +327,8 @@ describe('planRead: what a run reads', () => {
       expect(planRead(pending, input)).toMatchObject({ widenTo: null, olderWatched: ['a', 'b'] });
       const p = planRead(settled({ watching: { c: w.c, d: watched(T0 - 12 * MIN) } }), input);
       expect(p).toMatchObject({ widenTo: null, olderWatched: [] });
+      // nothing watched at all, whatever the rate
+      expect(planRead(settled({ rowsPerMinute: 2 }), input)).toMatchObject({ widenTo: null, olderWatched: [] });
     });
   });
 });
