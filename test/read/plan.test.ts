@@ -109,6 +109,15 @@ describe('remainingRanges', () => {
     expect(remainingRanges([short], new Set(), new Map([[short, 10_000]]), T0 - MIN, 100)).toEqual([{ startMs: T0, endMs: T0 + 30 * S, cutShort: 0 }]);
   });
 
+  it("the last piece ends where the range does, where the pieces' float arithmetic falls short of it", () => {
+    // 459 s in 7 steps of 65.57… s: 7 steps add up to a hair under 459 s
+    const r: PlannedRange = { startMs: 0, endMs: 459 * S, isNew: false };
+    const left = remainingRanges([r], new Set(), new Map([[r, 3500]]), -MIN, 500);
+    expect(left).toHaveLength(7);
+    expect(left.at(-1)!.endMs).toBe(459 * S);
+    expect(seconds(left)).toEqual(seconds([r]));
+  });
+
   it('a range of exactly as many rows as the run read is kept whole, once', () => {
     const r: PlannedRange = { startMs: T0, endMs: T0 + 20 * MIN, isNew: false };
     expect(remainingRanges([r], new Set(), new Map([[r, 650]]), T0 - MIN, 200, 650)).toEqual([{ startMs: T0, endMs: r.endMs, cutShort: 1 }]);
