@@ -41,8 +41,12 @@ export function countingFrom(daily: Daily, plan: AlertingPlan, fallback: boolean
   return daily.sinceMs === null ? fresh(nowMs, null, daily.lastGoodMs) : daily;
 }
 
+/** The events a digest counts. */
+type Counted = EventOf<'failed' | 'resubmitted' | 'recovered'>;
+const isCounted = (e: AlertEvent): e is Counted => e.kind === 'failed' || e.kind === 'resubmitted' || e.kind === 'recovered';
+
 /** Adds one event to a receiver's counts, in place (`r` is this run's own copy). */
-function add(r: Counts, e: AlertEvent, held: boolean): void {
+function add(r: Counts, e: Counted, held: boolean): void {
   if (e.kind === 'failed') {
     const k = `${e.task.domain || '(no domain)'}|${failureClass(e.task.description)}`;
     r.failures[k] = (r.failures[k] ?? 0) + 1;
@@ -53,7 +57,7 @@ function add(r: Counts, e: AlertEvent, held: boolean): void {
     // A failure of a URL the monitor had re-submitted: its re-submission failed.
     if (e.retry && e.retry.attempts > 0) r.failedAgain++;
   } else if (e.kind === 'resubmitted') r.retried++;
-  else if (e.kind === 'recovered' && e.afterRetries) r.recovered++;
+  else if (e.afterRetries) r.recovered++;
 }
 
 /**
@@ -66,7 +70,7 @@ export function accumulate(daily: Daily, kept: readonly AlertEvent[], held: read
   // Each receiver's counts copied once a run, then added to in place: a run of 50,000 failures stays linear.
   const own = new Set<string>();
   const count = (e: AlertEvent, isHeld: boolean) => {
-    if (e.kind !== 'failed' && e.kind !== 'resubmitted' && e.kind !== 'recovered') return;
+    if (!isCounted(e)) return;
     const name = routeOf(e, plan);
     if (!own.has(name)) {
       const was = receivers[name] ?? empty();
@@ -80,11 +84,10 @@ export function accumulate(daily: Daily, kept: readonly AlertEvent[], held: read
   return { ...daily, receivers };
 }
 
-/** The part of the gap from `fromMs` (the last good run) to `toMs` inside the period, when the gap is longer than `limitMs`. */
-function gapIn(daily: Daily, toMs: number, limitMs: number): { fromMs: number; toMs: number } | null {
-  if (daily.sinceMs === null) return null;
-  const last = daily.lastGoodMs ?? daily.sinceMs;
-  const fromMs = Math.max(last, daily.sinceMs);
+/** The part of the gap from the last good run (`lastGoodMs`, else `sinceMs`) to `toMs` inside the period, when the gap is longer than `limitMs`. */
+function gapIn(sinceMs: number, lastGoodMs: number | null, toMs: number, limitMs: number): { fromMs: number; toMs: number } | null {
+  const last = lastGoodMs ?? sinceMs;
+  const fromMs = Math.max(last, sinceMs);
   return toMs - last > limitMs && toMs > fromMs ? { fromMs, toMs } : null;
 }
 
@@ -103,7 +106,7 @@ export function countRun(daily: Daily, run: { good: boolean; atMs: number }, bli
   if (daily.sinceMs === null) return run.good ? { ...daily, lastGoodMs: run.atMs } : daily;
   const counted = { ...daily, runs: daily.runs + 1 };
   if (!run.good) return counted;
-  return { ...withGap(counted, gapIn(daily, run.atMs, blindAfterMs)), runsOk: daily.runsOk + 1, lastGoodMs: run.atMs };
+  return { ...withGap(counted, gapIn(daily.sinceMs, daily.lastGoodMs, run.atMs, blindAfterMs)), runsOk: daily.runsOk + 1, lastGoodMs: run.atMs };
 }
 
 /** The latest digest time at or before `nowMs` (today's `at` in Asia/Shanghai, or yesterday's), and its day. */
@@ -165,7 +168,7 @@ export function buildDigests(state: MonitorState, plan: AlertingPlan, at: Digest
   if (!plan.digest || daily.sinceMs === null) return { state, events: [] };
   const { nowMs, day } = at;
   // The gap still open at the digest's time belongs to this period up to now, and to the next from now.
-  const closed = withGap(daily, gapIn(daily, nowMs, at.blindAfterMs));
+  const closed = withGap(daily, gapIn(daily.sinceMs, daily.lastGoodMs, nowMs, at.blindAfterMs));
   const route = (t: TaskFacts) => routeOf({ kind: 'failed', key: '', task: t }, plan);
   const events: AlertEvent[] = plan.digest.receivers.map((name) => {
     const r = daily.receivers[name] ?? empty();

@@ -1,11 +1,14 @@
 import { mutedSummaryKey, rowKeyExpiry } from '../events/keys';
-import type { AlertEvent } from '../events/schema';
+import type { AlertEvent, EventOf } from '../events/schema';
 import { tell } from '../events/told';
 import type { MonitorState } from '../state/schema';
 import type { AlertingPlan, Mute } from './load';
 import { facetsOf, matches, routeOf } from './route';
 
+/** The alerts a mute can hold back: each is about one URL (its row's key is recorded as told). */
+type Mutable = EventOf<'failed' | 'stuck' | 'recovered' | 'resubmitted' | 'reminder'>;
 const MUTABLE = new Set(['failed', 'stuck', 'recovered', 'resubmitted', 'reminder']);
+const isMutable = (e: AlertEvent): e is Mutable => MUTABLE.has(e.kind);
 const DAY = 86_400_000;
 const SHANGHAI = 8 * 3600_000;
 
@@ -41,7 +44,7 @@ type Held = MonitorState['muted'][string];
 
 const muteOf = (slot: string) => (slot.includes('|') ? slot.slice(0, slot.lastIndexOf('|')) : slot);
 
-function hold(held: Held | undefined, e: AlertEvent, mute: Mute, receiver: string, nowMs: number): Held {
+function hold(held: Held | undefined, e: Mutable, mute: Mute, receiver: string, nowMs: number): Held {
   const h = held ?? {
     receiver,
     reason: mute.reason,
@@ -60,8 +63,7 @@ function hold(held: Held | undefined, e: AlertEvent, mute: Mute, receiver: strin
     const target = `${e.task.objectType}|${e.task.domain}`;
     const created = e.task.creationTime ? Date.parse(e.task.creationTime) : nowMs;
     const ms = Number.isNaN(created) ? nowMs : created;
-    const was = firstFailed[target];
-    if (was === undefined || ms < was) firstFailed = { ...firstFailed, [target]: ms };
+    firstFailed = { ...firstFailed, [target]: Math.min(ms, firstFailed[target] ?? ms) };
   }
   return {
     ...h,
@@ -109,7 +111,7 @@ export function applyMutes(
   const kept: AlertEvent[] = [];
   const held: AlertEvent[] = [];
   for (const e of events) {
-    const mute = MUTABLE.has(e.kind) ? plan.mutes.find((m) => isActive(m, nowMs) && matches(m.match, facetsOf(e))) : undefined;
+    const mute = isMutable(e) && plan.mutes.find((m) => isActive(m, nowMs) && matches(m.match, facetsOf(e)));
     if (!mute) {
       kept.push(e);
       continue;
@@ -118,13 +120,13 @@ export function applyMutes(
     const slot = `${mute.name}|${receiver}`;
     muted[slot] = hold(muted[slot], e, mute, receiver, nowMs);
     held.push(e);
-    if ('task' in e) keys.push([e.key, rowKeyExpiry(e.task, nowMs)]);
+    keys.push([e.key, rowKeyExpiry(e.task, nowMs)]);
   }
   for (const [slot, h] of Object.entries(muted)) {
     const mute = plan.mutes.find((m) => m.name === muteOf(slot));
     const end = mute ? windowEnd(mute, nowMs) : null;
     if (end !== null) {
-      if (h.untilMs !== end) muted[slot] = { ...h, untilMs: end };
+      muted[slot] = { ...h, untilMs: end };
       continue;
     }
     kept.push(summaryOf(slot, h, nowMs));

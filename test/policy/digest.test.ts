@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { loadConfig } from '../../lib/config';
 import type { AlertEvent, EventOf, TaskFacts } from '../../lib/events/schema';
-import { accumulate, buildDigests, countingFrom, countRun, digestDue } from '../../lib/policy/digest';
+import { accountCounts, accumulate, buildDigests, countingFrom, countRun, digestDue } from '../../lib/policy/digest';
 import type { AlertingPlan } from '../../lib/policy/load';
 import { emptyState, type MonitorState } from '../../lib/state/schema';
+import type { ListQuery, VodReader } from '../../lib/vod/reader';
 
 const config = loadConfig({ DINGTALK_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=t' });
 const MIN = 60_000;
@@ -127,6 +128,34 @@ describe('accumulate: what a run adds to the next digest, per receiver', () => {
     const off = emptyState(0).daily;
     expect(accumulate(off, [failed('http://a.example.com/1')], [], plan())).toBe(off);
   });
+
+  it('a failure after re-submissions counts as failed again, however many; one never re-submitted does not', () => {
+    const d = accumulate(
+      counting(),
+      [
+        failed('http://a.example.com/1', {}, { attempts: 1, next: 'planned' }),
+        failed('http://a.example.com/2', {}, { attempts: 3, next: 'none' }),
+        failed('http://a.example.com/3', {}, { attempts: 0, next: 'planned' }),
+        failed('http://a.example.com/4'),
+      ],
+      [],
+      plan(),
+    );
+    expect(d.receivers.a).toMatchObject({ reported: 4, failedAgain: 2 });
+  });
+
+  it('a run that only had stuck URLs, notices or reminders adds no receiver to the count', () => {
+    const d = accumulate(
+      counting(),
+      [
+        { kind: 'stuck', key: 's', task: task('http://b.example.com/8'), ageMinutes: 30 },
+        { kind: 'notice', key: 'n', code: 'X', message: 'm' },
+      ],
+      [{ kind: 'reminder', key: 'm', task: task('http://a.example.com/1'), count: 1, max: 3 }],
+      plan(),
+    );
+    expect(d.receivers).toEqual({});
+  });
 });
 
 describe('countRun: the runs of the period, and the gaps between good ones', () => {
@@ -159,6 +188,13 @@ describe('countRun: the runs of the period, and the gaps between good ones', () 
   it('no good run yet: the gap counts from when counting began', () => {
     const d = counting({ sinceMs: T0, lastGoodMs: null });
     expect(countRun(d, { good: true, atMs: T0 + HOUR }, LIMIT)).toMatchObject({ gaps: 1, blindMs: HOUR });
+  });
+
+  it('a good run at the very start of the period, after a long gap before it, counts no gap (nothing of it is in the period)', () => {
+    const d = counting({ sinceMs: T0, lastGoodMs: T0 - 2 * HOUR });
+    expect(countRun(d, { good: true, atMs: T0 }, LIMIT)).toMatchObject({ runsOk: 1, gaps: 0, blindMs: 0, longestGap: null, lastGoodMs: T0 });
+    // a run dated before the period (the API's clock went back) counts none either
+    expect(countRun(d, { good: true, atMs: T0 - HOUR }, LIMIT)).toMatchObject({ gaps: 0, blindMs: 0, longestGap: null });
   });
 
   it('while not counting, only the last good run is kept', () => {
@@ -289,6 +325,23 @@ describe('buildDigests: one digest per receiver, then the next period', () => {
     expect(a!.runs).toEqual({ total: 0, ok: 0, blindMs: 2 * HOUR, gaps: 1, longest: { fromMs: T0 - 2 * HOUR, toMs: T0 }, blindAfterMs: 30 * MIN });
   });
 
+  it('unresolved and stuck URLs count for the receiver their failure is routed to, by a route for failures only too', () => {
+    const byKind: AlertingPlan = { ...plan(), routes: [{ match: { kind: ['failed'], domain: ['c.example.com'] }, receiver: 'b' }] };
+    const fp = { key: 'k', taskId: '1', objectType: 'file', createdAtMs: 0, description: null, checkedToMs: 0 };
+    const w = (path: string) => ({ task: task(path, { status: 'Refreshing' }), createdAtMs: T0 - HOUR, firstSeenMs: 0, checkedAtMs: 0, stuckAtMs: null });
+    const state: MonitorState = {
+      ...emptyState(0),
+      daily: counting(),
+      failedPaths: { 'http://a.example.com/1': fp, 'http://c.example.com/1': fp, 'http://c.example.com/2': fp },
+      watching: { x: w('http://a.example.com/w'), y: w('http://a.example.com/v'), z: w('http://c.example.com/u') },
+    };
+    const events = buildDigests(state, byKind, moment).events as EventOf<'digest'>[];
+    expect(events.map((e) => [e.receiver, e.unresolved, e.stuck])).toEqual([
+      ['a', 1, 2],
+      ['b', 2, 1],
+    ]);
+  });
+
   it('with no good run yet, the next period keeps the gap from where counting began', () => {
     const { state } = buildDigests({ ...emptyState(0), daily: counting({ lastGoodMs: null }) }, plan(), moment);
     expect(state.daily.lastGoodMs).toBe(T0 - DAY);
@@ -299,5 +352,59 @@ describe('buildDigests: one digest per receiver, then the next period', () => {
     expect(buildDigests(s, plan(null), moment)).toEqual({ state: s, events: [] });
     const off = emptyState(0);
     expect(buildDigests(off, plan(), moment).state).toBe(off);
+  });
+});
+
+describe("accountCounts: the account's rows and failed rows, the last 24 hours and the 24 before", () => {
+  type Row = { atMs: number; objectType: 'file' | 'directory' | 'preload'; status: 'Complete' | 'Failed' };
+  /** A VodReader that counts from rows in memory (a window's ends included, as the API's are) and records what it was asked. */
+  const fakeReader = (rows: Row[], fail = false) => {
+    const asked: ListQuery[] = [];
+    const reader = {
+      count: async (q: ListQuery) => {
+        asked.push(q);
+        if (fail) throw new Error('Throttling');
+        const from = (q.startTime as Date).getTime();
+        const to = (q.endTime as Date).getTime();
+        return rows.filter((r) => r.atMs >= from && r.atMs <= to && (!q.objectType || r.objectType === q.objectType) && (!q.status || r.status === q.status))
+          .length;
+      },
+    } as unknown as VodReader;
+    return { reader, asked };
+  };
+  // The API's clock reads 1.5 s past T0: the second it is in (T0 + 1 s) is not over, the one before it ends the day counted.
+  const now = T0 + 1500;
+  const end = T0;
+  const rowsAt = (atMs: number, n: number, objectType: Row['objectType'], status: Row['status']): Row[] =>
+    Array.from({ length: n }, () => ({ atMs, objectType, status }));
+
+  it('counts every row and the failed ones of each object type, per day', async () => {
+    const rows = [
+      ...rowsAt(end, 4, 'file', 'Complete'),
+      ...rowsAt(end - HOUR, 3, 'file', 'Failed'),
+      ...rowsAt(end - DAY, 2, 'directory', 'Failed'),
+      ...rowsAt(end - 2 * HOUR, 1, 'preload', 'Failed'),
+      // the day before
+      ...rowsAt(end - DAY - 1000, 5, 'file', 'Complete'),
+      ...rowsAt(end - 2 * DAY, 1, 'preload', 'Failed'),
+      // this second, not over yet, and before both days
+      ...rowsAt(T0 + 1000, 9, 'file', 'Failed'),
+      ...rowsAt(end - 2 * DAY - 1000, 9, 'file', 'Failed'),
+    ];
+    const { reader } = fakeReader(rows);
+    expect(await accountCounts(reader, now)).toEqual({ rows: 10, failed: 6, previousRows: 6, previousFailed: 1 });
+  });
+
+  it('asks eight counts: each day whole, then its failed rows per object type', async () => {
+    const { reader, asked } = fakeReader([]);
+    await accountCounts(reader, now);
+    const day = { startTime: new Date(end - DAY), endTime: new Date(end) };
+    const before = { startTime: new Date(end - 2 * DAY), endTime: new Date(end - DAY - 1000) };
+    const failedOf = (q: typeof day) => (['file', 'directory', 'preload'] as const).map((objectType) => ({ ...q, objectType, status: 'Failed' }));
+    expect(asked).toEqual([day, ...failedOf(day), before, ...failedOf(before)]);
+  });
+
+  it('null when the API cannot be read', async () => {
+    expect(await accountCounts(fakeReader([], true).reader, now)).toBeNull();
   });
 });

@@ -93,6 +93,14 @@ describe('windowEnd: the end of the window a mute holds in now', () => {
     expect(windowEnd(weekly([0], '23:00', '01:00'), sunday + 30 * MIN)).toBeNull();
   });
 
+  it('a window whose end is its start holds a whole day, from its start on a listed day to the same time the next day', () => {
+    const m = weekly([1], '22:00', '22:00'); // Monday 22:00 to Tuesday 22:00
+    expect(windowEnd(m, MONDAY + 21 * HOUR + 59 * MIN)).toBeNull();
+    expect(windowEnd(m, MONDAY + 22 * HOUR)).toBe(MONDAY + DAY + 22 * HOUR);
+    expect(windowEnd(m, MONDAY + DAY + 21 * HOUR + 59 * MIN)).toBe(MONDAY + DAY + 22 * HOUR);
+    expect(windowEnd(m, MONDAY + DAY + 22 * HOUR)).toBeNull();
+  });
+
   it('(property) a weekly window within a day holds exactly on its days, from its start minute up to its end minute', () => {
     fc.assert(
       fc.property(
@@ -160,6 +168,18 @@ describe('applyMutes', () => {
     expect(later.firstFailed).toEqual({ 'file|a.example.com': Date.parse('2026-11-30T00:30:00Z') });
   });
 
+  it('only failures have a first failure: a stuck, recovered or reminded URL held back adds none', () => {
+    const all = plan([mute({ name: 'all', untilMs: T0 + HOUR })]);
+    const events: AlertEvent[] = [
+      { kind: 'stuck', key: 'stuck:4', task: task(4, { status: 'Refreshing' }), ageMinutes: 40 },
+      { kind: 'recovered', key: 'recovered:5', task: task(5, { status: 'Complete' }), failedTaskId: '5', failedDescription: null },
+      { kind: 'reminder', key: 'reminder:6', task: task(6), count: 1, max: 3 },
+    ];
+    const h = applyMutes(emptyState(0), events, all, T0).state.muted['all|a']!;
+    expect(h).toMatchObject({ count: 3, byKind: { stuck: 1, recovered: 1, reminder: 1 } });
+    expect(h.firstFailed).toEqual({});
+  });
+
   it('a failure without a usable creation time counts from now as its first', () => {
     const s = applyMutes(emptyState(0), [failed(1, { creationTime: null })], p, T0).state;
     expect(s.muted['migration|a']!.firstFailed).toEqual({ 'file|a.example.com': T0 });
@@ -224,6 +244,26 @@ describe('applyMutes', () => {
     expect(out.events).toEqual([expect.objectContaining({ kind: 'muted-summary', mute: 'migration', fromMs: T0, toMs: T0 + 20 * MIN })]);
   });
 
+  it('a window that ended is summed up while another mute still holds, and only that one', () => {
+    const two = plan([
+      mute({ name: 'weekend', untilMs: T0 + 3 * HOUR }),
+      mute({ name: 'migration', match: { domain: ['a.example.com'] }, untilMs: T0 + HOUR }),
+    ]);
+    const s = applyMutes(emptyState(0), [failed(1)], plan([two.mutes[1]!]), T0).state;
+    const out = applyMutes(s, [], two, T0 + 2 * HOUR);
+    expect(out.events).toEqual([expect.objectContaining({ kind: 'muted-summary', mute: 'migration', count: 1, toMs: T0 + HOUR })]);
+    expect(out.state.muted).toEqual({});
+  });
+
+  it('a state written before mutes were summed up per receiver (the slot is the mute name alone) is summed up under that name', () => {
+    const s = applyMutes(emptyState(0), [failed(1)], p, T0).state;
+    const legacy = { ...s, muted: { migration: s.muted['migration|a']! } };
+    const out = applyMutes(legacy, [], p, T0 + 2 * HOUR);
+    expect(out.events).toEqual([expect.objectContaining({ kind: 'muted-summary', mute: 'migration', receiver: 'a', count: 1 })]);
+    // while it holds, it stays under its own name
+    expect(Object.keys(applyMutes(legacy, [], p, T0 + 30 * MIN).state.muted)).toEqual(['migration']);
+  });
+
   it('holding nothing leaves the notification log as it was', () => {
     const s: MonitorState = { ...emptyState(0), reported: { 'failed:0': 1 } };
     const out = applyMutes(s, [failed(9, { domain: 'c.example.com' })], p, T0);
@@ -243,6 +283,20 @@ describe('what the mutes hold, for the run report and status', () => {
     expect(activeMutes(s, p, T0 + 120_000)).toEqual([
       { mute: 'migration', receiver: 'a', count: 2, reason: 'origin move', since: '2026-11-30T02:01:00Z', until: '2026-11-30T03:00:00Z' },
     ]);
+  });
+
+  it('activeMutes: each mute with only what it holds itself', () => {
+    const two = plan([mute({ name: 'migration', untilMs: T0 + HOUR }), mute({ name: 'night', untilMs: T0 + 2 * HOUR })]);
+    const s = applyMutes(emptyState(0), [failed(1)], plan([two.mutes[1]!]), T0).state;
+    expect(activeMutes(s, two, T0).map((m) => [m.mute, m.receiver, m.count])).toEqual([
+      ['migration', null, 0],
+      ['night', 'a', 1],
+    ]);
+  });
+
+  it('heldMutes: a state written before mutes were summed up per receiver names its mute in full', () => {
+    const h = applyMutes(emptyState(0), [failed(1)], p, T0).state.muted['migration|a']!;
+    expect(heldMutes({ muted: { migration: h } }).map((m) => m.mute)).toEqual(['migration']);
   });
 
   it('heldMutes: what the state says, with or without a known end; a mute name may hold a "|"', () => {

@@ -58,6 +58,12 @@ describe('remindFromDelivery: the interval begins when on-call is told', () => {
     expect(remindFromDelivery(s, [failedEvent()], T0 + MIN)).toEqual({ [PATH]: { count: 0, lastMs: T0 + MIN } });
   });
 
+  it("the other URLs' intervals go on as they were", () => {
+    const other = { count: 2, lastMs: T0 - HOUR };
+    const s = told({ reminders: { 'http://v.example.com/b.mp4': other } });
+    expect(remindFromDelivery(s, [failedEvent()], T0 + MIN)).toEqual({ 'http://v.example.com/b.mp4': other, [PATH]: { count: 0, lastMs: T0 + MIN } });
+  });
+
   it('anything else changes nothing, and returns the same reminders', () => {
     const s = told();
     const notice: AlertEvent = { kind: 'notice', key: 'notice:x', code: 'X', message: 'm' };
@@ -147,6 +153,10 @@ describe('dueReminders', () => {
     expect(dueReminders(s, plan(), T0 + EVERY, true, false).events).toHaveLength(1);
   });
 
+  it('AUTO_REFRESH is off unless said: re-submissions the state still holds from when it was on hold no reminder back', () => {
+    expect(dueReminders(told({ autoRefresh: retrying(null) }), plan(), T0 + EVERY, true).events).toHaveLength(1);
+  });
+
   it('(property) never more than `max` reminders, each at least an interval (less the slack) after the one before', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 6 * HOUR }), { maxLength: 30 }), fc.integer({ min: 1, max: 4 }), (gaps, max) => {
@@ -181,5 +191,16 @@ describe('remindersDue: the URLs to check for a recovery first', () => {
     expect(remindersDue(told({ autoRefresh: retrying(null) }), plan(), T0 + EVERY, false)).toEqual([PATH]);
     // told by a build that did not record when: not due before an interval from now
     expect(remindersDue(told({ reminders: {} }), plan(), T0 + EVERY)).toEqual([]);
+  });
+
+  it('AUTO_REFRESH is off unless said: a re-submission the state still holds does not keep a URL from its check', () => {
+    expect(remindersDue(told({ autoRefresh: retrying(null) }), plan(), T0 + EVERY)).toEqual([PATH]);
+  });
+
+  it('told by a build that did not record when, with an interval no longer than the slack: due now, as dueReminders reminds it now', () => {
+    const s = told({ reminders: {} });
+    const everyMinute = plan({ everyMs: RUN_SLACK_MS, max: 3 });
+    expect(remindersDue(s, everyMinute, T0)).toEqual([PATH]);
+    expect(dueReminders(s, everyMinute, T0, true).events).toHaveLength(1);
   });
 });
