@@ -169,7 +169,9 @@ export function buildDigests(state: MonitorState, plan: AlertingPlan, at: Digest
   const { nowMs, day } = at;
   // The gap still open at the digest's time belongs to this period up to now, and to the next from now.
   const closed = withGap(daily, gapIn(daily.sinceMs, daily.lastGoodMs, nowMs, at.blindAfterMs));
+  // Each count goes to the receiver its alerts go to: an unresolved URL's failure, a stuck URL's stuck alert.
   const route = (t: TaskFacts) => routeOf({ kind: 'failed', key: '', task: t }, plan);
+  const routeStuck = (t: TaskFacts) => routeOf({ kind: 'stuck', key: '', task: t, ageMinutes: 0 }, plan);
   const events: AlertEvent[] = plan.digest.receivers.map((name) => {
     const r = daily.receivers[name] ?? empty();
     const topUrls = Object.entries(r.urls)
@@ -178,7 +180,7 @@ export function buildDigests(state: MonitorState, plan: AlertingPlan, at: Digest
       .slice(0, 5)
       .map(([url, count]) => ({ url, count }));
     const unresolved = Object.entries(state.failedPaths).filter(([p, f]) => route(facts(p, f.objectType, f.description)) === name).length;
-    const stuck = Object.values(state.watching).filter((w) => nowMs - w.createdAtMs > at.stuckAfterMs && route({ ...w.task }) === name).length;
+    const stuck = Object.values(state.watching).filter((w) => nowMs - w.createdAtMs > at.stuckAfterMs && routeStuck(w.task) === name).length;
     const retries = r.retried || r.recovered || r.failedAgain ? { submitted: r.retried, recovered: r.recovered, failedAgain: r.failedAgain } : null;
     return {
       kind: 'digest',

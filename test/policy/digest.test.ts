@@ -325,7 +325,7 @@ describe('buildDigests: one digest per receiver, then the next period', () => {
     expect(a!.runs).toEqual({ total: 0, ok: 0, blindMs: 2 * HOUR, gaps: 1, longest: { fromMs: T0 - 2 * HOUR, toMs: T0 }, blindAfterMs: 30 * MIN });
   });
 
-  it('unresolved and stuck URLs count for the receiver their failure is routed to, by a route for failures only too', () => {
+  it('unresolved and stuck URLs count for the receiver their alerts are routed to: the failure, the stuck alert', () => {
     const byKind: AlertingPlan = { ...plan(), routes: [{ match: { kind: ['failed'], domain: ['c.example.com'] }, receiver: 'b' }] };
     const fp = { key: 'k', taskId: '1', objectType: 'file', createdAtMs: 0, description: null, checkedToMs: 0 };
     const w = (path: string) => ({ task: task(path, { status: 'Refreshing' }), createdAtMs: T0 - HOUR, firstSeenMs: 0, checkedAtMs: 0, stuckAtMs: null });
@@ -336,7 +336,13 @@ describe('buildDigests: one digest per receiver, then the next period', () => {
       watching: { x: w('http://a.example.com/w'), y: w('http://a.example.com/v'), z: w('http://c.example.com/u') },
     };
     const events = buildDigests(state, byKind, moment).events as EventOf<'digest'>[];
+    // a route for failures only: c.example.com's stuck alert goes to the default receiver, and is counted there
     expect(events.map((e) => [e.receiver, e.unresolved, e.stuck])).toEqual([
+      ['a', 1, 3],
+      ['b', 2, 0],
+    ]);
+    const stuckToo: AlertingPlan = { ...plan(), routes: [{ match: { kind: ['failed', 'stuck'], domain: ['c.example.com'] }, receiver: 'b' }] };
+    expect((buildDigests(state, stuckToo, moment).events as EventOf<'digest'>[]).map((e) => [e.receiver, e.unresolved, e.stuck])).toEqual([
       ['a', 1, 2],
       ['b', 2, 1],
     ]);
