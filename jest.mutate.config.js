@@ -32,7 +32,11 @@ function unitTests(folder) {
 
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // The project's environment and run folder: each test file's temp dir is made inside the run's folder, removed at its end.
+  // (absolute: StrykerJS wraps the environment and requires its path as given, without <rootDir>)
+  testEnvironment: path.join(__dirname, 'test', 'environment.js'),
+  globalSetup: path.join(__dirname, 'test', 'mutate-setup.js'),
+  globalTeardown: path.join(__dirname, 'test', 'global-teardown.js'),
   transform: base.transform,
   rootDir: __dirname,
   // lib/ is a root too: jest finds the tests related to a mutated file (--findRelatedTests) through the modules
